@@ -1,0 +1,25 @@
+package org.omatwin.core.twinning;
+
+import java.util.regex.Pattern;
+import org.omatwin.core.error.ApiException;
+import org.omatwin.core.error.OmaError;
+
+/** A mobile network operator: Mobile Country Code (3 digits) and Mobile Network Code (2-3 digits). */
+public record Mno(String mcc, String mnc) {
+    private static final Pattern MCC = Pattern.compile("[0-9]{3}");
+    private static final Pattern MNC = Pattern.compile("[0-9]{2,3}");
+
+    public Mno {
+        if (mcc == null || !MCC.matcher(mcc).matches()) {
+            throw ApiException.of(OmaError.SVC0002, "mcc must be three digits", "mcc");
+        }
+        if (mnc == null || !MNC.matcher(mnc).matches()) {
+            throw ApiException.of(OmaError.SVC0002, "mnc must be two or three digits", "mnc");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return mcc + "/" + mnc;
+    }
+}

@@ -1,0 +1,156 @@
+package org.omatwin.core.twinning;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.omatwin.core.error.ApiException;
+import org.omatwin.core.error.OmaError;
+
+/**
+ * One twinning relationship, seen by both sides under one id. Immutable: every transition returns the
+ * next state after checking the rule that allows it. No transport or storage types here.
+ *
+ * @param code the redeemable code while Pending (its hash, expiry and issuing MNO); null otherwise
+ * @param version optimistic-lock counter, bumped by the store on every update
+ */
+public record Twinning(
+        String id,
+        DeviceAddress secondary,
+        DeviceAddress primary,
+        TwinningStatus status,
+        String name,
+        PendingCode code,
+        String secondaryCorrelator,
+        String primaryCorrelator,
+        Mno secondaryMno,
+        Mno primaryMno,
+        DeviceAddress primaryVoiceMailAddress,
+        String authCode,
+        Instant createdAt,
+        Instant activatedAt,
+        Instant statusChangedAt,
+        Instant deactivatedAt,
+        int version) {
+
+    /** A code that can still be redeemed: only its keyed hash is kept (HLF-SD-003, HLF-TE-005). */
+    public record PendingCode(String hash, Mno issuer, Instant expiresAt) {
+        public PendingCode {
+            Objects.requireNonNull(hash);
+            Objects.requireNonNull(issuer);
+            Objects.requireNonNull(expiresAt);
+        }
+
+        public boolean isExpired(Instant now) {
+            return !now.isBefore(expiresAt);
+        }
+    }
+
+    public Twinning {
+        Objects.requireNonNull(id);
+        Objects.requireNonNull(secondary);
+        Objects.requireNonNull(status);
+        Objects.requireNonNull(createdAt);
+    }
+
+    /** HLF-SD-001: a secondary asks to be twinned; the relationship waits for the primary. */
+    public static Twinning pending(String id, DeviceAddress secondary, Mno secondaryMno, PendingCode code,
+            String correlator, Instant now) {
+        return new Twinning(id, secondary, null, TwinningStatus.PENDING, null, code, correlator, null,
+                secondaryMno, null, null, null, now, null, now, null, 0);
+    }
+
+    /** The side {@code device} takes in this relationship, if any. */
+    public Optional<Role> roleOf(DeviceAddress device) {
+        if (device.equals(secondary)) {
+            return Optional.of(Role.SECONDARY);
+        }
+        if (device.equals(primary)) {
+            return Optional.of(Role.PRIMARY);
+        }
+        return Optional.empty();
+    }
+
+    /** The device on the other side from {@code role}; null for the primary of a Pending relationship. */
+    public DeviceAddress addressOf(Role role) {
+        return role == Role.PRIMARY ? primary : secondary;
+    }
+
+    public boolean isLive() {
+        return status != TwinningStatus.DEACTIVATED;
+    }
+
+    /** A second request while Pending replaces the code (contract section 3). */
+    public Twinning withNewCode(PendingCode newCode, String correlator, Instant now) {
+        requireStatus(TwinningStatus.PENDING);
+        return new Twinning(id, secondary, primary, status, name, newCode,
+                correlator != null ? correlator : secondaryCorrelator, primaryCorrelator, secondaryMno, primaryMno,
+                primaryVoiceMailAddress, authCode, createdAt, activatedAt, now, deactivatedAt, version);
+    }
+
+    /** HLF-PD-001: the primary redeemed the code; both sides are twinned and On. */
+    public Twinning activate(DeviceAddress primaryDevice, Mno primaryMnoOf, String twinningName,
+            DeviceAddress voiceMail, String correlator, Instant now) {
+        requireStatus(TwinningStatus.PENDING);
+        if (primaryDevice.equals(secondary)) {
+            throw ApiException.of(OmaError.POL1037, "a device cannot be twinned with itself", "Secondary", "Primary");
+        }
+        return new Twinning(id, secondary, primaryDevice, TwinningStatus.ON, twinningName, null,
+                secondaryCorrelator, correlator, secondaryMno, primaryMnoOf, voiceMail, authCode, createdAt, now, now,
+                null, version);
+    }
+
+    /**
+     * HLF-PD-002, HLF-SD-004: either side toggles On/Off; Off keeps the relationship (HLF-TE-003).
+     * Returns this when the status is already the requested one.
+     */
+    public Twinning toggle(TwinningStatus target, Instant now) {
+        if (!target.isActive()) {
+            throw new IllegalArgumentException("toggle target must be On or Off");
+        }
+        if (!status.isActive()) {
+            throw ApiException.of(OmaError.POL1038,
+                    "twinningStatus can be changed only once the twinning is activated", "twinningStatus");
+        }
+        if (status == target) {
+            return this;
+        }
+        return new Twinning(id, secondary, primary, target, name, code, secondaryCorrelator, primaryCorrelator,
+                secondaryMno, primaryMno, primaryVoiceMailAddress, authCode, createdAt, activatedAt, now,
+                deactivatedAt, version);
+    }
+
+    /** Only the primary names a relationship (contract section 2). */
+    public Twinning rename(Role actor, String newName) {
+        if (actor != Role.PRIMARY) {
+            throw ApiException.of(OmaError.POL1038, "only the primary device may rename a twinning", "name");
+        }
+        if (!status.isActive()) {
+            throw ApiException.of(OmaError.POL1038, "a twinning can be renamed only once activated", "name");
+        }
+        return new Twinning(id, secondary, primary, status, newName, code, secondaryCorrelator, primaryCorrelator,
+                secondaryMno, primaryMno, primaryVoiceMailAddress, authCode, createdAt, activatedAt,
+                statusChangedAt, deactivatedAt, version);
+    }
+
+    /** HLF-PD-004, HLF-SD-007: either side ends the relationship, on both sides. */
+    public Twinning deactivate(Instant now) {
+        if (!isLive()) {
+            throw new IllegalStateException("already deactivated");
+        }
+        return new Twinning(id, secondary, primary, TwinningStatus.DEACTIVATED, name, null, secondaryCorrelator,
+                primaryCorrelator, secondaryMno, primaryMno, primaryVoiceMailAddress, null, createdAt, activatedAt,
+                now, now, version);
+    }
+
+    public Twinning withAuthCode(String newAuthCode) {
+        return new Twinning(id, secondary, primary, status, name, code, secondaryCorrelator, primaryCorrelator,
+                secondaryMno, primaryMno, primaryVoiceMailAddress, newAuthCode, createdAt, activatedAt,
+                statusChangedAt, deactivatedAt, version);
+    }
+
+    private void requireStatus(TwinningStatus expected) {
+        if (status != expected) {
+            throw new IllegalStateException("expected " + expected + " but was " + status);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package org.omatwin.core.twinning;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.omatwin.core.error.ApiException;
+import org.omatwin.core.error.OmaError;
+
+/**
+ * The operator's policy for twinning: the limit of secondaries, code lifetime, attempt limits and the
+ * naming rules (HLF-TE-005, HLF-TE-007). Values come from configuration.
+ */
+public record TwinningPolicy(
+        int maxSecondaries,
+        Duration codeLifetime,
+        int maxFailedAttempts,
+        Duration attemptWindow,
+        String defaultNamePrefix) {
+
+    public static final int MAX_NAME_LENGTH = 64;
+    public static final int MAX_CORRELATOR_LENGTH = 256;
+
+    public TwinningPolicy {
+        if (maxSecondaries < 1) {
+            throw new IllegalArgumentException("maxSecondaries must be at least 1");
+        }
+        if (codeLifetime.isNegative() || codeLifetime.isZero()) {
+            throw new IllegalArgumentException("codeLifetime must be positive");
+        }
+        if (maxFailedAttempts < 1) {
+            throw new IllegalArgumentException("maxFailedAttempts must be at least 1");
+        }
+    }
+
+    public static TwinningPolicy defaults() {
+        return new TwinningPolicy(5, Duration.ofMinutes(10), 5, Duration.ofMinutes(15), "Device");
+    }
+
+    /** POL2008: a primary may have many secondaries, up to the operator's limit. */
+    public void checkRoomForAnotherSecondary(int activeSecondaries) {
+        if (activeSecondaries >= maxSecondaries) {
+            throw ApiException.of(OmaError.POL2008,
+                    "the primary device already has " + activeSecondaries + " twinned devices, the limit is "
+                            + maxSecondaries,
+                    Integer.toString(maxSecondaries));
+        }
+    }
+
+    /** A client-chosen name: 1-64 characters, printable, no surrounding blanks. */
+    public static String validName(String name) {
+        if (name == null) {
+            throw ApiException.of(OmaError.SVC2006, "name is missing", "name");
+        }
+        if (name.isEmpty() || name.length() > MAX_NAME_LENGTH || !name.strip().equals(name)
+                || name.codePoints().anyMatch(Character::isISOControl)) {
+            throw ApiException.of(OmaError.SVC0002,
+                    "name must be 1-" + MAX_NAME_LENGTH + " printable characters without leading or trailing blanks",
+                    "name");
+        }
+        return name;
+    }
+
+    /** HLF-TE-007: names are unique among a primary's live secondaries. */
+    public static void checkNameFree(String name, Collection<String> taken) {
+        if (taken.contains(name)) {
+            throw ApiException.of(OmaError.SVC0002, "name '" + name + "' is already used by another twinned device",
+                    "name");
+        }
+    }
+
+    /** Default name "<kind>-<last 4 digits of the secondary's number>", made unique with a suffix. */
+    public String defaultName(DeviceAddress secondary, Collection<String> taken) {
+        Set<String> used = taken.stream().collect(Collectors.toSet());
+        String base = defaultNamePrefix + "-" + secondary.tail(4);
+        String candidate = base;
+        for (int i = 2; used.contains(candidate); i++) {
+            candidate = base + "-" + i;
+        }
+        return candidate;
+    }
+
+    public static String validCorrelator(String correlator) {
+        if (correlator == null) {
+            return null;
+        }
+        if (correlator.isEmpty() || correlator.length() > MAX_CORRELATOR_LENGTH) {
+            throw ApiException.of(OmaError.SVC0002, "clientCorrelator must be 1-" + MAX_CORRELATOR_LENGTH + " characters",
+                    "clientCorrelator");
+        }
+        return correlator;
+    }
+}

@@ -1,0 +1,51 @@
+package org.omatwin.core.twinning;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.omatwin.core.activation.AttemptWindow;
+
+/** What the twinning use cases need from storage; every call runs inside the caller's transaction. */
+public interface TwinningStore {
+
+    /** Locks the device's row (created if absent) until the transaction ends. */
+    void lockDevice(DeviceAddress device, Instant now);
+
+    Optional<Twinning> findById(String id);
+
+    Optional<Twinning> findByIdForUpdate(String id);
+
+    /** The secondary's live (not deactivated) relationship, Pending included. */
+    Optional<Twinning> findLiveBySecondary(DeviceAddress secondary);
+
+    /** The primary's On/Off relationships. */
+    List<Twinning> findActiveByPrimary(DeviceAddress primary);
+
+    boolean isActivePrimary(DeviceAddress device);
+
+    /** A Pending relationship whose code hash matches, locked; null hash matches nothing. */
+    Optional<Twinning> findPendingByCodeHashForUpdate(String codeHash);
+
+    /** Forgets expired codes with this hash so the hash can be issued again. */
+    void releaseExpiredCode(String codeHash, Instant now);
+
+    boolean isCodeHashInUse(String codeHash);
+
+    Optional<Twinning> findActiveByPrimaryCorrelator(DeviceAddress primary, String correlator);
+
+    void insert(Twinning twinning);
+
+    /**
+     * Writes the new state if the stored version is still {@code twinning.version()}; returns the
+     * state with the bumped version. A lost race raises SVC2007.
+     */
+    Twinning update(Twinning twinning);
+
+    void appendEvent(TwinningEvent event);
+
+    List<TwinningEvent> events(String twinningId);
+
+    Optional<AttemptWindow> attempts(DeviceAddress device);
+
+    void saveAttempts(DeviceAddress device, AttemptWindow window);
+}

@@ -1,0 +1,282 @@
+package org.omatwin.core.twinning;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.omatwin.core.activation.ActivationCodes;
+import org.omatwin.core.activation.AttemptWindow;
+import org.omatwin.core.error.ApiException;
+import org.omatwin.core.error.OmaError;
+
+/**
+ * The device API's use cases. Each public method is one transaction: the rules are checked, the new
+ * state and its event are written, and the transaction commits before the method returns.
+ */
+public final class TwinningUseCases {
+    private static final int CODE_GENERATION_TRIES = 20;
+
+    private final Transactions<TwinningStore> tx;
+    private final TwinningPolicy policy;
+    private final ActivationCodes codes;
+    private final Mno ownMno;
+    private final Clock clock;
+
+    public TwinningUseCases(Transactions<TwinningStore> tx, TwinningPolicy policy, ActivationCodes codes, Mno ownMno,
+            Clock clock) {
+        this.tx = tx;
+        this.policy = policy;
+        this.codes = codes;
+        this.ownMno = ownMno;
+        this.clock = clock;
+    }
+
+    public Mno ownMno() {
+        return ownMno;
+    }
+
+    /**
+     * HLF-SD-001: the secondary asks for an activation code. While Pending, asking again replaces the
+     * code; once twinned, the secondary cannot start another relationship (HLF-TE-008/009).
+     */
+    public TwinningView requestCode(DeviceAddress secondary, Mno primaryMno, String correlator) {
+        String validCorrelator = TwinningPolicy.validCorrelator(correlator);
+        if (primaryMno != null && !primaryMno.equals(ownMno)) {
+            // HLF-SD-002/TE-006 (code from the primary's MNO) needs the peering service.
+            throw ApiException.of(OmaError.SVC0002,
+                    "the primary's MNO " + primaryMno + " is not a partner of this operator", "otherDevice.mno");
+        }
+        return tx.inTransaction(store -> {
+            Instant now = clock.instant();
+            store.lockDevice(secondary, now);
+            if (store.isActivePrimary(secondary)) {
+                throw ApiException.of(OmaError.POL1037, "a primary device cannot become a secondary device",
+                        "Primary", "Secondary");
+            }
+            Optional<Twinning> existing = store.findLiveBySecondary(secondary);
+            if (existing.isPresent() && existing.get().status().isActive()) {
+                throw ApiException.of(OmaError.POL2000, "the device is already twinned with a primary device",
+                        "already twinned");
+            }
+            String plain = freshCode(store, now);
+            Twinning.PendingCode code = new Twinning.PendingCode(codes.hash(plain), ownMno,
+                    now.plus(policy.codeLifetime()));
+            Twinning saved;
+            if (existing.isPresent()) {
+                saved = store.update(existing.get().withNewCode(code, validCorrelator, now));
+            } else {
+                saved = Twinning.pending(Ids.newId(), secondary, ownMno, code, validCorrelator, now);
+                store.insert(saved);
+            }
+            return TwinningView.of(saved, Role.SECONDARY, plain);
+        });
+    }
+
+    /**
+     * HLF-PD-001: the primary redeems the code. Exactly one redemption of a code can win; failures are
+     * counted per device and, past the limit, refused with POL2005 until the window ends.
+     */
+    public TwinningView activate(DeviceAddress primary, String code, Mno codeIssuer, String name, String correlator) {
+        String validCorrelator = TwinningPolicy.validCorrelator(correlator);
+        String validName = name == null ? null : TwinningPolicy.validName(name);
+        if (code == null) {
+            throw ApiException.of(OmaError.SVC2006, "activationCode.code is missing", "activationCode");
+        }
+        if (!ActivationCodes.isWellFormed(code)) {
+            throw ApiException.of(OmaError.SVC0002, "the activation code must be six digits", "activationCode");
+        }
+        if (codeIssuer != null && !codeIssuer.equals(ownMno)) {
+            throw ApiException.of(OmaError.SVC0002,
+                    "the activation code was issued by MNO " + codeIssuer + ", which is not a partner of this operator",
+                    "activationCode");
+        }
+        String hash = codes.hash(code);
+        Outcome outcome = tx.inTransaction(store -> {
+            Instant now = clock.instant();
+            store.lockDevice(primary, now);
+            if (validCorrelator != null) {
+                Optional<Twinning> replay = store.findActiveByPrimaryCorrelator(primary, validCorrelator);
+                if (replay.isPresent()) {
+                    return new Outcome(TwinningView.of(replay.get(), Role.PRIMARY, null), null);
+                }
+            }
+            Optional<AttemptWindow> attempts = store.attempts(primary);
+            Duration wait = attempts.map(a -> a.blockedFor(now, policy.maxFailedAttempts(), policy.attemptWindow()))
+                    .orElse(Duration.ZERO);
+            if (!wait.isZero()) {
+                throw ApiException.rateLimited("too many wrong activation codes, try again later", wait,
+                        "activationCode");
+            }
+            if (store.findLiveBySecondary(primary).isPresent()) {
+                throw ApiException.of(OmaError.POL1037, "a secondary device cannot become a primary device",
+                        "Secondary", "Primary");
+            }
+            Optional<Twinning> pending = store.findPendingByCodeHashForUpdate(hash)
+                    .filter(t -> !t.code().isExpired(now));
+            if (pending.isEmpty()) {
+                store.saveAttempts(primary,
+                        AttemptWindow.afterFailure(attempts.orElse(null), now, policy.attemptWindow()));
+                return new Outcome(null, "the activation code is wrong, already used or expired");
+            }
+            List<Twinning> mine = store.findActiveByPrimary(primary);
+            policy.checkRoomForAnotherSecondary(mine.size());
+            List<String> taken = mine.stream().map(Twinning::name).collect(Collectors.toList());
+            Twinning candidate = pending.get();
+            String chosen;
+            if (validName != null) {
+                TwinningPolicy.checkNameFree(validName, taken);
+                chosen = validName;
+            } else {
+                chosen = policy.defaultName(candidate.secondary(), taken);
+            }
+            // The primary's voice mail is reached through its own number (HLF-SD-009 services).
+            Twinning activated = store.update(candidate.activate(primary, ownMno, chosen, primary, validCorrelator, now));
+            store.appendEvent(TwinningEvent.of(activated, TwinningEvent.Type.ACTIVATED, Role.PRIMARY, primary));
+            return new Outcome(TwinningView.of(activated, Role.PRIMARY, null), null);
+        });
+        if (outcome.rejection != null) {
+            throw ApiException.of(OmaError.SVC0002, outcome.rejection, "activationCode");
+        }
+        return outcome.view;
+    }
+
+    private record Outcome(TwinningView view, String rejection) {}
+
+    /** HLF-PD-003/PD-006: a primary lists its secondaries; a secondary sees its one relationship. */
+    public List<TwinningView> list(DeviceAddress caller, DeviceAddress otherFilter, String nameFilter) {
+        return tx.inTransaction(store -> {
+            List<TwinningView> views = new ArrayList<>();
+            store.findLiveBySecondary(caller).ifPresent(t -> views.add(TwinningView.of(t, Role.SECONDARY, null)));
+            for (Twinning t : store.findActiveByPrimary(caller)) {
+                views.add(TwinningView.of(t, Role.PRIMARY, null));
+            }
+            return views.stream()
+                    .filter(v -> otherFilter == null
+                            || (v.otherDevice() != null && otherFilter.equals(v.otherDevice().address())))
+                    .filter(v -> nameFilter == null || nameFilter.equals(v.name()))
+                    .toList();
+        });
+    }
+
+    public TwinningView get(DeviceAddress caller, String id) {
+        return tx.inTransaction(store -> {
+            Twinning t = visible(store.findById(id), caller, id);
+            return TwinningView.of(t, t.roleOf(caller).orElseThrow(), null);
+        });
+    }
+
+    /**
+     * Full replace where only twinningStatus and (for the primary) name may differ; the caller compared
+     * the rest against {@code expectedVersion}, so a change in between is a lost race (SVC2007).
+     */
+    public TwinningView replace(DeviceAddress caller, String id, int expectedVersion, TwinningStatus status,
+            String name) {
+        String validName = name == null ? null : TwinningPolicy.validName(name);
+        return tx.inTransaction(store -> {
+            Instant now = clock.instant();
+            Twinning current = visible(store.findByIdForUpdate(id), caller, id);
+            if (current.version() != expectedVersion) {
+                throw ApiException.of(OmaError.SVC2007, "the twinning changed while it was being replaced", id);
+            }
+            Role actor = current.roleOf(caller).orElseThrow();
+            Twinning next = current;
+            if (validName != null && !validName.equals(current.name())) {
+                next = renamed(store, next, actor, validName);
+            }
+            if (status != null) {
+                next = next.toggle(status, now);
+            }
+            return TwinningView.of(save(store, current, next, actor, caller), actor, null);
+        });
+    }
+
+    /** HLF-PD-002, HLF-SD-004: light-weight toggle by either side. */
+    public TwinningStatus setStatus(DeviceAddress caller, String id, TwinningStatus status) {
+        return tx.inTransaction(store -> {
+            Twinning current = visible(store.findByIdForUpdate(id), caller, id);
+            Role actor = current.roleOf(caller).orElseThrow();
+            return save(store, current, current.toggle(status, clock.instant()), actor, caller).status();
+        });
+    }
+
+    /** Light-weight rename, primary only; names stay unique per primary (HLF-TE-007). */
+    public String rename(DeviceAddress caller, String id, String name) {
+        String validName = TwinningPolicy.validName(name);
+        return tx.inTransaction(store -> {
+            Twinning current = visible(store.findByIdForUpdate(id), caller, id);
+            Role actor = current.roleOf(caller).orElseThrow();
+            if (validName.equals(current.name()) && actor == Role.PRIMARY) {
+                return validName;
+            }
+            return save(store, current, renamed(store, current, actor, validName), actor, caller).name();
+        });
+    }
+
+    /** HLF-PD-004, HLF-SD-007: either side ends the relationship on both sides. */
+    public void deactivate(DeviceAddress caller, String id) {
+        tx.inTransaction(store -> {
+            Twinning current = visible(store.findByIdForUpdate(id), caller, id);
+            Role actor = current.roleOf(caller).orElseThrow();
+            Twinning ended = store.update(current.deactivate(clock.instant()));
+            store.appendEvent(TwinningEvent.of(ended, TwinningEvent.Type.DEACTIVATED, actor, caller));
+            return null;
+        });
+    }
+
+    public List<TwinningEvent> history(DeviceAddress caller, String id) {
+        return tx.inTransaction(store -> {
+            visible(store.findById(id), caller, id);
+            return store.events(id);
+        });
+    }
+
+    private Twinning renamed(TwinningStore store, Twinning current, Role actor, String name) {
+        Twinning next = current.rename(actor, name);
+        List<String> taken = store.findActiveByPrimary(current.primary()).stream()
+                .filter(t -> !t.id().equals(current.id()))
+                .map(Twinning::name)
+                .toList();
+        TwinningPolicy.checkNameFree(name, taken);
+        return next;
+    }
+
+    /** Writes {@code next} if it differs from {@code current}, with one event per kind of change. */
+    private static Twinning save(TwinningStore store, Twinning current, Twinning next, Role actor,
+            DeviceAddress caller) {
+        if (next.equals(current)) {
+            return current;
+        }
+        Twinning saved = store.update(next);
+        if (!java.util.Objects.equals(current.name(), saved.name())) {
+            store.appendEvent(TwinningEvent.of(saved, TwinningEvent.Type.RENAMED, actor, caller));
+        }
+        if (current.status() != saved.status()) {
+            store.appendEvent(TwinningEvent.of(saved, TwinningEvent.Type.STATUS_CHANGED, actor, caller));
+        }
+        return saved;
+    }
+
+    /** Only the two sides of a live relationship see it; to anyone else it does not exist. */
+    private static Twinning visible(Optional<Twinning> found, DeviceAddress caller, String id) {
+        return found.filter(Twinning::isLive)
+                .filter(t -> t.roleOf(caller).isPresent())
+                .orElseThrow(() -> ApiException.of(OmaError.SVC2008, "no twinning " + id + " for this device",
+                        "twinningId"));
+    }
+
+    private String freshCode(TwinningStore store, Instant now) {
+        for (int i = 0; i < CODE_GENERATION_TRIES; i++) {
+            String plain = codes.generate();
+            String hash = codes.hash(plain);
+            store.releaseExpiredCode(hash, now);
+            if (!store.isCodeHashInUse(hash)) {
+                return plain;
+            }
+        }
+        // A million codes and a handful pending: reaching this means the space is nearly exhausted.
+        throw ApiException.of(OmaError.SVC0001, "no activation code is available now, retry later", "activationCode");
+    }
+}
