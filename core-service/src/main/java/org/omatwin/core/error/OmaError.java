@@ -1,40 +1,47 @@
 package org.omatwin.core.error;
 
 /**
- * The contract's error table (twinning-api.md section 4): message id, HTTP status and whether it is a
- * policy or a service exception. The gRPC code follows from the HTTP status by the standard mapping, so
- * Envoy and the embedded transcoder give the same HTTP status.
+ * The contract's error table (twinning-api.md section 4): message id and HTTP status. The gRPC code
+ * follows from the HTTP status by the standard mapping, so Envoy and the embedded transcoder give the
+ * same HTTP status.
  */
 public enum OmaError {
-    SVC0001(503, false, "A service error occurred: %1"),
-    SVC0002(400, false, "Invalid input value for message part %1"),
-    SVC0004(404, false, "No valid addresses provided in message part %1"),
-    SVC1014(400, false, "Role missing or not supported: %1"),
-    SVC2003(401, false, "Authentication failed: %1"),
-    SVC2004(400, false, "Invalid input value for message part %1: %2"),
-    SVC2005(400, false, "Unknown element in request: %1"),
-    SVC2006(400, false, "Mandatory element missing: %1"),
-    SVC2007(409, false, "Concurrent modification, retry: %1"),
-    SVC2008(404, false, "Resource not found: %1"),
-    /** Not in the OMA table: a body over the documented size limit (HTTP 413 with a requestError body). */
-    SVC0005(413, false, "Request too large: %1"),
-    POL1037(403, true, "A %1 device cannot take the %2 role"),
-    POL1038(403, true, "The caller may not change element %1"),
-    POL2000(403, true, "The device cannot be twinned: %1"),
-    POL2003(403, true, "Not authorized: %1"),
-    POL2005(429, true, "Too many requests: %1"),
-    POL2008(403, true, "Too many twinned devices: the limit is %1"),
-    /** Method not supported on a listed resource (HTTP 405 with an Allow header). */
-    POL0005(405, true, "Method not allowed: %1");
+    SVC0001("SVC0001", 503),
+    SVC0002("SVC0002", 400),
+    SVC0004("SVC0004", 404),
+    SVC1014("SVC1014", 400),
+    SVC2003("SVC2003", 401),
+    SVC2004("SVC2004", 400),
+    SVC2005("SVC2005", 400),
+    SVC2006("SVC2006", 400),
+    SVC2007("SVC2007", 409),
+    SVC2008("SVC2008", 404),
+    /** An unexpected failure inside the service: logged in full, shown to the caller as SVC0001. */
+    INTERNAL("SVC0001", 500),
+    /** A body over the documented size limit. */
+    TOO_LARGE("SVC0002", 413),
+    /** A body that is not application/json. */
+    UNSUPPORTED_MEDIA_TYPE("SVC0002", 415),
+    /** A method not supported on a listed resource (sent with an Allow header). */
+    METHOD_NOT_ALLOWED("SVC0002", 405),
+    POL1037("POL1037", 403),
+    POL1038("POL1038", 403),
+    POL2000("POL2000", 403),
+    POL2003("POL2003", 403),
+    POL2005("POL2005", 429),
+    POL2008("POL2008", 403);
 
+    private final String messageId;
     private final int httpStatus;
-    private final boolean policy;
-    private final String template;
 
-    OmaError(int httpStatus, boolean policy, String template) {
+    OmaError(String messageId, int httpStatus) {
+        this.messageId = messageId;
         this.httpStatus = httpStatus;
-        this.policy = policy;
-        this.template = template;
+    }
+
+    /** The OMA messageId; "POL..." ids are policy exceptions, "SVC..." service exceptions. */
+    public String messageId() {
+        return messageId;
     }
 
     public int httpStatus() {
@@ -42,11 +49,6 @@ public enum OmaError {
     }
 
     public boolean isPolicy() {
-        return policy;
-    }
-
-    /** The OMA text pattern with %1, %2 placeholders for the variables. */
-    public String template() {
-        return template;
+        return messageId.startsWith("POL");
     }
 }

@@ -1,0 +1,109 @@
+package org.omatwin.core.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import org.omatwin.core.twinning.Mno;
+import org.omatwin.core.twinning.TwinningPolicy;
+
+/**
+ * Every setting of the core, read from environment variables in this one place, with safe defaults.
+ * The README's configuration table lists the same names.
+ */
+public record CoreConfig(
+        String bindAddress,
+        int httpPort,
+        int grpcPort,
+        String publicUrl,
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        int databasePoolSize,
+        Path dataDir,
+        Mno ownMno,
+        TwinningPolicy policy,
+        byte[] codeHashKey,
+        long maxBodyBytes,
+        boolean devCallerHeader,
+        Duration subscriptionDefaultDuration,
+        Duration subscriptionMaxDuration) {
+
+    public static CoreConfig fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    public static CoreConfig from(Map<String, String> env) {
+        Reader r = new Reader(env);
+        String bind = r.string("TWIN_BIND_ADDRESS", "127.0.0.1");
+        int httpPort = r.integer("TWIN_HTTP_PORT", 8080, 0, 65535);
+        int grpcPort = r.integer("TWIN_GRPC_PORT", 9090, 0, 65535);
+        TwinningPolicy defaults = TwinningPolicy.defaults();
+        TwinningPolicy policy = new TwinningPolicy(
+                r.integer("TWIN_MAX_SECONDARIES", defaults.maxSecondaries(), 1, 1000),
+                Duration.ofSeconds(r.integer("TWIN_CODE_TTL_SECONDS", (int) defaults.codeLifetime().toSeconds(), 30,
+                        86_400)),
+                r.integer("TWIN_MAX_CODE_FAILURES", defaults.maxFailedAttempts(), 1, 1000),
+                Duration.ofSeconds(r.integer("TWIN_CODE_FAILURE_WINDOW_SECONDS",
+                        (int) defaults.attemptWindow().toSeconds(), 1, 86_400)),
+                r.string("TWIN_DEFAULT_NAME_PREFIX", defaults.defaultNamePrefix()));
+        String key = env.get("TWIN_CODE_HASH_KEY");
+        return new CoreConfig(
+                bind,
+                httpPort,
+                grpcPort,
+                stripSlash(r.string("TWIN_PUBLIC_URL", "http://localhost:" + httpPort)),
+                env.get("TWIN_DATABASE_URL"),
+                r.string("TWIN_DATABASE_USER", "twinning"),
+                r.string("TWIN_DATABASE_PASSWORD", ""),
+                r.integer("TWIN_DATABASE_POOL_SIZE", 16, 1, 500),
+                Path.of(r.string("TWIN_DATA_DIR", "twinning-data")).toAbsolutePath(),
+                new Mno(r.string("TWIN_MCC", "001"), r.string("TWIN_MNC", "01")),
+                policy,
+                key == null || key.isBlank() ? null : Base64.getDecoder().decode(key.strip()),
+                r.integer("TWIN_MAX_BODY_BYTES", 16_384, 256, 1_048_576),
+                Boolean.parseBoolean(r.string("TWIN_DEV_CALLER_HEADER", "true")),
+                Duration.ofSeconds(r.integer("TWIN_SUBSCRIPTION_DEFAULT_SECONDS", 86_400, 60, 31_536_000)),
+                Duration.ofSeconds(r.integer("TWIN_SUBSCRIPTION_MAX_SECONDS", 2_592_000, 60, 31_536_000)));
+    }
+
+    /** Whether the core runs its own PostgreSQL (no TWIN_DATABASE_URL given). */
+    public boolean embeddedDatabase() {
+        return databaseUrl == null || databaseUrl.isBlank();
+    }
+
+    @Override
+    public String toString() {
+        // Never print secrets (database password, code hash key).
+        return "CoreConfig[bind=" + bindAddress + ", http=" + httpPort + ", grpc=" + grpcPort + ", publicUrl="
+                + publicUrl + ", database=" + (embeddedDatabase() ? "embedded in " + dataDir : databaseUrl)
+                + ", mno=" + ownMno + ", policy=" + policy + "]";
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private record Reader(Map<String, String> env) {
+        String string(String name, String fallback) {
+            String v = env.get(name);
+            return v == null || v.isBlank() ? fallback : v.strip();
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            String v = env.get(name);
+            if (v == null || v.isBlank()) {
+                return fallback;
+            }
+            try {
+                int value = Integer.parseInt(v.strip());
+                if (value < min || value > max) {
+                    throw new IllegalArgumentException(name + " must be between " + min + " and " + max);
+                }
+                return value;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be an integer, got '" + v + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package org.omatwin.core.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.RenderQuotedNames;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+import org.omatwin.core.config.CoreConfig;
+import org.omatwin.core.subscription.SubscriptionStore;
+import org.omatwin.core.twinning.Transactions;
+import org.omatwin.core.twinning.TwinningStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL the core runs on: the operator's (TWIN_DATABASE_URL) or an embedded one whose data
+ * lives in TWIN_DATA_DIR, so a restart keeps every twinning (HLF-TE-001). Flyway migrates the schema
+ * at start-up.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final EmbeddedPostgres embedded;
+    private final HikariDataSource dataSource;
+    private final DSLContext dsl;
+
+    private Database(EmbeddedPostgres embedded, HikariDataSource dataSource) {
+        this.embedded = embedded;
+        this.dataSource = dataSource;
+        this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES,
+                new Settings().withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED));
+    }
+
+    public static Database start(CoreConfig config) {
+        EmbeddedPostgres embedded = null;
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("twinning");
+        hikari.setMaximumPoolSize(config.databasePoolSize());
+        hikari.setConnectionTimeout(5_000);
+        try {
+            if (config.embeddedDatabase()) {
+                Path pgData = config.dataDir().resolve("postgres");
+                Files.createDirectories(pgData);
+                embedded = EmbeddedPostgres.builder()
+                        .setDataDirectory(pgData)
+                        .setCleanDataDirectory(false)
+                        .setServerConfig("max_connections", "200")
+                        .start();
+                hikari.setJdbcUrl(embedded.getJdbcUrl("postgres", "postgres"));
+                hikari.setUsername("postgres");
+                LOG.info("embedded PostgreSQL started on port {} with data in {}", embedded.getPort(), pgData);
+            } else {
+                hikari.setJdbcUrl(config.databaseUrl());
+                hikari.setUsername(config.databaseUser());
+                hikari.setPassword(config.databasePassword());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
+        }
+        HikariDataSource ds = new HikariDataSource(hikari);
+        migrate(ds);
+        return new Database(embedded, ds);
+    }
+
+    /** Applies the versioned scripts in db/migration (the schema's source of truth). */
+    public static void migrate(DataSource ds) {
+        var result = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        LOG.info("database schema at version {} ({} migrations applied now)", result.targetSchemaVersion,
+                result.migrationsExecuted);
+    }
+
+    public DSLContext dsl() {
+        return dsl;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Transactions<TwinningStore> twinningTransactions() {
+        return new JooqTransactions<>(dsl, JooqTwinningStore::new);
+    }
+
+    public Transactions<SubscriptionStore> subscriptionTransactions() {
+        return new JooqTransactions<>(dsl, JooqSubscriptionStore::new);
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+        if (embedded != null) {
+            try {
+                embedded.close();
+            } catch (IOException e) {
+                LOG.warn("embedded PostgreSQL did not stop cleanly", e);
+            }
+        }
+    }
+}

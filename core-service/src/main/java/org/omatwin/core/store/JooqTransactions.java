@@ -1,0 +1,63 @@
+package org.omatwin.core.store;
+
+import java.sql.SQLException;
+import java.util.function.Function;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
+import org.omatwin.core.error.ApiException;
+import org.omatwin.core.error.OmaError;
+import org.omatwin.core.twinning.Transactions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One jOOQ transaction per use case. Serialization failures and deadlocks are retried a few times;
+ * a unique-constraint race that survives is reported as a concurrent modification (SVC2007), and a
+ * database that cannot be reached as SVC0001 (503), never as a stack trace.
+ */
+public final class JooqTransactions<S> implements Transactions<S> {
+    private static final Logger LOG = LoggerFactory.getLogger(JooqTransactions.class);
+    private static final int ATTEMPTS = 3;
+
+    private final DSLContext dsl;
+    private final Function<DSLContext, S> storeFactory;
+
+    public JooqTransactions(DSLContext dsl, Function<DSLContext, S> storeFactory) {
+        this.dsl = dsl;
+        this.storeFactory = storeFactory;
+    }
+
+    @Override
+    public <T> T inTransaction(Function<S, T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return dsl.transactionResult(cfg -> work.apply(storeFactory.apply(cfg.dsl())));
+            } catch (DataAccessException e) {
+                String state = sqlState(e);
+                boolean retryable = "40001".equals(state) || "40P01".equals(state);
+                if (retryable && attempt < ATTEMPTS) {
+                    continue;
+                }
+                if (retryable || "23505".equals(state)) {
+                    throw ApiException.of(OmaError.SVC2007, "a concurrent request changed the same data, retry",
+                            "twinning");
+                }
+                if (state != null && (state.startsWith("08") || state.startsWith("57"))) {
+                    LOG.warn("database unavailable: {}", state);
+                    throw ApiException.of(OmaError.SVC0001, "the service is temporarily unavailable, retry later",
+                            "database");
+                }
+                throw e;
+            }
+        }
+    }
+
+    private static String sqlState(DataAccessException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+        }
+        return null;
+    }
+}

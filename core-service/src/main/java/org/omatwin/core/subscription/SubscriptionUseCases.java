@@ -1,0 +1,111 @@
+package org.omatwin.core.subscription;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.omatwin.core.error.ApiException;
+import org.omatwin.core.error.OmaError;
+import org.omatwin.core.twinning.DeviceAddress;
+import org.omatwin.core.twinning.Ids;
+import org.omatwin.core.twinning.Transactions;
+import org.omatwin.core.twinning.TwinningPolicy;
+
+/** Subscriptions to twinning events: create (idempotent by clientCorrelator), list, read, cancel. */
+public final class SubscriptionUseCases {
+    private static final int MAX_URL_LENGTH = 2048;
+    private static final int MAX_CALLBACK_DATA = 1024;
+
+    private final Transactions<SubscriptionStore> tx;
+    private final Duration defaultDuration;
+    private final Duration maxDuration;
+    private final Clock clock;
+
+    public SubscriptionUseCases(Transactions<SubscriptionStore> tx, Duration defaultDuration, Duration maxDuration,
+            Clock clock) {
+        this.tx = tx;
+        this.defaultDuration = defaultDuration;
+        this.maxDuration = maxDuration;
+        this.clock = clock;
+    }
+
+    /**
+     * @param requestedSeconds null or 0 asks for the server default; longer than the maximum is granted
+     *     the maximum (the granted value is returned)
+     */
+    public Subscription create(DeviceAddress device, String notifyUrl, String callbackData, String format,
+            Integer requestedSeconds, String correlator) {
+        URI url = validUrl(notifyUrl);
+        if (format != null && !"JSON".equals(format)) {
+            throw ApiException.of(OmaError.SVC0002, "notificationFormat must be JSON",
+                    "callbackReference.notificationFormat");
+        }
+        if (callbackData != null && callbackData.length() > MAX_CALLBACK_DATA) {
+            throw ApiException.of(OmaError.SVC0002, "callbackData must be at most " + MAX_CALLBACK_DATA + " characters",
+                    "callbackReference.callbackData");
+        }
+        if (requestedSeconds != null && requestedSeconds < 0) {
+            throw ApiException.of(OmaError.SVC0002, "duration must not be negative", "duration");
+        }
+        String validCorrelator = TwinningPolicy.validCorrelator(correlator);
+        long granted = requestedSeconds == null || requestedSeconds == 0 ? defaultDuration.toSeconds()
+                : Math.min(requestedSeconds, maxDuration.toSeconds());
+        return tx.inTransaction(store -> {
+            Instant now = clock.instant();
+            store.purgeExpired(device, now);
+            if (validCorrelator != null) {
+                var existing = store.findLiveByCorrelator(device, validCorrelator, now);
+                if (existing.isPresent()) {
+                    return existing.get();
+                }
+            }
+            Subscription s = new Subscription(Ids.newId(), device, url, callbackData, validCorrelator, (int) granted,
+                    now.plusSeconds(granted), now);
+            store.insert(s);
+            return s;
+        });
+    }
+
+    public List<Subscription> list(DeviceAddress device) {
+        return tx.inTransaction(store -> store.findLive(device, clock.instant()));
+    }
+
+    public Subscription get(DeviceAddress device, String id) {
+        return tx.inTransaction(store -> store.findLive(device, id, clock.instant()).orElseThrow(() -> notFound(id)));
+    }
+
+    public void delete(DeviceAddress device, String id) {
+        tx.inTransaction(store -> {
+            if (!store.delete(device, id)) {
+                throw notFound(id);
+            }
+            return null;
+        });
+    }
+
+    private static ApiException notFound(String id) {
+        return ApiException.of(OmaError.SVC2008, "no subscription " + id + " for this device", "subscriptionId");
+    }
+
+    private static URI validUrl(String notifyUrl) {
+        String element = "callbackReference.notifyURL";
+        if (notifyUrl == null || notifyUrl.isEmpty()) {
+            throw ApiException.of(OmaError.SVC2006, "notifyURL is missing", element);
+        }
+        try {
+            URI uri = new URI(notifyUrl);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (notifyUrl.length() > MAX_URL_LENGTH || !(scheme.equals("http") || scheme.equals("https"))
+                    || uri.getHost() == null || uri.getUserInfo() != null) {
+                throw ApiException.of(OmaError.SVC0002, "notifyURL must be an absolute http(s) URL without credentials",
+                        element);
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw ApiException.of(OmaError.SVC0002, "notifyURL is not a valid URL", element);
+        }
+    }
+}
