@@ -1,7 +1,6 @@
 package org.omatwin.core.api;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import org.omatwin.core.error.ApiException;
 import org.omatwin.proto.twinning.v1.ExceptionDetail;
 import org.omatwin.proto.twinning.v1.RequestError;
@@ -9,8 +8,6 @@ import org.omatwin.proto.twinning.v1.RequestErrorEnvelope;
 
 /** The contract's error body, {"requestError": {...}}, built from an {@link ApiException}. */
 public final class RequestErrors {
-    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
-
     private RequestErrors() {}
 
     public static RequestError toProto(ApiException e) {
@@ -34,7 +31,7 @@ public final class RequestErrors {
      */
     public static String toJson(ApiException e) {
         try {
-            String json = PRINTER.print(RequestErrorEnvelope.newBuilder().setRequestError(toProto(e)).build());
+            String json = ContractJson.PRINTER.print(RequestErrorEnvelope.newBuilder().setRequestError(toProto(e)).build());
             return asciiOnly(json);
         } catch (InvalidProtocolBufferException ex) {
             throw new IllegalStateException(ex);

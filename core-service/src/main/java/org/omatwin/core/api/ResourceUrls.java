@@ -2,18 +2,24 @@ package org.omatwin.core.api;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 import org.omatwin.core.twinning.DeviceAddress;
 
 /** Absolute self URLs (resourceURL, Location) under the public base URL of the REST API. */
 public final class ResourceUrls {
-    private final String base;
+    private final Supplier<String> publicBaseUrl;
 
-    public ResourceUrls(String publicBaseUrl) {
-        this.base = publicBaseUrl + "/twinning/v1/";
+    /** @param publicBaseUrl known once the HTTP port is bound, hence a supplier */
+    public ResourceUrls(Supplier<String> publicBaseUrl) {
+        this.publicBaseUrl = publicBaseUrl;
+    }
+
+    private String base() {
+        return publicBaseUrl.get() + "/twinning/v1/";
     }
 
     public String twinnings(DeviceAddress user) {
-        return base + encode(user) + "/twinnings";
+        return base() + encode(user) + "/twinnings";
     }
 
     public String twinning(DeviceAddress user, String id) {
@@ -21,7 +27,7 @@ public final class ResourceUrls {
     }
 
     public String subscriptions(DeviceAddress user) {
-        return base + encode(user) + "/subscriptions";
+        return base() + encode(user) + "/subscriptions";
     }
 
     public String subscription(DeviceAddress user, String id) {

@@ -52,7 +52,8 @@ public record CoreConfig(
                 bind,
                 httpPort,
                 grpcPort,
-                stripSlash(r.string("TWIN_PUBLIC_URL", "http://localhost:" + httpPort)),
+                env.get("TWIN_PUBLIC_URL") == null || env.get("TWIN_PUBLIC_URL").isBlank() ? null
+                        : stripSlash(env.get("TWIN_PUBLIC_URL").strip()),
                 env.get("TWIN_DATABASE_URL"),
                 r.string("TWIN_DATABASE_USER", "twinning"),
                 r.string("TWIN_DATABASE_PASSWORD", ""),
@@ -65,6 +66,11 @@ public record CoreConfig(
                 Boolean.parseBoolean(r.string("TWIN_DEV_CALLER_HEADER", "true")),
                 Duration.ofSeconds(r.integer("TWIN_SUBSCRIPTION_DEFAULT_SECONDS", 86_400, 60, 31_536_000)),
                 Duration.ofSeconds(r.integer("TWIN_SUBSCRIPTION_MAX_SECONDS", 2_592_000, 60, 31_536_000)));
+    }
+
+    /** The public base URL of the REST API; by default http://localhost:{the bound HTTP port}. */
+    public String publicUrlFor(int boundHttpPort) {
+        return publicUrl != null ? publicUrl : "http://localhost:" + boundHttpPort;
     }
 
     /** Whether the core runs its own PostgreSQL (no TWIN_DATABASE_URL given). */

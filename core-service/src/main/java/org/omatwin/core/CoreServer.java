@@ -1,0 +1,156 @@
+package org.omatwin.core;
+
+import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.omatwin.core.activation.ActivationCodes;
+import org.omatwin.core.api.ErrorInterceptor;
+import org.omatwin.core.api.ResourceUrls;
+import org.omatwin.core.api.TwinningGrpcService;
+import org.omatwin.core.auth.DevCallerInterceptor;
+import org.omatwin.core.config.CoreConfig;
+import org.omatwin.core.rest.RestServer;
+import org.omatwin.core.store.Database;
+import org.omatwin.core.subscription.SubscriptionUseCases;
+import org.omatwin.core.twinning.TwinningUseCases;
+import org.omatwin.proto.twinning.v1.TwinningServiceGrpc;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires the core: database, use cases, the gRPC server and the embedded REST edge. */
+public final class CoreServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CoreServer.class);
+
+    private final Database database;
+    private final Server grpc;
+    private final com.linecorp.armeria.server.Server rest;
+    private final HealthStatusManager health;
+    private final String restUrl;
+    private final String grpcTarget;
+
+    private CoreServer(Database database, Server grpc, com.linecorp.armeria.server.Server rest,
+            HealthStatusManager health, String restUrl, String grpcTarget) {
+        this.database = database;
+        this.grpc = grpc;
+        this.rest = rest;
+        this.health = health;
+        this.restUrl = restUrl;
+        this.grpcTarget = grpcTarget;
+    }
+
+    public static CoreServer start(CoreConfig config) throws IOException {
+        LOG.info("starting with {}", config);
+        Database database = Database.start(config);
+        try {
+            // Timestamps at microsecond precision, as PostgreSQL stores them.
+            Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1_000));
+            ActivationCodes codes = new ActivationCodes(codeHashKey(config));
+            TwinningUseCases twinnings = new TwinningUseCases(database.twinningTransactions(), config.policy(), codes,
+                    config.ownMno(), clock);
+            SubscriptionUseCases subscriptions = new SubscriptionUseCases(database.subscriptionTransactions(),
+                    config.subscriptionDefaultDuration(), config.subscriptionMaxDuration(), clock);
+
+            // The HTTP port is bound first: resource URLs are built from it.
+            AtomicReference<String> publicUrl = new AtomicReference<>();
+            TwinningGrpcService service = new TwinningGrpcService(twinnings, subscriptions,
+                    new ResourceUrls(publicUrl::get));
+            List<ServerInterceptor> interceptors = config.devCallerHeader()
+                    ? List.of(new DevCallerInterceptor(), new ErrorInterceptor())
+                    : List.of(new ErrorInterceptor());
+            com.linecorp.armeria.server.Server rest = RestServer.build(config.bindAddress(), config.httpPort(),
+                    config.maxBodyBytes(), service, interceptors);
+            rest.start().join();
+            int httpPort = rest.activeLocalPort();
+            publicUrl.set(config.publicUrlFor(httpPort));
+
+            HealthStatusManager health = new HealthStatusManager();
+            Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort()))
+                    .addService(ServerInterceptors.intercept(service, interceptors))
+                    .addService(health.getHealthService())
+                    .addService(ProtoReflectionServiceV1.newInstance())
+                    .maxInboundMessageSize((int) Math.max(config.maxBodyBytes(), 4096) * 4)
+                    .permitKeepAliveTime(10, TimeUnit.SECONDS)
+                    .build()
+                    .start();
+            health.setStatus("", ServingStatus.SERVING);
+            health.setStatus(TwinningServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+            return new CoreServer(database, grpc, rest, health,
+                    "http://" + config.bindAddress() + ":" + httpPort + "/twinning/v1",
+                    config.bindAddress() + ":" + grpc.getPort());
+        } catch (RuntimeException | IOException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /** The operator's key (TWIN_CODE_HASH_KEY), or for a single embedded instance one kept in the data dir. */
+    static byte[] codeHashKey(CoreConfig config) throws IOException {
+        if (config.codeHashKey() != null) {
+            return config.codeHashKey();
+        }
+        if (!config.embeddedDatabase()) {
+            throw new IllegalStateException("TWIN_CODE_HASH_KEY is required with TWIN_DATABASE_URL: every instance "
+                    + "must hash activation codes with the same key (generate one with: openssl rand -base64 32)");
+        }
+        Path file = config.dataDir().resolve("code-hash.key");
+        if (!Files.exists(file)) {
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            Files.createDirectories(config.dataDir());
+            Files.write(file, key);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+        return Files.readAllBytes(file);
+    }
+
+    public String restUrl() {
+        return restUrl;
+    }
+
+    public String grpcTarget() {
+        return grpcTarget;
+    }
+
+    public int httpPort() {
+        return rest.activeLocalPort();
+    }
+
+    public int grpcPort() {
+        return grpc.getPort();
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    @Override
+    public void close() {
+        health.enterTerminalState();
+        rest.stop().join();
+        grpc.shutdown();
+        try {
+            if (!grpc.awaitTermination(10, TimeUnit.SECONDS)) {
+                grpc.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            grpc.shutdownNow();
+        }
+        database.close();
+    }
+}

@@ -1,0 +1,124 @@
+package org.omatwin.core.rest;
+
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpHeaders;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.ResponseHeadersBuilder;
+import com.linecorp.armeria.server.ServiceConfig;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.ServerErrorHandler;
+import com.linecorp.armeria.server.grpc.UnframedGrpcErrorHandler;
+import com.linecorp.armeria.common.RequestHeaders;
+import io.grpc.Status;
+import org.omatwin.core.api.GrpcErrors;
+import org.omatwin.core.api.RequestErrors;
+import org.omatwin.core.error.ApiException;
+import org.omatwin.core.error.OmaError;
+
+/**
+ * Renders every REST error as the contract's {@code requestError}: errors of the gRPC service (from
+ * the trailers it attaches), errors of the edge itself, and whatever the HTTP framework would otherwise
+ * render on its own (so no error body ever carries a stack trace or a gRPC status name).
+ */
+final class RestErrors {
+    private RestErrors() {}
+
+    static HttpResponse response(ApiException e, String allow) {
+        return aggregated(e, allow).toHttpResponse();
+    }
+
+    static AggregatedHttpResponse aggregated(ApiException e, String allow) {
+        ResponseHeadersBuilder h = ResponseHeaders.builder(e.error().httpStatus()).contentType(MediaType.JSON_UTF_8);
+        if (allow != null) {
+            h.add(HttpHeaderNames.ALLOW, allow);
+        }
+        if (e.retryAfter() != null) {
+            h.add(HttpHeaderNames.RETRY_AFTER, Long.toString(Math.max(1, (e.retryAfter().toMillis() + 999) / 1000)));
+        }
+        return AggregatedHttpResponse.of(h.build(), com.linecorp.armeria.common.HttpData.ofUtf8(RequestErrors.toJson(e)));
+    }
+
+    /** A gRPC error from the transcoder: the service already rendered the body into the trailers. */
+    static final UnframedGrpcErrorHandler FROM_GRPC = (ctx, status, response) -> {
+        HttpHeaders t = response.trailers().isEmpty() ? response.headers() : response.trailers();
+        String body = t.get(GrpcErrors.REQUEST_ERROR.name());
+        String http = t.get(GrpcErrors.HTTP_STATUS.name());
+        if (body == null || http == null) {
+            return response(forStatus(HttpStatus.valueOf(httpFor(status.getCode())), null), null);
+        }
+        ResponseHeadersBuilder h = ResponseHeaders.builder(Integer.parseInt(http)).contentType(MediaType.JSON_UTF_8);
+        String retryAfter = t.get(GrpcErrors.RETRY_AFTER.name());
+        if (retryAfter != null) {
+            h.add(HttpHeaderNames.RETRY_AFTER, retryAfter);
+        }
+        return HttpResponse.of(h.build(), com.linecorp.armeria.common.HttpData.ofUtf8(body));
+    };
+
+    /** Replaces an error response that is not already a requestError (framework-made) with one. */
+    static AggregatedHttpResponse ensureRequestError(AggregatedHttpResponse agg) {
+        MediaType type = agg.contentType();
+        if (type != null && type.is(MediaType.JSON) && agg.contentUtf8().startsWith("{\"requestError\"")) {
+            return agg;
+        }
+        return aggregated(forStatus(agg.status(), null), null);
+    }
+
+    static ApiException forStatus(HttpStatus status, String detail) {
+        String text = detail == null ? status.reasonPhrase() : detail;
+        return switch (status.code()) {
+            case 404 -> ApiException.of(OmaError.SVC2008, "no such resource", "path");
+            case 405 -> ApiException.of(OmaError.METHOD_NOT_ALLOWED, "method not allowed", "method");
+            case 413 -> ApiException.of(OmaError.TOO_LARGE, "the request is too large", "body");
+            case 415 -> ApiException.of(OmaError.UNSUPPORTED_MEDIA_TYPE, "the request body must be application/json",
+                    "Content-Type");
+            case 401 -> ApiException.of(OmaError.SVC2003, "authentication failed", "Authorization");
+            case 403 -> ApiException.of(OmaError.POL2003, "not authorized", "path");
+            case 503 -> ApiException.of(OmaError.SVC0001, "the service is temporarily unavailable", "service");
+            default -> status.code() >= 500
+                    ? ApiException.of(OmaError.INTERNAL, "an internal error occurred", "service")
+                    : ApiException.of(OmaError.SVC0002, "bad request: " + text.toLowerCase(java.util.Locale.ROOT),
+                            "request");
+        };
+    }
+
+    private static int httpFor(Status.Code code) {
+        return switch (code) {
+            case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> 400;
+            case UNAUTHENTICATED -> 401;
+            case PERMISSION_DENIED -> 403;
+            case NOT_FOUND -> 404;
+            case ABORTED, ALREADY_EXISTS -> 409;
+            case RESOURCE_EXHAUSTED -> 429;
+            case UNAVAILABLE -> 503;
+            case DEADLINE_EXCEEDED -> 504;
+            default -> 500;
+        };
+    }
+
+    /** What the framework renders by itself (unknown routes, oversized bodies, protocol errors). */
+    static final ServerErrorHandler SERVER = new ServerErrorHandler() {
+        @Override
+        public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
+            return null;
+        }
+
+        @Override
+        public AggregatedHttpResponse renderStatus(ServiceRequestContext ctx, ServiceConfig config,
+                RequestHeaders headers, HttpStatus status, String description, Throwable cause) {
+            if (headers == null || !headers.path().startsWith(RestEdge.PREFIX)) {
+                return null;
+            }
+            return aggregated(forStatus(status, null), null);
+        }
+
+        @Override
+        public AggregatedHttpResponse onProtocolViolation(ServiceConfig config, RequestHeaders headers,
+                HttpStatus status, String description, Throwable cause) {
+            return renderStatus(null, config, headers, status, description, cause);
+        }
+    };
+}

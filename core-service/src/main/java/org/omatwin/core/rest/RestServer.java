@@ -1,0 +1,47 @@
+package org.omatwin.core.rest;
+
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
+import com.linecorp.armeria.server.healthcheck.HealthCheckService;
+import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import org.omatwin.proto.twinning.v1.TwinningProto;
+
+/**
+ * The embedded REST edge: Armeria serving the google.api.http rules of TwinningService in-process,
+ * behind {@link RestEdge}. Production runs Envoy with the same rules (envoy/envoy.yaml).
+ */
+public final class RestServer {
+    private RestServer() {}
+
+    /**
+     * @param interceptors the same chain as the gRPC server's, outermost last
+     */
+    public static Server build(String bindAddress, int port, long maxBodyBytes, BindableService service,
+            List<ServerInterceptor> interceptors) {
+        HttpRules rules = HttpRules.of(TwinningProto.getDescriptor().findServiceByName("TwinningService"));
+        GrpcService grpc = GrpcService.builder()
+                .addService(service)
+                .intercept(interceptors)
+                .enableHttpJsonTranscoding(HttpJsonTranscodingOptions.builder()
+                        .errorHandler(RestErrors.FROM_GRPC)
+                        .build())
+                .jsonMarshallerFactory(descriptor -> new JsonFormatMarshaller())
+                .build();
+        return Server.builder()
+                .http(new InetSocketAddress(bindAddress, port))
+                .maxRequestLength(maxBodyBytes)
+                .requestTimeout(Duration.ofSeconds(30))
+                .disableServerHeader()
+                .service(grpc)
+                .service("/internal/health", HealthCheckService.of())
+                .decorator(new RestEdge(rules, maxBodyBytes))
+                .errorHandler(RestErrors.SERVER)
+                .gracefulShutdownTimeout(Duration.ofSeconds(1), Duration.ofSeconds(10))
+                .build();
+    }
+}
