@@ -3,6 +3,7 @@ package org.omatwin.core.rest;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
+import com.linecorp.armeria.server.grpc.HttpJsonTranscodingQueryParamMatchRule;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
@@ -29,6 +30,10 @@ public final class RestServer {
                 .intercept(interceptors)
                 .enableHttpJsonTranscoding(HttpJsonTranscodingOptions.builder()
                         .errorHandler(RestErrors.FROM_GRPC)
+                        // ?otherDeviceAddress= as in the contract, and the proto name as Envoy accepts it
+                        .queryParamMatchRules(HttpJsonTranscodingQueryParamMatchRule.LOWER_CAMEL_CASE,
+                                HttpJsonTranscodingQueryParamMatchRule.JSON_NAME,
+                                HttpJsonTranscodingQueryParamMatchRule.ORIGINAL_FIELD)
                         .build())
                 .jsonMarshallerFactory(descriptor -> new JsonFormatMarshaller())
                 .build();

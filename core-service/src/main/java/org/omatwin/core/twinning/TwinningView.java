@@ -31,7 +31,8 @@ public record TwinningView(
         DeviceAddress otherAddress = t.addressOf(side.other());
         if (otherAddress != null) {
             Mno otherMno = side == Role.PRIMARY ? t.secondaryMno() : t.primaryMno();
-            other = new OtherDevice(otherAddress, side.other(), side == Role.PRIMARY ? t.name() : null, otherMno);
+            // The relationship's name is the "name" element itself; otherDevice.name is left to partners.
+            other = new OtherDevice(otherAddress, side.other(), null, otherMno);
         }
         IssuedCode code = null;
         if (side == Role.SECONDARY && t.code() != null) {

@@ -105,7 +105,7 @@ class TwinningTest {
         TwinningView primary = TwinningView.of(on, Role.PRIMARY, null);
         assertThat(primary.authCode()).isNull();
         assertThat(primary.otherDevice().address()).isEqualTo(WATCH);
-        assertThat(primary.otherDevice().name()).isEqualTo("Watch");
+        assertThat(primary.name()).isEqualTo("Watch");
     }
 
     @Test
