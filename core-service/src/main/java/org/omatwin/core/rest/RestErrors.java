@@ -25,6 +25,8 @@ import org.omatwin.core.error.OmaError;
  * render on its own (so no error body ever carries a stack trace or a gRPC status name).
  */
 final class RestErrors {
+    /** RFC 6750 challenge sent with every 401. */
+    static final String BEARER_CHALLENGE = "Bearer realm=\"twinning\"";
     private RestErrors() {}
 
     static HttpResponse response(ApiException e, String allow) {
@@ -35,6 +37,9 @@ final class RestErrors {
         ResponseHeadersBuilder h = ResponseHeaders.builder(e.error().httpStatus()).contentType(MediaType.JSON_UTF_8);
         if (allow != null) {
             h.add(HttpHeaderNames.ALLOW, allow);
+        }
+        if (e.error().httpStatus() == 401) {
+            h.add(HttpHeaderNames.WWW_AUTHENTICATE, BEARER_CHALLENGE);
         }
         if (e.retryAfter() != null) {
             h.add(HttpHeaderNames.RETRY_AFTER, Long.toString(Math.max(1, (e.retryAfter().toMillis() + 999) / 1000)));
@@ -51,6 +56,9 @@ final class RestErrors {
             return response(forStatus(HttpStatus.valueOf(httpFor(status.getCode())), null), null);
         }
         ResponseHeadersBuilder h = ResponseHeaders.builder(Integer.parseInt(http)).contentType(MediaType.JSON_UTF_8);
+        if ("401".equals(http)) {
+            h.add(HttpHeaderNames.WWW_AUTHENTICATE, BEARER_CHALLENGE);
+        }
         String retryAfter = t.get(GrpcErrors.RETRY_AFTER.name());
         if (retryAfter != null) {
             h.add(HttpHeaderNames.RETRY_AFTER, retryAfter);
