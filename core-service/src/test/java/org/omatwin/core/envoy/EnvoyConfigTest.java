@@ -15,6 +15,8 @@ import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.ExtensionRegistry;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
@@ -118,6 +120,13 @@ class EnvoyConfigTest {
         assertThat(bootstrap.getStaticResources().getListenersList()).extracting(Listener::getName)
                 .containsExactly("device_rest");
         assertThat(bootstrap.getAdmin().getAddress().getSocketAddress().getAddress()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void usesNoDeprecatedField() {
+        List<String> deprecated = new ArrayList<>();
+        collectDeprecated(bootstrap, "", deprecated);
+        assertThat(deprecated).isEmpty();
     }
 
     @Test
@@ -323,6 +332,36 @@ class EnvoyConfigTest {
             assertThat(check.hasInterval()).isTrue();
             assertThat(check.getUnhealthyThreshold().getValue()).isPositive();
             assertThat(check.getHealthyThreshold().getValue()).isPositive();
+        });
+    }
+
+    /** Walks every set field, into typed_config Anys too, noting deprecated fields and enum values. */
+    private static void collectDeprecated(Message message, String path, List<String> into) {
+        if (message.getDescriptorForType().equals(Any.getDescriptor())
+                || message.getDescriptorForType().getFullName().equals("google.protobuf.Any")) {
+            try {
+                Any any = message instanceof Any a ? a : Any.parseFrom(message.toByteString());
+                Descriptors.Descriptor type = TYPES.find(any.getTypeUrl().substring(any.getTypeUrl().lastIndexOf('/') + 1));
+                assertThat(type).as("type of " + path).isNotNull();
+                collectDeprecated(DynamicMessage.parseFrom(type, any.getValue()), path, into);
+            } catch (InvalidProtocolBufferException e) {
+                throw new AssertionError(path, e);
+            }
+            return;
+        }
+        message.getAllFields().forEach((field, value) -> {
+            String at = path + "/" + field.getName();
+            if (field.getOptions().getDeprecated()) {
+                into.add(at);
+            }
+            List<?> values = field.isRepeated() ? (List<?>) value : List.of(value);
+            for (Object v : values) {
+                if (v instanceof Message m) {
+                    collectDeprecated(m, at, into);
+                } else if (v instanceof Descriptors.EnumValueDescriptor e && e.getOptions().getDeprecated()) {
+                    into.add(at + "=" + e.getName());
+                }
+            }
         });
     }
 
