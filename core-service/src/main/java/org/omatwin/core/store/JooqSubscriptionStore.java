@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.omatwin.core.store.schema.tables.records.SubscriptionRecord;
 import org.omatwin.core.subscription.Subscription;
@@ -38,8 +39,7 @@ final class JooqSubscriptionStore implements SubscriptionStore {
     @Override
     public List<Subscription> findLive(DeviceAddress device, Instant now) {
         return db.selectFrom(SUBSCRIPTION)
-                .where(SUBSCRIPTION.DEVICE_ADDRESS.eq(device.value()))
-                .and(SUBSCRIPTION.EXPIRES_AT.gt(odt(now)))
+                .where(live(device, now))
                 .orderBy(SUBSCRIPTION.CREATED_AT, SUBSCRIPTION.ID)
                 .fetch(JooqSubscriptionStore::toDomain);
     }
@@ -47,19 +47,20 @@ final class JooqSubscriptionStore implements SubscriptionStore {
     @Override
     public Optional<Subscription> findLive(DeviceAddress device, String id, Instant now) {
         return db.selectFrom(SUBSCRIPTION)
-                .where(SUBSCRIPTION.DEVICE_ADDRESS.eq(device.value()))
-                .and(SUBSCRIPTION.ID.eq(id))
-                .and(SUBSCRIPTION.EXPIRES_AT.gt(odt(now)))
+                .where(live(device, now).and(SUBSCRIPTION.ID.eq(id)))
                 .fetchOptional(JooqSubscriptionStore::toDomain);
     }
 
     @Override
     public Optional<Subscription> findLiveByCorrelator(DeviceAddress device, String correlator, Instant now) {
         return db.selectFrom(SUBSCRIPTION)
-                .where(SUBSCRIPTION.DEVICE_ADDRESS.eq(device.value()))
-                .and(SUBSCRIPTION.CLIENT_CORRELATOR.eq(correlator))
-                .and(SUBSCRIPTION.EXPIRES_AT.gt(odt(now)))
+                .where(live(device, now).and(SUBSCRIPTION.CLIENT_CORRELATOR.eq(correlator)))
                 .fetchOptional(JooqSubscriptionStore::toDomain);
+    }
+
+    /** The device's subscriptions that have not expired. */
+    private static Condition live(DeviceAddress device, Instant now) {
+        return SUBSCRIPTION.DEVICE_ADDRESS.eq(device.value()).and(SUBSCRIPTION.EXPIRES_AT.gt(odt(now)));
     }
 
     @Override
