@@ -21,7 +21,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.omatwin.core.activation.ActivationCodes;
 import org.omatwin.core.api.ErrorInterceptor;
 import org.omatwin.core.api.ResourceUrls;
+import org.omatwin.core.api.TwinningEventGrpcService;
 import org.omatwin.core.api.TwinningGrpcService;
+import org.omatwin.core.notify.CallbackTargets;
+import org.omatwin.core.notify.Dispatcher;
+import org.omatwin.core.notify.EventBus;
+import org.omatwin.core.notify.NotificationRenderer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.omatwin.core.auth.DevCallerInterceptor;
 import org.omatwin.core.config.CoreConfig;
 import org.omatwin.core.rest.RestServer;
@@ -37,15 +44,17 @@ public final class CoreServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CoreServer.class);
 
     private final Database database;
+    private final Dispatcher dispatcher;
     private final Server grpc;
     private final com.linecorp.armeria.server.Server rest;
     private final HealthStatusManager health;
     private final String restUrl;
     private final String grpcTarget;
 
-    private CoreServer(Database database, Server grpc, com.linecorp.armeria.server.Server rest,
+    private CoreServer(Database database, Dispatcher dispatcher, Server grpc, com.linecorp.armeria.server.Server rest,
             HealthStatusManager health, String restUrl, String grpcTarget) {
         this.database = database;
+        this.dispatcher = dispatcher;
         this.grpc = grpc;
         this.rest = rest;
         this.health = health;
@@ -56,24 +65,34 @@ public final class CoreServer implements AutoCloseable {
     public static CoreServer start(CoreConfig config) throws IOException {
         LOG.info("starting with {}", config);
         Database database = Database.start(config);
+        Dispatcher dispatcher = null;
         try {
             // Timestamps at microsecond precision, as PostgreSQL stores them.
             Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1_000));
             ActivationCodes codes = new ActivationCodes(codeHashKey(config));
-            TwinningUseCases twinnings = new TwinningUseCases(database.twinningTransactions(), config.policy(), codes,
-                    config.ownMno(), clock);
-            SubscriptionUseCases subscriptions = new SubscriptionUseCases(database.subscriptionTransactions(),
-                    config.subscriptionDefaultDuration(), config.subscriptionMaxDuration(), clock);
-
             // The HTTP port is bound first: resource URLs are built from it.
             AtomicReference<String> publicUrl = new AtomicReference<>();
-            TwinningGrpcService service = new TwinningGrpcService(twinnings, subscriptions,
-                    new ResourceUrls(publicUrl::get));
+            ResourceUrls urls = new ResourceUrls(publicUrl::get);
+
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            CallbackTargets targets = new CallbackTargets(config.notifyPolicy().allowedPrivateHosts());
+            EventBus events = new EventBus();
+            dispatcher = new Dispatcher(database.notificationTransactions(), config.notifyPolicy(),
+                    new NotificationRenderer(urls), targets, events, metrics, clock);
+
+            TwinningUseCases twinnings = new TwinningUseCases(database.twinningTransactions(dispatcher::wake),
+                    config.policy(), codes, config.ownMno(), clock);
+            SubscriptionUseCases subscriptions = new SubscriptionUseCases(database.subscriptionTransactions(),
+                    config.subscriptionDefaultDuration(), config.subscriptionMaxDuration(),
+                    config.maxSubscriptionsPerDevice(), targets, clock);
+
+            TwinningGrpcService service = new TwinningGrpcService(twinnings, subscriptions, urls);
+            TwinningEventGrpcService eventService = new TwinningEventGrpcService(events);
             List<ServerInterceptor> interceptors = config.devCallerHeader()
                     ? List.of(new DevCallerInterceptor(), new ErrorInterceptor())
                     : List.of(new ErrorInterceptor());
             com.linecorp.armeria.server.Server rest = RestServer.build(config.bindAddress(), config.httpPort(),
-                    config.maxBodyBytes(), service, interceptors);
+                    config.maxBodyBytes(), service, interceptors, metrics);
             rest.start().join();
             int httpPort = rest.activeLocalPort();
             publicUrl.set(config.publicUrlFor(httpPort));
@@ -81,6 +100,7 @@ public final class CoreServer implements AutoCloseable {
             HealthStatusManager health = new HealthStatusManager();
             Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort()))
                     .addService(ServerInterceptors.intercept(service, interceptors))
+                    .addService(ServerInterceptors.intercept(eventService, interceptors))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .maxInboundMessageSize((int) Math.max(config.maxBodyBytes(), 4096) * 4)
@@ -89,10 +109,14 @@ public final class CoreServer implements AutoCloseable {
                     .start();
             health.setStatus("", ServingStatus.SERVING);
             health.setStatus(TwinningServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
-            return new CoreServer(database, grpc, rest, health,
+            dispatcher.start();
+            return new CoreServer(database, dispatcher, grpc, rest, health,
                     "http://" + config.bindAddress() + ":" + httpPort + "/twinning/v1",
                     config.bindAddress() + ":" + grpc.getPort());
         } catch (RuntimeException | IOException e) {
+            if (dispatcher != null) {
+                dispatcher.close();
+            }
             database.close();
             throw e;
         }
@@ -151,6 +175,7 @@ public final class CoreServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             grpc.shutdownNow();
         }
+        dispatcher.close();
         database.close();
     }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import java.time.Instant;
 import org.omatwin.core.subscription.Subscription;
 import org.omatwin.core.twinning.Mno;
+import org.omatwin.core.twinning.TwinningStatus;
 import org.omatwin.core.twinning.TwinningView;
 import org.omatwin.proto.twinning.v1.CallbackReference;
 import org.omatwin.proto.twinning.v1.OtherDevice;
@@ -12,19 +13,22 @@ import org.omatwin.proto.twinning.v1.TwinningActivationCode;
 import org.omatwin.proto.twinning.v1.TwinningSubscription;
 
 /** Domain views to the contract's messages. */
-final class TwinningMapper {
+public final class TwinningMapper {
     private final ResourceUrls urls;
 
-    TwinningMapper(ResourceUrls urls) {
+    public TwinningMapper(ResourceUrls urls) {
         this.urls = urls;
     }
 
-    Twinning toProto(TwinningView v) {
+    public Twinning toProto(TwinningView v) {
         Twinning.Builder b = Twinning.newBuilder()
                 .setRole(v.role().omaName())
-                .setTwinningStatus(v.status().omaName())
                 .setOwnAddress(v.own().value())
                 .setResourceUrl(urls.twinning(v.own(), v.id()));
+        if (v.status() != TwinningStatus.DEACTIVATED) {
+            // a deactivated relationship has no status of the contract's (it only appears in notifications)
+            b.setTwinningStatus(v.status().omaName());
+        }
         if (v.name() != null) {
             b.setName(v.name());
         }
@@ -84,7 +88,7 @@ final class TwinningMapper {
         return org.omatwin.proto.twinning.v1.Mno.newBuilder().setMcc(mno.mcc()).setMnc(mno.mnc()).build();
     }
 
-    static Timestamp timestamp(Instant i) {
+    public static Timestamp timestamp(Instant i) {
         return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
     }
 }

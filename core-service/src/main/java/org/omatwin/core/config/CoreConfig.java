@@ -4,6 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.omatwin.core.notify.NotifyPolicy;
 import org.omatwin.core.twinning.Mno;
 import org.omatwin.core.twinning.TwinningPolicy;
 
@@ -27,7 +30,9 @@ public record CoreConfig(
         long maxBodyBytes,
         boolean devCallerHeader,
         Duration subscriptionDefaultDuration,
-        Duration subscriptionMaxDuration) {
+        Duration subscriptionMaxDuration,
+        int maxSubscriptionsPerDevice,
+        NotifyPolicy notifyPolicy) {
 
     public static CoreConfig fromEnvironment() {
         return from(System.getenv());
@@ -65,7 +70,16 @@ public record CoreConfig(
                 r.integer("TWIN_MAX_BODY_BYTES", 16_384, 256, 1_048_576),
                 Boolean.parseBoolean(r.string("TWIN_DEV_CALLER_HEADER", "true")),
                 Duration.ofSeconds(r.integer("TWIN_SUBSCRIPTION_DEFAULT_SECONDS", 86_400, 60, 31_536_000)),
-                Duration.ofSeconds(r.integer("TWIN_SUBSCRIPTION_MAX_SECONDS", 2_592_000, 60, 31_536_000)));
+                Duration.ofSeconds(r.integer("TWIN_SUBSCRIPTION_MAX_SECONDS", 2_592_000, 60, 31_536_000)),
+                r.integer("TWIN_MAX_SUBSCRIPTIONS", 10, 1, 1000),
+                new NotifyPolicy(
+                        Duration.ofMillis(r.integer("TWIN_NOTIFY_TIMEOUT_MS", 5_000, 100, 60_000)),
+                        Duration.ofMillis(r.integer("TWIN_NOTIFY_BACKOFF_MS", 1_000, 10, 3_600_000)),
+                        Duration.ofMillis(r.integer("TWIN_NOTIFY_BACKOFF_MAX_MS", 300_000, 10, 86_400_000)),
+                        Duration.ofSeconds(r.integer("TWIN_NOTIFY_RETRY_HORIZON_SECONDS", 86_400, 1, 2_592_000)),
+                        r.integer("TWIN_NOTIFY_MAX_IN_FLIGHT", 64, 1, 10_000),
+                        java.util.Arrays.stream(r.string("TWIN_NOTIFY_ALLOW_HOSTS", "").split("\\s*,\\s*"))
+                                .filter(h -> !h.isBlank()).collect(Collectors.toUnmodifiableSet())));
     }
 
     /** The public base URL of the REST API; by default http://localhost:{the bound HTTP port}. */

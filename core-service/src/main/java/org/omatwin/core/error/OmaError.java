@@ -24,6 +24,8 @@ public enum OmaError {
     UNSUPPORTED_MEDIA_TYPE("SVC0002", 415),
     /** A method not supported on a listed resource (sent with an Allow header). */
     METHOD_NOT_ALLOWED("SVC0002", 405),
+    /** A policy limit not covered by a more specific id (e.g. subscriptions per device). */
+    POL0001("POL0001", 403),
     POL1037("POL1037", 403),
     POL1038("POL1038", 403),
     POL2000("POL2000", 403),

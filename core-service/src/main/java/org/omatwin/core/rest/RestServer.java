@@ -1,6 +1,10 @@
 package org.omatwin.core.rest;
 
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingQueryParamMatchRule;
@@ -23,7 +27,7 @@ public final class RestServer {
      * @param interceptors the same chain as the gRPC server's, outermost last
      */
     public static Server build(String bindAddress, int port, long maxBodyBytes, BindableService service,
-            List<ServerInterceptor> interceptors) {
+            List<ServerInterceptor> interceptors, PrometheusMeterRegistry metrics) {
         HttpRules rules = HttpRules.of(TwinningProto.getDescriptor().findServiceByName("TwinningService"));
         GrpcService grpc = GrpcService.builder()
                 .addService(service)
@@ -44,6 +48,9 @@ public final class RestServer {
                 .disableServerHeader()
                 .service(grpc)
                 .service("/internal/health", HealthCheckService.of())
+                // Prometheus text format; /internal/* is never routed by the production edge.
+                .service("/internal/metrics", (ctx, req) -> HttpResponse.of(HttpStatus.OK,
+                        MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), metrics.scrape()))
                 .decorator(new RestEdge(rules, maxBodyBytes))
                 .errorHandler(RestErrors.SERVER)
                 .gracefulShutdownTimeout(Duration.ofSeconds(1), Duration.ofSeconds(10))

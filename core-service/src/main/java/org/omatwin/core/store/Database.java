@@ -87,7 +87,16 @@ public final class Database implements AutoCloseable {
     }
 
     public Transactions<TwinningStore> twinningTransactions() {
-        return new JooqTransactions<>(dsl, JooqTwinningStore::new);
+        return twinningTransactions(() -> {});
+    }
+
+    /** @param afterCommit run once a twinning change (and its event) is committed */
+    public Transactions<TwinningStore> twinningTransactions(Runnable afterCommit) {
+        return new JooqTransactions<>(dsl, JooqTwinningStore::new, afterCommit);
+    }
+
+    public Transactions<NotificationRepository> notificationTransactions() {
+        return new JooqTransactions<>(dsl, NotificationRepository::new);
     }
 
     public Transactions<SubscriptionStore> subscriptionTransactions() {

@@ -23,6 +23,11 @@ final class JooqSubscriptionStore implements SubscriptionStore {
     }
 
     @Override
+    public void lockDevice(DeviceAddress device) {
+        DeviceRows.lock(db, device, Instant.now());
+    }
+
+    @Override
     public void insert(Subscription s) {
         db.insertInto(SUBSCRIPTION)
                 .set(SUBSCRIPTION.ID, s.id())
@@ -65,10 +70,14 @@ final class JooqSubscriptionStore implements SubscriptionStore {
 
     @Override
     public boolean delete(DeviceAddress device, String id) {
-        return db.deleteFrom(SUBSCRIPTION)
+        boolean deleted = db.deleteFrom(SUBSCRIPTION)
                 .where(SUBSCRIPTION.DEVICE_ADDRESS.eq(device.value()))
                 .and(SUBSCRIPTION.ID.eq(id))
                 .execute() == 1;
+        if (deleted) {
+            NotificationRepository.cancelPending(db, id);
+        }
+        return deleted;
     }
 
     @Override
@@ -79,7 +88,7 @@ final class JooqSubscriptionStore implements SubscriptionStore {
                 .execute();
     }
 
-    private static Subscription toDomain(SubscriptionRecord r) {
+    static Subscription toDomain(SubscriptionRecord r) {
         return new Subscription(r.getId(), new DeviceAddress(r.getDeviceAddress()), URI.create(r.getNotifyUrl()),
                 r.getCallbackData(), r.getClientCorrelator(), r.getDurationSeconds(), r.getExpiresAt().toInstant(),
                 r.getCreatedAt().toInstant());

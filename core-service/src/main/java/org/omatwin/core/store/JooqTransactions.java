@@ -21,17 +21,26 @@ public final class JooqTransactions<S> implements Transactions<S> {
 
     private final DSLContext dsl;
     private final Function<DSLContext, S> storeFactory;
+    private final Runnable afterCommit;
 
     public JooqTransactions(DSLContext dsl, Function<DSLContext, S> storeFactory) {
+        this(dsl, storeFactory, () -> {});
+    }
+
+    /** @param afterCommit run after every committed transaction (e.g. to wake the notifier) */
+    public JooqTransactions(DSLContext dsl, Function<DSLContext, S> storeFactory, Runnable afterCommit) {
         this.dsl = dsl;
         this.storeFactory = storeFactory;
+        this.afterCommit = afterCommit;
     }
 
     @Override
     public <T> T inTransaction(Function<S, T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return dsl.transactionResult(cfg -> work.apply(storeFactory.apply(cfg.dsl())));
+                T result = dsl.transactionResult(cfg -> work.apply(storeFactory.apply(cfg.dsl())));
+                afterCommit.run();
+                return result;
             } catch (DataAccessException e) {
                 String state = sqlState(e);
                 boolean retryable = "40001".equals(state) || "40P01".equals(state);

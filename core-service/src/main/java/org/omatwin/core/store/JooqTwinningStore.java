@@ -1,7 +1,6 @@
 package org.omatwin.core.store;
 
 import static org.omatwin.core.store.schema.Tables.ACTIVATION_ATTEMPT;
-import static org.omatwin.core.store.schema.Tables.DEVICE;
 import static org.omatwin.core.store.schema.Tables.TWINNING;
 import static org.omatwin.core.store.schema.Tables.TWINNING_EVENT;
 
@@ -14,6 +13,7 @@ import org.jooq.DSLContext;
 import org.omatwin.core.activation.AttemptWindow;
 import org.omatwin.core.error.ApiException;
 import org.omatwin.core.error.OmaError;
+import org.omatwin.core.store.schema.tables.records.TwinningEventRecord;
 import org.omatwin.core.store.schema.tables.records.TwinningRecord;
 import org.omatwin.core.twinning.DeviceAddress;
 import org.omatwin.core.twinning.Mno;
@@ -33,11 +33,7 @@ final class JooqTwinningStore implements TwinningStore {
 
     @Override
     public void lockDevice(DeviceAddress device, Instant now) {
-        db.insertInto(DEVICE, DEVICE.ADDRESS, DEVICE.CREATED_AT)
-                .values(device.value(), odt(now))
-                .onConflictDoNothing()
-                .execute();
-        db.select(DEVICE.ADDRESS).from(DEVICE).where(DEVICE.ADDRESS.eq(device.value())).forUpdate().fetch();
+        DeviceRows.lock(db, device, now);
     }
 
     @Override
@@ -153,9 +149,13 @@ final class JooqTwinningStore implements TwinningStore {
         return db.selectFrom(TWINNING_EVENT)
                 .where(TWINNING_EVENT.TWINNING_ID.eq(twinningId))
                 .orderBy(TWINNING_EVENT.ID.desc())
-                .fetch(r -> new TwinningEvent(r.getTwinningId(), TwinningEvent.Type.valueOf(r.getEventType()),
-                        Role.valueOf(r.getActorRole()), new DeviceAddress(r.getActor()),
-                        TwinningStatus.valueOf(r.getStatus()), r.getName(), r.getOccurredAt().toInstant()));
+                .fetch(JooqTwinningStore::toDomain);
+    }
+
+    static TwinningEvent toDomain(TwinningEventRecord r) {
+        return new TwinningEvent(r.getTwinningId(), TwinningEvent.Type.valueOf(r.getEventType()),
+                Role.valueOf(r.getActorRole()), new DeviceAddress(r.getActor()),
+                TwinningStatus.valueOf(r.getStatus()), r.getName(), r.getOccurredAt().toInstant());
     }
 
     @Override
@@ -203,7 +203,7 @@ final class JooqTwinningStore implements TwinningStore {
         r.setDeactivatedAt(odt(t.deactivatedAt()));
     }
 
-    private static Twinning toDomain(TwinningRecord r) {
+    static Twinning toDomain(TwinningRecord r) {
         Twinning.PendingCode code = r.getCodeHash() == null ? null
                 : new Twinning.PendingCode(r.getCodeHash(), new Mno(r.getCodeMcc(), r.getCodeMnc()),
                         r.getCodeExpiresAt().toInstant());

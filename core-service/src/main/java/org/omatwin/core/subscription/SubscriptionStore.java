@@ -7,6 +7,9 @@ import org.omatwin.core.twinning.DeviceAddress;
 
 /** Storage of subscriptions; every call runs inside the caller's transaction. */
 public interface SubscriptionStore {
+    /** Serialises subscription changes of one device (the per-device limit). */
+    void lockDevice(DeviceAddress device);
+
     void insert(Subscription s);
 
     /** Unexpired subscriptions of the device, oldest first. */
@@ -16,6 +19,7 @@ public interface SubscriptionStore {
 
     Optional<Subscription> findLiveByCorrelator(DeviceAddress device, String correlator, Instant now);
 
+    /** Deletes the subscription and cancels its notifications not yet delivered. */
     boolean delete(DeviceAddress device, String id);
 
     /** Removes the device's expired subscriptions (they no longer exist); returns how many. */

@@ -22,13 +22,17 @@ public final class SubscriptionUseCases {
     private final Transactions<SubscriptionStore> tx;
     private final Duration defaultDuration;
     private final Duration maxDuration;
+    private final int maxPerDevice;
+    private final CallbackTargetPolicy targets;
     private final Clock clock;
 
     public SubscriptionUseCases(Transactions<SubscriptionStore> tx, Duration defaultDuration, Duration maxDuration,
-            Clock clock) {
+            int maxPerDevice, CallbackTargetPolicy targets, Clock clock) {
         this.tx = tx;
         this.defaultDuration = defaultDuration;
         this.maxDuration = maxDuration;
+        this.maxPerDevice = maxPerDevice;
+        this.targets = targets;
         this.clock = clock;
     }
 
@@ -39,6 +43,7 @@ public final class SubscriptionUseCases {
     public Subscription create(DeviceAddress device, String notifyUrl, String callbackData, String format,
             Integer requestedSeconds, String correlator) {
         URI url = validUrl(notifyUrl);
+        targets.check(url);
         if (format != null && !"JSON".equals(format)) {
             throw ApiException.of(OmaError.SVC0002, "notificationFormat must be JSON",
                     "callbackReference.notificationFormat");
@@ -55,12 +60,17 @@ public final class SubscriptionUseCases {
                 : Math.min(requestedSeconds, maxDuration.toSeconds());
         return tx.inTransaction(store -> {
             Instant now = clock.instant();
+            store.lockDevice(device);
             store.purgeExpired(device, now);
             if (validCorrelator != null) {
                 var existing = store.findLiveByCorrelator(device, validCorrelator, now);
                 if (existing.isPresent()) {
                     return existing.get();
                 }
+            }
+            if (store.findLive(device, now).size() >= maxPerDevice) {
+                throw ApiException.of(OmaError.POL0001,
+                        "a device may have at most " + maxPerDevice + " subscriptions", "subscription");
             }
             Subscription s = new Subscription(Ids.newId(), device, url, callbackData, validCorrelator, (int) granted,
                     now.plusSeconds(granted), now);

@@ -142,6 +142,13 @@ public record Twinning(
                 now, now, version);
     }
 
+    /** This relationship with the status and name it had at an event (they are all that changes later). */
+    public Twinning asOf(TwinningStatus statusThen, String nameThen) {
+        return new Twinning(id, secondary, primary, statusThen, nameThen, code, secondaryCorrelator,
+                primaryCorrelator, secondaryMno, primaryMno, primaryVoiceMailAddress, authCode, createdAt, activatedAt,
+                statusChangedAt, deactivatedAt, version);
+    }
+
     public Twinning withAuthCode(String newAuthCode) {
         return new Twinning(id, secondary, primary, status, name, code, secondaryCorrelator, primaryCorrelator,
                 secondaryMno, primaryMno, primaryVoiceMailAddress, newAuthCode, createdAt, activatedAt,

@@ -309,7 +309,7 @@ class RestErrorsTest {
                     + "{\"notifyURL\":\"" + url + "\"}}}"), 400, "SVC0002");
         }
         assertError(post(url(d, "/subscriptions"), "{\"twinningSubscription\":{\"callbackReference\":"
-                + "{\"notifyURL\":\"http://a.example/\",\"notificationFormat\":\"XML\"}}}"), 400, "SVC0002");
+                + "{\"notifyURL\":\"http://127.0.0.1:9/\",\"notificationFormat\":\"XML\"}}}"), 400, "SVC0002");
         assertThat(get(url(d, "/subscriptions")).json().path("subscriptionList").path("twinningSubscription")).isEmpty();
     }
 

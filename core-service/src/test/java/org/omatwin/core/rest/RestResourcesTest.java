@@ -211,16 +211,16 @@ class RestResourcesTest {
     void subscriptionsCanBeCreatedListedReadAndCancelled() {
         String phone = Devices.tel();
         Response created = post(url(phone, "/subscriptions"), "{\"twinningSubscription\":{\"callbackReference\":"
-                + "{\"notifyURL\":\"https://app.example.com/notify\",\"callbackData\":\"abc\"},\"duration\":0,"
+                + "{\"notifyURL\":\"http://127.0.0.1:9/notify\",\"callbackData\":\"abc\"},\"duration\":0,"
                 + "\"clientCorrelator\":\"s-1\"}}");
         assertThat(created.status()).isEqualTo(201);
         JsonNode s = created.json().path("twinningSubscription");
         assertThat(created.header("Location")).isEqualTo(s.path("resourceURL").asText());
         assertThat(s.path("duration").asInt()).as("server default granted").isEqualTo(86_400);
-        assertThat(s.path("callbackReference").path("notifyURL").asText()).isEqualTo("https://app.example.com/notify");
+        assertThat(s.path("callbackReference").path("notifyURL").asText()).isEqualTo("http://127.0.0.1:9/notify");
 
         Response again = post(url(phone, "/subscriptions"), "{\"twinningSubscription\":{\"callbackReference\":"
-                + "{\"notifyURL\":\"https://app.example.com/notify\"},\"clientCorrelator\":\"s-1\"}}");
+                + "{\"notifyURL\":\"http://127.0.0.1:9/notify\"},\"clientCorrelator\":\"s-1\"}}");
         assertThat(again.json().path("twinningSubscription").path("resourceURL").asText())
                 .as("clientCorrelator: no duplicate").isEqualTo(s.path("resourceURL").asText());
 
@@ -238,7 +238,7 @@ class RestResourcesTest {
     @Test
     void requestedDurationsAboveTheMaximumAreCapped() {
         Response created = post(url(Devices.tel(), "/subscriptions"), "{\"twinningSubscription\":{\"callbackReference\":"
-                + "{\"notifyURL\":\"http://app.example.com/n\"},\"duration\":999999999}}");
+                + "{\"notifyURL\":\"http://127.0.0.1:9/n\"},\"duration\":999999999}}");
         assertThat(created.json().path("twinningSubscription").path("duration").asInt()).isEqualTo(2_592_000);
     }
 

@@ -1,0 +1,35 @@
+package org.omatwin.core.notify;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Hands committed events to in-process watchers (the WatchTwinningEvents streams). */
+public final class EventBus {
+    private static final Logger LOG = LoggerFactory.getLogger(EventBus.class);
+    private final List<Consumer<OutboxEvent>> watchers = new CopyOnWriteArrayList<>();
+
+    public Runnable subscribe(Consumer<OutboxEvent> watcher) {
+        watchers.add(watcher);
+        return () -> watchers.remove(watcher);
+    }
+
+    void publish(List<OutboxEvent> events) {
+        for (OutboxEvent e : events) {
+            for (Consumer<OutboxEvent> w : watchers) {
+                try {
+                    w.accept(e);
+                } catch (RuntimeException ex) {
+                    LOG.warn("an event watcher failed; it is dropped", ex);
+                    watchers.remove(w);
+                }
+            }
+        }
+    }
+
+    public int watcherCount() {
+        return watchers.size();
+    }
+}
