@@ -50,6 +50,7 @@ public final class Database implements AutoCloseable {
             if (config.embeddedDatabase()) {
                 Path pgData = config.dataDir().resolve("postgres");
                 Files.createDirectories(pgData);
+                stopOrphanedPostmaster(pgData);
                 embedded = EmbeddedPostgres.builder()
                         .setDataDirectory(pgData)
                         .setCleanDataDirectory(false)
@@ -69,6 +70,38 @@ public final class Database implements AutoCloseable {
         HikariDataSource ds = new HikariDataSource(hikari);
         migrate(ds);
         return new Database(embedded, ds);
+    }
+
+    /**
+     * After a crash of the core (kill -9, OOM), its embedded PostgreSQL keeps running and holds the data
+     * directory. It has no client left, so it is stopped here (SIGTERM: smart shutdown, which completes
+     * everything committed) before a new one starts on the same data.
+     */
+    static void stopOrphanedPostmaster(Path pgData) throws IOException {
+        Path pidFile = pgData.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+        } catch (RuntimeException e) {
+            return; // unreadable: PostgreSQL itself decides whether the file is stale
+        }
+        var orphan = ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
+        if (orphan.isEmpty()) {
+            return;
+        }
+        LOG.warn("stopping the embedded PostgreSQL (pid {}) left running by a previous core that did not stop cleanly",
+                pid);
+        orphan.get().destroy();
+        try {
+            orphan.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IOException("the PostgreSQL left by a previous run (pid " + pid + ") did not stop", e);
+        }
     }
 
     /** Applies the versioned scripts in db/migration (the schema's source of truth). */
