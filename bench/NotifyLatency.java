@@ -62,6 +62,7 @@ public class NotifyLatency {
             int rate = Integer.parseInt(args[2]);
             int seconds = Integer.parseInt(args[3]);
             List<Pair> pairs = setup(base, notifyUrl, Math.max(200, rate));
+            run(base, pairs, rate, 10, latencies, received); // warm-up (JIT, pools, connections), not reported
             Result r = run(base, pairs, rate, seconds, latencies, received);
             header();
             print(r);
@@ -70,6 +71,7 @@ public class NotifyLatency {
             int step = Integer.parseInt(args[3]);
             int seconds = Integer.parseInt(args[4]);
             List<Pair> pairs = setup(base, notifyUrl, 2000);
+            run(base, pairs, rate, 10, latencies, received); // warm-up, not reported
             header();
             int best = 0;
             for (; rate <= 5000; rate += step) {

@@ -136,6 +136,12 @@ public final class Dispatcher implements AutoCloseable {
         List<OutboxEvent> events = tx.inTransaction(repo -> {
             List<OutboxEvent> locked = repo.lockEventsToFanOut(FAN_OUT_BATCH);
             Instant now = clock.instant();
+            // One query for the subscriptions of every device the batch concerns.
+            Map<DeviceAddress, List<Subscription>> byDevice = repo.liveSubscriptions(locked.stream()
+                    .flatMap(e -> e.recipients().stream().map(r -> e.twinning().addressOf(r)))
+                    .filter(java.util.Objects::nonNull)
+                    .collect(java.util.stream.Collectors.toSet()), now)
+                    .stream().collect(java.util.stream.Collectors.groupingBy(Subscription::device));
             List<Long> ids = new ArrayList<>();
             for (OutboxEvent e : locked) {
                 for (Role role : e.recipients()) {
@@ -143,7 +149,7 @@ public final class Dispatcher implements AutoCloseable {
                     if (device == null) {
                         continue;
                     }
-                    for (Subscription s : repo.liveSubscriptions(List.of(device), now)) {
+                    for (Subscription s : byDevice.getOrDefault(device, List.of())) {
                         repo.insert(Ids.newId(), e.eventId(), s, e.event().type().omaName(),
                                 renderer.render(e, s, role), e.event().occurredAt(), now);
                         queued.increment();

@@ -2,6 +2,7 @@ package org.omatwin.core.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.omatwin.core.store.schema.Tables.NOTIFICATION;
+import static org.omatwin.core.store.schema.Tables.SUBSCRIPTION;
 import static org.omatwin.core.support.Rest.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -196,6 +197,24 @@ class NotificationsTest {
             twin(phone, Devices.tel());
             Thread.sleep(1500);
             assertThat(p.all()).isEmpty();
+        }
+    }
+
+    @Test
+    void expiredSubscriptionsStopAndDisappear() throws Exception {
+        String phone = Devices.tel();
+        try (Listener p = Listener.accepting()) {
+            String sub = subscribe(phone, p, "p");
+            String id = sub.substring(sub.lastIndexOf('/') + 1);
+            TestCore.get().database().dsl().update(SUBSCRIPTION)
+                    .set(SUBSCRIPTION.EXPIRES_AT, java.time.OffsetDateTime.now().minusSeconds(1))
+                    .where(SUBSCRIPTION.ID.eq(id)).execute();
+            assertThat(get(sub).status()).isEqualTo(404);
+            assertThat(get(url(phone, "/subscriptions")).json().path("subscriptionList").path("twinningSubscription"))
+                    .isEmpty();
+            twin(phone, Devices.tel());
+            Thread.sleep(1500);
+            assertThat(p.all()).as("an expired subscription is not notified").isEmpty();
         }
     }
 
