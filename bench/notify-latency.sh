@@ -30,3 +30,5 @@ else
   "$JAVA" bench/NotifyLatency.java "$BASE" fixed 200 60
   "$JAVA" bench/NotifyLatency.java "$BASE" ramp 400 200 15
 fi
+echo "core counters after the run:"
+curl -s "http://127.0.0.1:$HTTP_PORT/internal/metrics" | grep -E '^twinning_notifications_(queued|delivered|retried|failed)_total' || true

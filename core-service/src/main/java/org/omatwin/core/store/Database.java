@@ -55,6 +55,11 @@ public final class Database implements AutoCloseable {
                         .setDataDirectory(pgData)
                         .setCleanDataDirectory(false)
                         .setServerConfig("max_connections", "200")
+                        // The embedding library turns durability off for tests (-F, synchronous_commit=off);
+                        // we acknowledge only what is on disk (HLF-TE-001/002), so it goes back on.
+                        .setServerConfig("fsync", "on")
+                        .setServerConfig("synchronous_commit", "on")
+                        .setServerConfig("full_page_writes", "on")
                         .start();
                 hikari.setJdbcUrl(embedded.getJdbcUrl("postgres", "postgres"));
                 hikari.setUsername("postgres");

@@ -97,9 +97,13 @@ public final class CoreProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws Exception {
         if (process.isAlive()) {
-            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            // graceful first, so the embedded PostgreSQL stops with the core
+            new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
         }
     }
 }
