@@ -91,7 +91,7 @@ public final class Dispatcher implements AutoCloseable {
                 .publishPercentiles(0.5, 0.99)
                 .publishPercentileHistogram()
                 .register(metrics);
-        for (String state : List.of("PENDING", "DELIVERED", "PARKED", "CANCELLED")) {
+        for (String state : List.of("PENDING", "PARKED")) {
             metrics.gauge("twinning.notifications.stored", List.of(io.micrometer.core.instrument.Tag.of("state",
                     state.toLowerCase(java.util.Locale.ROOT))), depth, d -> d.getOrDefault(state, 0));
         }
@@ -204,7 +204,7 @@ public final class Dispatcher implements AutoCloseable {
             Instant now = clock.instant();
             if (status >= 200 && status < 300) {
                 tx.inTransaction(repo -> {
-                    repo.markDelivered(d.id(), now);
+                    repo.markDelivered(d.id());
                     return null;
                 });
                 delivered.increment();

@@ -120,8 +120,13 @@ public final class NotificationRepository {
                 .collect(Collectors.toList());
     }
 
-    public void markDelivered(String id, Instant now) {
-        finish(id, "DELIVERED", now, null);
+    /**
+     * A delivered notification leaves the outbox: the table then holds only what is pending or parked,
+     * so the claim query stays fast whatever has been delivered before (and on a fresh database whose
+     * statistics are not there yet).
+     */
+    public void markDelivered(String id) {
+        db.deleteFrom(NOTIFICATION).where(NOTIFICATION.ID.eq(id)).and(NOTIFICATION.STATE.eq(PENDING)).execute();
     }
 
     public void park(String id, Instant now, String error) {
@@ -145,7 +150,7 @@ public final class NotificationRepository {
                 .execute();
     }
 
-    /** Pending notifications by state, for the queue-depth gauge. */
+    /** Stored notifications by state (pending, parked), for the queue-depth gauge. */
     public Map<String, Integer> countsByState() {
         return db.select(NOTIFICATION.STATE, DSL.count())
                 .from(NOTIFICATION)
@@ -166,10 +171,9 @@ public final class NotificationRepository {
         return expired.size();
     }
 
+    /** The subscription is gone: its undelivered notifications are dropped. */
     static void cancelPending(DSLContext db, String subscriptionId) {
-        db.update(NOTIFICATION)
-                .set(NOTIFICATION.STATE, "CANCELLED")
-                .set(NOTIFICATION.FINISHED_AT, odt(Instant.now()))
+        db.deleteFrom(NOTIFICATION)
                 .where(NOTIFICATION.SUBSCRIPTION_ID.eq(subscriptionId)).and(NOTIFICATION.STATE.eq(PENDING))
                 .execute();
     }
