@@ -29,7 +29,9 @@ import org.omatwin.core.notify.EventBus;
 import org.omatwin.core.notify.NotificationRenderer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.omatwin.core.auth.BearerTokenInterceptor;
 import org.omatwin.core.auth.DevCallerInterceptor;
+import org.omatwin.core.auth.TokenVerifier;
 import org.omatwin.core.config.CoreConfig;
 import org.omatwin.core.rest.RestServer;
 import org.omatwin.core.store.Database;
@@ -88,9 +90,8 @@ public final class CoreServer implements AutoCloseable {
 
             TwinningGrpcService service = new TwinningGrpcService(twinnings, subscriptions, urls);
             TwinningEventGrpcService eventService = new TwinningEventGrpcService(events);
-            List<ServerInterceptor> interceptors = config.devCallerHeader()
-                    ? List.of(new DevCallerInterceptor(), new ErrorInterceptor())
-                    : List.of(new ErrorInterceptor());
+            List<ServerInterceptor> interceptors = List.of(callerInterceptor(config, twinnings),
+                    new ErrorInterceptor());
             com.linecorp.armeria.server.Server rest = RestServer.build(config.bindAddress(), config.httpPort(),
                     config.maxBodyBytes(), service, interceptors, metrics);
             rest.start().join();
@@ -120,6 +121,18 @@ public final class CoreServer implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /** The one place where callers are authenticated: bearer tokens, or the development header. */
+    private static ServerInterceptor callerInterceptor(CoreConfig config, TwinningUseCases twinnings)
+            throws IOException {
+        CoreConfig.Auth auth = config.auth();
+        if (auth.jwt()) {
+            TokenVerifier verifier = new TokenVerifier(auth.issuer(), auth.audience(),
+                    java.net.URI.create(auth.jwksUrl()).toURL(), auth.clockSkew());
+            return new BearerTokenInterceptor(verifier, twinnings::isLive);
+        }
+        return new DevCallerInterceptor(config.devCallerHeader());
     }
 
     /** The operator's key (TWIN_CODE_HASH_KEY), or for a single embedded instance one kept in the data dir. */
@@ -165,7 +178,13 @@ public final class CoreServer implements AutoCloseable {
     @Override
     public void close() {
         health.enterTerminalState();
-        rest.stop().join();
+        try {
+            // Graceful (in-flight requests finish), but bounded: open keep-alive connections of load
+            // generators were seen to hold Armeria's stop future past its own timeout.
+            rest.stop().get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("the REST edge did not stop within 15 s; continuing the shutdown");
+        }
         grpc.shutdown();
         try {
             if (!grpc.awaitTermination(10, TimeUnit.SECONDS)) {

@@ -23,6 +23,8 @@ public final class GrpcErrors {
             Metadata.Key.of("x-oma-http-status", Metadata.ASCII_STRING_MARSHALLER);
     public static final Metadata.Key<String> RETRY_AFTER =
             Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER);
+    public static final Metadata.Key<String> WWW_AUTHENTICATE =
+            Metadata.Key.of("www-authenticate", Metadata.ASCII_STRING_MARSHALLER);
 
     private static final Logger LOG = LoggerFactory.getLogger(GrpcErrors.class);
 
@@ -47,6 +49,9 @@ public final class GrpcErrors {
         Metadata trailers = new Metadata();
         trailers.put(REQUEST_ERROR, RequestErrors.toJson(e));
         trailers.put(HTTP_STATUS, Integer.toString(e.error().httpStatus()));
+        if (e.challenge() != null) {
+            trailers.put(WWW_AUTHENTICATE, e.challenge());
+        }
         if (e.retryAfter() != null) {
             long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
             status.addDetails(Any.pack(RetryInfo.newBuilder()

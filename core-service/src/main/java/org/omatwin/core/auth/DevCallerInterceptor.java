@@ -20,10 +20,17 @@ public final class DevCallerInterceptor implements ServerInterceptor {
     public static final String HEADER = "x-dev-device-address";
     private static final Metadata.Key<String> KEY = Metadata.Key.of(HEADER, Metadata.ASCII_STRING_MARSHALLER);
 
+    private final boolean readHeader;
+
+    /** @param readHeader false: the header is ignored and the path's user is always trusted */
+    public DevCallerInterceptor(boolean readHeader) {
+        this.readHeader = readHeader;
+    }
+
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
-        String value = headers.get(KEY);
+        String value = readHeader ? headers.get(KEY) : null;
         if (value == null) {
             return next.startCall(call, headers);
         }

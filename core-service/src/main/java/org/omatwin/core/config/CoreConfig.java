@@ -32,7 +32,18 @@ public record CoreConfig(
         Duration subscriptionDefaultDuration,
         Duration subscriptionMaxDuration,
         int maxSubscriptionsPerDevice,
-        NotifyPolicy notifyPolicy) {
+        NotifyPolicy notifyPolicy,
+        Auth auth) {
+
+    /**
+     * How callers are authenticated: "jwt" (OAuth 2.0 bearer tokens from the issuer) or "dev" (the
+     * development-only caller header, until the embedded authorization server lands).
+     */
+    public record Auth(String mode, String issuer, String jwksUrl, String audience, Duration clockSkew) {
+        public boolean jwt() {
+            return "jwt".equals(mode);
+        }
+    }
 
     public static CoreConfig fromEnvironment() {
         return from(System.getenv());
@@ -68,7 +79,8 @@ public record CoreConfig(
                 policy,
                 key == null || key.isBlank() ? null : Base64.getDecoder().decode(key.strip()),
                 r.integer("TWIN_MAX_BODY_BYTES", 16_384, 256, 1_048_576),
-                Boolean.parseBoolean(r.string("TWIN_DEV_CALLER_HEADER", "true")),
+                Boolean.parseBoolean(r.string("TWIN_DEV_CALLER_HEADER", "true"))
+                        && !"jwt".equals(r.string("TWIN_AUTH_MODE", "dev")),
                 Duration.ofSeconds(r.integer("TWIN_SUBSCRIPTION_DEFAULT_SECONDS", 86_400, 60, 31_536_000)),
                 Duration.ofSeconds(r.integer("TWIN_SUBSCRIPTION_MAX_SECONDS", 2_592_000, 60, 31_536_000)),
                 r.integer("TWIN_MAX_SUBSCRIPTIONS", 10, 1, 1000),
@@ -79,7 +91,22 @@ public record CoreConfig(
                         Duration.ofSeconds(r.integer("TWIN_NOTIFY_RETRY_HORIZON_SECONDS", 86_400, 1, 2_592_000)),
                         r.integer("TWIN_NOTIFY_MAX_IN_FLIGHT", 64, 1, 10_000),
                         java.util.Arrays.stream(r.string("TWIN_NOTIFY_ALLOW_HOSTS", "").split("\\s*,\\s*"))
-                                .filter(h -> !h.isBlank()).collect(Collectors.toUnmodifiableSet())));
+                                .filter(h -> !h.isBlank()).collect(Collectors.toUnmodifiableSet())),
+                auth(r));
+    }
+
+    private static Auth auth(Reader r) {
+        String mode = r.string("TWIN_AUTH_MODE", "dev");
+        if (!mode.equals("dev") && !mode.equals("jwt")) {
+            throw new IllegalArgumentException("TWIN_AUTH_MODE must be jwt or dev");
+        }
+        String issuer = r.string("TWIN_AUTH_ISSUER", "");
+        if (mode.equals("jwt") && issuer.isEmpty()) {
+            throw new IllegalArgumentException("TWIN_AUTH_ISSUER is required with TWIN_AUTH_MODE=jwt");
+        }
+        return new Auth(mode, issuer, r.string("TWIN_AUTH_JWKS_URL", stripSlash(issuer) + "/oauth2/jwks"),
+                r.string("TWIN_AUTH_AUDIENCE", "twinning"),
+                Duration.ofSeconds(r.integer("TWIN_AUTH_CLOCK_SKEW_SECONDS", 60, 0, 600)));
     }
 
     /** The public base URL of the REST API; by default http://localhost:{the bound HTTP port}. */
@@ -97,7 +124,8 @@ public record CoreConfig(
         // Never print secrets (database password, code hash key).
         return "CoreConfig[bind=" + bindAddress + ", http=" + httpPort + ", grpc=" + grpcPort + ", publicUrl="
                 + publicUrl + ", database=" + (embeddedDatabase() ? "embedded in " + dataDir : databaseUrl)
-                + ", mno=" + ownMno + ", policy=" + policy + "]";
+                + ", mno=" + ownMno + ", policy=" + policy + ", auth=" + auth.mode() + (auth.jwt() ? " issuer="
+                + auth.issuer() : "") + "]";
     }
 
     private static String stripSlash(String url) {

@@ -12,20 +12,36 @@ public final class ApiException extends RuntimeException {
     private final OmaError error;
     private final List<String> variables;
     private final Duration retryAfter;
+    private final String challenge;
 
-    private ApiException(OmaError error, String text, List<String> variables, Duration retryAfter) {
+    private ApiException(OmaError error, String text, List<String> variables, Duration retryAfter,
+            String challenge) {
         super(text, null, false, false);
         this.error = Objects.requireNonNull(error);
         this.variables = List.copyOf(variables);
         this.retryAfter = retryAfter;
+        this.challenge = challenge;
     }
 
     public static ApiException of(OmaError error, String text, String... variables) {
-        return new ApiException(error, text, List.of(variables), null);
+        return new ApiException(error, text, List.of(variables), null, null);
     }
 
     public static ApiException rateLimited(String text, Duration retryAfter, String... variables) {
-        return new ApiException(OmaError.POL2005, text, List.of(variables), retryAfter);
+        return new ApiException(OmaError.POL2005, text, List.of(variables), retryAfter, null);
+    }
+
+    /**
+     * A refused bearer token (RFC 6750): 401 SVC2003 or 403 POL2003 with the WWW-Authenticate
+     * challenge to send, e.g. {@code Bearer error="invalid_token"}.
+     */
+    public static ApiException bearer(OmaError error, String text, String challenge, String... variables) {
+        return new ApiException(error, text, List.of(variables), null, challenge);
+    }
+
+    /** The WWW-Authenticate value for 401/403 from bearer-token checks; null otherwise. */
+    public String challenge() {
+        return challenge;
     }
 
     public OmaError error() {

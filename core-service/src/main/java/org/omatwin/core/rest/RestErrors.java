@@ -38,7 +38,9 @@ final class RestErrors {
         if (allow != null) {
             h.add(HttpHeaderNames.ALLOW, allow);
         }
-        if (e.error().httpStatus() == 401) {
+        if (e.challenge() != null) {
+            h.add(HttpHeaderNames.WWW_AUTHENTICATE, e.challenge());
+        } else if (e.error().httpStatus() == 401) {
             h.add(HttpHeaderNames.WWW_AUTHENTICATE, BEARER_CHALLENGE);
         }
         if (e.retryAfter() != null) {
@@ -56,7 +58,10 @@ final class RestErrors {
             return response(forStatus(HttpStatus.valueOf(httpFor(status.getCode())), null), null);
         }
         ResponseHeadersBuilder h = ResponseHeaders.builder(Integer.parseInt(http)).contentType(MediaType.JSON_UTF_8);
-        if ("401".equals(http)) {
+        String challenge = t.get(GrpcErrors.WWW_AUTHENTICATE.name());
+        if (challenge != null) {
+            h.add(HttpHeaderNames.WWW_AUTHENTICATE, challenge);
+        } else if ("401".equals(http)) {
             h.add(HttpHeaderNames.WWW_AUTHENTICATE, BEARER_CHALLENGE);
         }
         String retryAfter = t.get(GrpcErrors.RETRY_AFTER.name());

@@ -226,6 +226,11 @@ public final class TwinningUseCases {
         });
     }
 
+    /** Whether the relationship exists and is not deactivated (a twinning token is valid only then). */
+    public boolean isLive(String id) {
+        return tx.inTransaction(store -> store.findById(id).map(Twinning::isLive).orElse(false));
+    }
+
     public List<TwinningEvent> history(DeviceAddress caller, String id) {
         return tx.inTransaction(store -> {
             visible(store.findById(id), caller, id);
