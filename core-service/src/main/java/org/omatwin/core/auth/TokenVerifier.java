@@ -84,17 +84,22 @@ public final class TokenVerifier {
 
     private static Set<String> scopes(JWTClaimsSet claims) throws Rejected {
         Set<String> out = new HashSet<>();
-        try {
-            String scope = claims.getStringClaim("scope");
-            if (scope != null) {
-                out.addAll(List.of(scope.trim().split("\\s+")));
+        // RFC 9068 says a space-separated "scope" string; some servers (Spring's among them) send a JSON
+        // array, others "scp": all are accepted.
+        for (String name : List.of("scope", "scp")) {
+            Object value = claims.getClaim(name);
+            if (value instanceof String s) {
+                out.addAll(List.of(s.trim().split("\\s+")));
+            } else if (value instanceof List<?> list) {
+                for (Object item : list) {
+                    if (!(item instanceof String s)) {
+                        throw new Rejected("malformed " + name + " claim");
+                    }
+                    out.add(s);
+                }
+            } else if (value != null) {
+                throw new Rejected("malformed " + name + " claim");
             }
-            List<String> scp = claims.getStringListClaim("scp");
-            if (scp != null) {
-                out.addAll(scp);
-            }
-        } catch (ParseException e) {
-            throw new Rejected("malformed scope claim");
         }
         return out;
     }

@@ -156,6 +156,17 @@ class BearerTokenTest {
     }
 
     @Test
+    void scopesMayComeAsAStringOrAsAnArray() {
+        String phone = Devices.tel();
+        String asArray = token(key, phone, "ignored", c -> c.claim("scope", List.of("x", Scopes.READ)));
+        assertThat(call("GET", url(phone, "/twinnings"), null, asArray).status()).isEqualTo(200);
+        String asScp = token(key, phone, "x", c -> c.claim("scp", List.of(Scopes.READ)));
+        assertThat(call("GET", url(phone, "/twinnings"), null, asScp).status()).isEqualTo(200);
+        String none = token(key, phone, "x y", c -> {});
+        assertThat(call("GET", url(phone, "/twinnings"), null, none).status()).isEqualTo(403);
+    }
+
+    @Test
     void missingOrMalformedAuthorizationIs401WithABearerChallenge() {
         String d = Devices.tel();
         assertUnauthorized(call("GET", url(d, "/twinnings"), null, null), "realm=\"twinning\"");

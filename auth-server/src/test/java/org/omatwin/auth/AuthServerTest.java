@@ -1,0 +1,129 @@
+package org.omatwin.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.SignedJWT;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The embedded authorization server over real HTTP: metadata, JWKS, device tokens, persisted keys. */
+class AuthServerTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static ConfigurableApplicationContext start(Path dataDir, boolean devTokens) {
+        return new SpringApplicationBuilder(AuthServerApplication.class).properties(Map.of(
+                "server.port", "0",
+                "TWIN_DATA_DIR", dataDir.toString(),
+                "TWIN_AUTH_ISSUER", "http://auth.test:9000",
+                "TWIN_DEV_DEVICE_TOKENS", Boolean.toString(devTokens))).run();
+    }
+
+    private static String base(ConfigurableApplicationContext ctx) {
+        return "http://127.0.0.1:" + ctx.getEnvironment().getProperty("local.server.port");
+    }
+
+    private static HttpResponse<String> token(ConfigurableApplicationContext ctx, String device, String scope)
+            throws Exception {
+        String form = "grant_type=client_credentials&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8)
+                + (device == null ? "" : "&device=" + URLEncoder.encode(device, StandardCharsets.UTF_8));
+        String basic = Base64.getEncoder().encodeToString("device-simulator:device-simulator-secret".getBytes());
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base(ctx) + "/oauth2/token"))
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String get(ConfigurableApplicationContext ctx, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base(ctx) + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Test
+    void publishesMetadataAndIssuesDeviceTokensSignedWithItsPublishedKey() throws Exception {
+        try (ConfigurableApplicationContext ctx = start(Files.createTempDirectory("auth"), true)) {
+            JsonNode meta = JSON.readTree(get(ctx, "/.well-known/oauth-authorization-server"));
+            assertThat(meta.path("issuer").asString()).isEqualTo("http://auth.test:9000");
+            assertThat(meta.path("token_endpoint").asString()).isEqualTo("http://auth.test:9000/oauth2/token");
+            assertThat(meta.path("jwks_uri").asString()).isEqualTo("http://auth.test:9000/oauth2/jwks");
+
+            HttpResponse<String> r = token(ctx, "tel:+447700900123", "oma_rest_twinning.read oma_rest_twinning.toggle");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            SignedJWT jwt = SignedJWT.parse(JSON.readTree(r.body()).path("access_token").asString());
+            JWKSet keys = JWKSet.parse(get(ctx, "/oauth2/jwks"));
+            RSAKey key = (RSAKey) keys.getKeyByKeyId(jwt.getHeader().getKeyID());
+            assertThat(key.isPrivate()).as("only the public key is published").isFalse();
+            assertThat(jwt.verify(new RSASSAVerifier(key))).isTrue();
+            assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo("tel:+447700900123");
+            assertThat(jwt.getJWTClaimsSet().getAudience()).containsExactly("twinning");
+            assertThat(jwt.getJWTClaimsSet().getIssuer()).isEqualTo("http://auth.test:9000");
+            assertThat(jwt.getJWTClaimsSet().getStringListClaim("scope"))
+                    .containsExactlyInAnyOrder("oma_rest_twinning.read", "oma_rest_twinning.toggle");
+        }
+    }
+
+    @Test
+    void refusesBadDevicesAndUnknownScopes() throws Exception {
+        try (ConfigurableApplicationContext ctx = start(Files.createTempDirectory("auth"), true)) {
+            HttpResponse<String> noDevice = token(ctx, null, "oma_rest_twinning.read");
+            assertThat(noDevice.statusCode()).isEqualTo(400);
+            assertThat(noDevice.body()).contains("invalid_request");
+            assertThat(token(ctx, "tel:12345", "oma_rest_twinning.read").statusCode()).isEqualTo(400);
+            HttpResponse<String> scope = token(ctx, "tel:+447700900123", "voicemail.admin");
+            assertThat(scope.statusCode()).isEqualTo(400);
+            assertThat(scope.body()).contains("invalid_scope");
+        }
+    }
+
+    @Test
+    void deviceTokensAreRefusedUnlessEnabledForDevelopment() throws Exception {
+        try (ConfigurableApplicationContext ctx = start(Files.createTempDirectory("auth"), false)) {
+            HttpResponse<String> r = token(ctx, "tel:+447700900123", "oma_rest_twinning.read");
+            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(r.body()).contains("invalid_client");
+        }
+    }
+
+    @Test
+    void theSigningKeySurvivesARestart() throws Exception {
+        Path dir = Files.createTempDirectory("auth");
+        String token;
+        String kid;
+        try (ConfigurableApplicationContext ctx = start(dir, true)) {
+            token = JSON.readTree(token(ctx, "tel:+447700900123", "oma_rest_twinning.read").body())
+                    .path("access_token").asString();
+            kid = SignedJWT.parse(token).getHeader().getKeyID();
+        }
+        assertThat(Files.getPosixFilePermissions(dir.resolve("auth/signing-keys.json")).toString())
+                .isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        try (ConfigurableApplicationContext ctx = start(dir, true)) {
+            JWKSet keys = JWKSet.parse(get(ctx, "/oauth2/jwks"));
+            assertThat(keys.getKeys()).extracting(k -> k.getKeyID()).containsExactly(kid);
+            assertThat(SignedJWT.parse(token).verify(new RSASSAVerifier((RSAKey) keys.getKeyByKeyId(kid)))).isTrue();
+        }
+    }
+
+    @Test
+    void theOmaScopesAreTheContractsOnes() {
+        assertThat(AuthorizationServerConfig.TWINNING_SCOPES).isEqualTo(List.of("oma_rest_twinning.all_v1",
+                "oma_rest_twinning.activate", "oma_rest_twinning.read", "oma_rest_twinning.toggle",
+                "oma_rest_twinning.deactivate", "oma_rest_twinning.subscription"));
+    }
+}
