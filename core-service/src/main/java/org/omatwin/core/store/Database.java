@@ -54,6 +54,8 @@ public final class Database implements AutoCloseable {
                 embedded = EmbeddedPostgres.builder()
                         .setDataDirectory(pgData)
                         .setCleanDataDirectory(false)
+                        // stopped by our own shutdown, after the servers and the dispatcher, not before
+                        .setRegisterShutdownHook(false)
                         .setServerConfig("max_connections", "200")
                         // The embedding library turns durability off for tests (-F, synchronous_commit=off);
                         // we acknowledge only what is on disk (HLF-TE-001/002), so it goes back on.

@@ -18,10 +18,10 @@ public final class CoreProcess implements AutoCloseable {
     public final int httpPort;
     public final int grpcPort;
 
-    private CoreProcess(Path dataDir, int httpPort, int grpcPort, Map<String, String> env) throws Exception {
+    private CoreProcess(String jar, String readyMarker, Path dataDir, int httpPort, int grpcPort,
+            Map<String, String> env) throws Exception {
         this.httpPort = httpPort;
         this.grpcPort = grpcPort;
-        String jar = System.getProperty("twinning.jar", "target/twinning-core.jar");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-jar", jar);
         pb.environment().remove("TWIN_DATABASE_URL");
@@ -40,7 +40,7 @@ public final class CoreProcess implements AutoCloseable {
                     synchronized (output) {
                         output.append(line).append('\n');
                     }
-                    if (line.contains("ready")) {
+                    if (line.contains(readyMarker)) {
                         ready.complete(line);
                     }
                 }
@@ -58,7 +58,16 @@ public final class CoreProcess implements AutoCloseable {
 
     public static CoreProcess start(Path dataDir, int httpPort, int grpcPort, Map<String, String> env)
             throws Exception {
-        return new CoreProcess(dataDir, httpPort, grpcPort, env);
+        return new CoreProcess(System.getProperty("twinning.jar", "target/twinning-core.jar"), "ready", dataDir,
+                httpPort, grpcPort, env);
+    }
+
+    /** The embedded authorization server's jar on {@code port} (grpcPort unused). */
+    public static CoreProcess startAuthServer(Path dataDir, int port, Map<String, String> env) throws Exception {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("TWIN_AUTH_PORT", Integer.toString(port));
+        return new CoreProcess(System.getProperty("twinning.auth.jar", "../auth-server/target/twinning-auth.jar"),
+                "Started AuthServerApplication", dataDir, port, -1, all);
     }
 
     public static int freePort() throws IOException {

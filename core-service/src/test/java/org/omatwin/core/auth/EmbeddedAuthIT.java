@@ -1,0 +1,82 @@
+package org.omatwin.core.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.omatwin.core.support.CoreProcess;
+import org.omatwin.core.support.Devices;
+import org.omatwin.core.support.Rest;
+import org.omatwin.core.support.Rest.Response;
+
+/**
+ * The default run end to end: the authorization server's jar and the core's jar as separate processes;
+ * a device obtains a token as the README shows and twins over REST with it.
+ */
+class EmbeddedAuthIT {
+
+    private static String deviceToken(int authPort, String device, String scope) {
+        String basic = Base64.getEncoder().encodeToString("device-simulator:device-simulator-secret".getBytes());
+        Response r = Rest.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + authPort + "/oauth2/token"))
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope="
+                        + URLEncoder.encode(scope, StandardCharsets.UTF_8) + "&device="
+                        + URLEncoder.encode(device, StandardCharsets.UTF_8))));
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        return r.json().path("access_token").asText();
+    }
+
+    private static Response call(String method, String url, String body, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return Rest.send(b);
+    }
+
+    @Test
+    void devicesTwinWithTokensFromTheEmbeddedAuthorizationServer() throws Exception {
+        Path data = Files.createTempDirectory("twinning-e2e");
+        int authPort = CoreProcess.freePort();
+        String issuer = "http://127.0.0.1:" + authPort;
+        try (CoreProcess auth = CoreProcess.startAuthServer(data, authPort,
+                Map.of("TWIN_DEV_DEVICE_TOKENS", "true", "TWIN_AUTH_ISSUER", issuer));
+                CoreProcess core = CoreProcess.start(data, CoreProcess.freePort(), CoreProcess.freePort(),
+                        Map.of("TWIN_AUTH_MODE", "jwt", "TWIN_AUTH_ISSUER", issuer))) {
+            String watch = Devices.tel();
+            String phone = Devices.tel();
+            String base = core.baseUrl();
+            assertThat(call("GET", base + "acr:auth/twinnings", null, null).status()).isEqualTo(401);
+
+            String watchToken = deviceToken(authPort, watch, "oma_rest_twinning.all_v1");
+            Response pending = call("POST", base + "acr:auth/twinnings", "{\"twinning\":{\"role\":\"Secondary\"}}",
+                    watchToken);
+            assertThat(pending.status()).as(pending.text()).isEqualTo(201);
+            assertThat(pending.twinning().path("ownAddress").asText()).isEqualTo(watch);
+
+            String phoneToken = deviceToken(authPort, phone, "oma_rest_twinning.activate oma_rest_twinning.read");
+            Response on = call("POST", base + "acr:auth/twinnings", "{\"twinning\":{\"role\":\"Primary\","
+                    + "\"activationCode\":{\"code\":\"" + pending.twinning().path("activationCode").path("code").asText()
+                    + "\"}}}", phoneToken);
+            assertThat(on.status()).as(on.text()).isEqualTo(201);
+            Response list = call("GET", base + "acr:auth/twinnings", null, phoneToken);
+            assertThat(list.json().path("twinningList").path("twinning").get(0).path("otherDevice").path("address")
+                    .asText()).isEqualTo(watch);
+            Response noScope = call("DELETE", on.twinning().path("resourceURL").asText()
+                    .replace("http://localhost:" + core.httpPort, "http://127.0.0.1:" + core.httpPort), null,
+                    phoneToken);
+            assertThat(noScope.status()).isEqualTo(403);
+            assertThat(noScope.messageId()).isEqualTo("POL2003");
+        }
+    }
+}
