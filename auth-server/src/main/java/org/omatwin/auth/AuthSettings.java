@@ -10,7 +10,10 @@ public record AuthSettings(
         boolean devDeviceTokens,
         String devClientSecret,
         Duration accessTokenTtl,
-        String audience) {
+        String audience,
+        String coreClientSecret,
+        String secondaryClientSecret,
+        Duration authCodeTtl) {
 
     /** @param env environment variables (or Spring's Environment, which resolves them) */
     public static AuthSettings from(java.util.function.BinaryOperator<String> env) {
@@ -22,6 +25,9 @@ public record AuthSettings(
                 Boolean.parseBoolean(env.apply("TWIN_DEV_DEVICE_TOKENS", "false")),
                 env.apply("TWIN_DEV_DEVICE_CLIENT_SECRET", "device-simulator-secret"),
                 Duration.ofSeconds(Long.parseLong(env.apply("TWIN_AUTH_TOKEN_TTL_SECONDS", "3600"))),
-                env.apply("TWIN_AUTH_AUDIENCE", "twinning"));
+                env.apply("TWIN_AUTH_AUDIENCE", "twinning"),
+                env.apply("TWIN_AUTH_CORE_CLIENT_SECRET", "twinning-core-secret"),
+                env.apply("TWIN_AUTH_SECONDARY_CLIENT_SECRET", "twinning-secondary-secret"),
+                Duration.ofSeconds(Long.parseLong(env.apply("TWIN_AUTH_CODE_TTL_SECONDS", "300"))));
     }
 }

@@ -21,6 +21,8 @@ import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
@@ -41,6 +43,13 @@ public class AuthorizationServerConfig {
             "oma_rest_twinning.read", "oma_rest_twinning.toggle", "oma_rest_twinning.deactivate",
             "oma_rest_twinning.subscription");
     static final String DEVICE_SIMULATOR = "device-simulator";
+    /** The core, which asks for the secondary's authCode on activation (HTTP Basic with its secret). */
+    static final String CORE_CLIENT = "twinning-core";
+    /** The twinning application of secondary devices, which exchanges the authCode (HLF-SD-009). */
+    static final String SECONDARY_CLIENT = "twinning-secondary";
+    /** What a secondary may do with the primary's services once it holds the authCode's token. */
+    static final List<String> PRIMARY_SERVICE_SCOPES = List.of("primary.voicemail", "primary.messaging",
+            "primary.calls");
 
     private static final Logger AUDIT = LoggerFactory.getLogger("audit");
     private static final Pattern DEVICE = Pattern.compile(
@@ -65,8 +74,9 @@ public class AuthorizationServerConfig {
     @Bean
     @Order(2)
     SecurityFilterChain everythingElse(HttpSecurity http) throws Exception {
-        http.authorizeHttpRequests(a -> a.requestMatchers("/actuator/health").permitAll().anyRequest().denyAll())
-                .csrf(Customizer.withDefaults());
+        // /internal/auth-codes authenticates the core itself (client secret), see AuthCodeController.
+        http.authorizeHttpRequests(a -> a.requestMatchers("/internal/auth-codes").permitAll().anyRequest().denyAll())
+                .csrf(c -> c.ignoringRequestMatchers("/internal/auth-codes"));
         return http.build();
     }
 
@@ -89,14 +99,28 @@ public class AuthorizationServerConfig {
                     "TWIN_DEV_DEVICE_TOKENS=true: the '{}' client issues tokens for any device address; "
                             + "development only", DEVICE_SIMULATOR);
         }
-        if (clients.isEmpty()) {
-            // No client at all: every token request is refused (invalid_client).
-            clients.add(RegisteredClient.withId("none").clientId("disabled-" + UUID.randomUUID())
-                    .clientSecret("{noop}" + UUID.randomUUID())
-                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
-                    .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS).build());
-        }
+        clients.add(RegisteredClient.withId(UUID.randomUUID().toString())
+                .clientId(SECONDARY_CLIENT)
+                .clientSecret("{noop}" + settings.secondaryClientSecret())
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .redirectUri("urn:ietf:wg:oauth:2.0:oob")
+                // The code is minted for the device by the core, not by a browser redirect: no PKCE
+                // challenge exists; the client authenticates with its secret instead.
+                .clientSettings(org.springframework.security.oauth2.server.authorization.settings.ClientSettings
+                        .builder().requireProofKey(false).requireAuthorizationConsent(false).build())
+                .scopes(s -> s.addAll(PRIMARY_SERVICE_SCOPES))
+                .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(settings.accessTokenTtl())
+                        .authorizationCodeTimeToLive(settings.authCodeTtl()).build())
+                .build());
         return new InMemoryRegisteredClientRepository(clients);
+    }
+
+    /** Authorizations (codes and the tokens they produced) kept in memory: codes live minutes. */
+    @Bean
+    OAuth2AuthorizationService authorizationService() {
+        return new InMemoryOAuth2AuthorizationService();
     }
 
     @Bean
@@ -119,6 +143,13 @@ public class AuthorizationServerConfig {
             }
             context.getClaims().audience(List.of(settings.audience()));
             String client = context.getRegisteredClient().getClientId();
+            if (AuthorizationGrantType.AUTHORIZATION_CODE.equals(context.getAuthorizationGrantType())) {
+                // the primary's services: subject is the primary, bound to the twinning and the secondary
+                Object twinning = context.getAuthorization().getAttribute(AuthCodeController.TWINNING_ATTRIBUTE);
+                Object secondary = context.getAuthorization().getAttribute(AuthCodeController.SECONDARY_ATTRIBUTE);
+                context.getClaims().claim("twinning_id", String.valueOf(twinning))
+                        .claim("act", java.util.Map.of("sub", String.valueOf(secondary)));
+            }
             if (DEVICE_SIMULATOR.equals(client)
                     && context.getAuthorizationGrant() instanceof OAuth2ClientCredentialsAuthenticationToken grant) {
                 Object device = grant.getAdditionalParameters().get("device");

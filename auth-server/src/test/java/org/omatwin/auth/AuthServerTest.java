@@ -29,11 +29,73 @@ class AuthServerTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static ConfigurableApplicationContext start(Path dataDir, boolean devTokens) {
+        return start(dataDir, devTokens, 300);
+    }
+
+    private static ConfigurableApplicationContext start(Path dataDir, boolean devTokens, int codeTtl) {
         return new SpringApplicationBuilder(AuthServerApplication.class).properties(Map.of(
                 "server.port", "0",
                 "TWIN_DATA_DIR", dataDir.toString(),
                 "TWIN_AUTH_ISSUER", "http://auth.test:9000",
+                "TWIN_AUTH_CODE_TTL_SECONDS", Integer.toString(codeTtl),
                 "TWIN_DEV_DEVICE_TOKENS", Boolean.toString(devTokens))).run();
+    }
+
+    private static HttpResponse<String> form(ConfigurableApplicationContext ctx, String path, String user,
+            String secret, String form) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base(ctx) + path))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + secret).getBytes()))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String issueCode(ConfigurableApplicationContext ctx) throws Exception {
+        HttpResponse<String> r = form(ctx, "/internal/auth-codes", "twinning-core", "twinning-core-secret",
+                "primary=tel%3A%2B447700900999&secondary=tel%3A%2B447700900123&twinning_id=tw1");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return JSON.readTree(r.body()).path("code").asString();
+    }
+
+    private static HttpResponse<String> exchange(ConfigurableApplicationContext ctx, String code) throws Exception {
+        return form(ctx, "/oauth2/token", "twinning-secondary", "twinning-secondary-secret",
+                "grant_type=authorization_code&code=" + URLEncoder.encode(code, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theAuthCodeGivesTheSecondaryATokenForThePrimarysServicesOnce() throws Exception {
+        try (ConfigurableApplicationContext ctx = start(Files.createTempDirectory("auth"), false)) {
+            assertThat(form(ctx, "/internal/auth-codes", "twinning-core", "wrong",
+                    "primary=tel%3A%2B447700900999&secondary=tel%3A%2B447700900123&twinning_id=tw1").statusCode())
+                    .isEqualTo(401);
+            String code = issueCode(ctx);
+            HttpResponse<String> first = exchange(ctx, code);
+            assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+            String accessToken = JSON.readTree(first.body()).path("access_token").asString();
+            var claims = SignedJWT.parse(accessToken).getJWTClaimsSet();
+            assertThat(claims.getSubject()).as("the primary's address").isEqualTo("tel:+447700900999");
+            assertThat(claims.getStringListClaim("scope"))
+                    .containsExactlyInAnyOrderElementsOf(AuthorizationServerConfig.PRIMARY_SERVICE_SCOPES);
+            assertThat(claims.getStringClaim("twinning_id")).isEqualTo("tw1");
+
+            HttpResponse<String> replay = exchange(ctx, code);
+            assertThat(replay.statusCode()).isEqualTo(400);
+            assertThat(replay.body()).contains("invalid_grant");
+            HttpResponse<String> introspect = form(ctx, "/oauth2/introspect", "twinning-secondary",
+                    "twinning-secondary-secret", "token=" + accessToken);
+            assertThat(JSON.readTree(introspect.body()).path("active").asBoolean())
+                    .as("a replayed code revokes what the first exchange produced").isFalse();
+        }
+    }
+
+    @Test
+    void anExpiredAuthCodeIsRefused() throws Exception {
+        try (ConfigurableApplicationContext ctx = start(Files.createTempDirectory("auth"), false, 1)) {
+            String code = issueCode(ctx);
+            Thread.sleep(1_500);
+            HttpResponse<String> r = exchange(ctx, code);
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(r.body()).contains("invalid_grant");
+        }
     }
 
     private static String base(ConfigurableApplicationContext ctx) {

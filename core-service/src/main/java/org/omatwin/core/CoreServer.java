@@ -31,7 +31,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.omatwin.core.auth.BearerTokenInterceptor;
 import org.omatwin.core.auth.DevCallerInterceptor;
+import org.omatwin.core.auth.HttpAuthCodeIssuer;
 import org.omatwin.core.auth.TokenVerifier;
+import org.omatwin.core.twinning.AuthCodeIssuer;
 import org.omatwin.core.config.CoreConfig;
 import org.omatwin.core.rest.RestServer;
 import org.omatwin.core.store.Database;
@@ -82,8 +84,11 @@ public final class CoreServer implements AutoCloseable {
             dispatcher = new Dispatcher(database.notificationTransactions(), config.notifyPolicy(),
                     new NotificationRenderer(urls), targets, events, metrics, clock);
 
+            AuthCodeIssuer authCodes = config.auth().authCodeUrl().isEmpty() ? AuthCodeIssuer.NONE
+                    : new HttpAuthCodeIssuer(java.net.URI.create(config.auth().authCodeUrl()), "twinning-core",
+                            config.auth().coreClientSecret());
             TwinningUseCases twinnings = new TwinningUseCases(database.twinningTransactions(dispatcher::wake),
-                    config.policy(), codes, config.ownMno(), clock);
+                    config.policy(), codes, config.ownMno(), authCodes, clock);
             SubscriptionUseCases subscriptions = new SubscriptionUseCases(database.subscriptionTransactions(),
                     config.subscriptionDefaultDuration(), config.subscriptionMaxDuration(),
                     config.maxSubscriptionsPerDevice(), targets, clock);

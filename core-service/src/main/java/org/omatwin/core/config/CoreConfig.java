@@ -39,7 +39,8 @@ public record CoreConfig(
      * How callers are authenticated: "jwt" (OAuth 2.0 bearer tokens from the issuer) or "dev" (the
      * development-only caller header, until the embedded authorization server lands).
      */
-    public record Auth(String mode, String issuer, String jwksUrl, String audience, Duration clockSkew) {
+    public record Auth(String mode, String issuer, String jwksUrl, String audience, Duration clockSkew,
+            String authCodeUrl, String coreClientSecret) {
         public boolean jwt() {
             return "jwt".equals(mode);
         }
@@ -106,7 +107,9 @@ public record CoreConfig(
         }
         return new Auth(mode, issuer, r.string("TWIN_AUTH_JWKS_URL", stripSlash(issuer) + "/oauth2/jwks"),
                 r.string("TWIN_AUTH_AUDIENCE", "twinning"),
-                Duration.ofSeconds(r.integer("TWIN_AUTH_CLOCK_SKEW_SECONDS", 60, 0, 600)));
+                Duration.ofSeconds(r.integer("TWIN_AUTH_CLOCK_SKEW_SECONDS", 60, 0, 600)),
+                r.string("TWIN_AUTH_CODE_URL", ""),
+                r.string("TWIN_AUTH_CORE_CLIENT_SECRET", "twinning-core-secret"));
     }
 
     /** The public base URL of the REST API; by default http://localhost:{the bound HTTP port}. */

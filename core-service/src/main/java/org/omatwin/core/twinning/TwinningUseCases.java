@@ -23,14 +23,16 @@ public final class TwinningUseCases {
     private final TwinningPolicy policy;
     private final ActivationCodes codes;
     private final Mno ownMno;
+    private final AuthCodeIssuer authCodes;
     private final Clock clock;
 
     public TwinningUseCases(Transactions<TwinningStore> tx, TwinningPolicy policy, ActivationCodes codes, Mno ownMno,
-            Clock clock) {
+            AuthCodeIssuer authCodes, Clock clock) {
         this.tx = tx;
         this.policy = policy;
         this.codes = codes;
         this.ownMno = ownMno;
+        this.authCodes = authCodes;
         this.clock = clock;
     }
 
@@ -100,7 +102,7 @@ public final class TwinningUseCases {
             if (validCorrelator != null) {
                 Optional<Twinning> replay = store.findActiveByPrimaryCorrelator(primary, validCorrelator);
                 if (replay.isPresent()) {
-                    return new Outcome(TwinningView.of(replay.get(), Role.PRIMARY, null), null);
+                    return new Outcome(TwinningView.of(replay.get(), Role.PRIMARY, null), null, false);
                 }
             }
             Optional<AttemptWindow> attempts = store.attempts(primary);
@@ -119,7 +121,7 @@ public final class TwinningUseCases {
             if (pending.isEmpty()) {
                 store.saveAttempts(primary,
                         AttemptWindow.afterFailure(attempts.orElse(null), now, policy.attemptWindow()));
-                return new Outcome(null, "the activation code is wrong, already used or expired");
+                return new Outcome(null, "the activation code is wrong, already used or expired", false);
             }
             List<Twinning> mine = store.findActiveByPrimary(primary);
             policy.checkRoomForAnotherSecondary(mine.size());
@@ -135,15 +137,36 @@ public final class TwinningUseCases {
             // The primary's voice mail is reached through its own number (HLF-SD-009 services).
             Twinning activated = store.update(candidate.activate(primary, ownMno, chosen, primary, validCorrelator, now));
             store.appendEvent(TwinningEvent.of(activated, TwinningEvent.Type.ACTIVATED, Role.PRIMARY, primary));
-            return new Outcome(TwinningView.of(activated, Role.PRIMARY, null), null);
+            return new Outcome(TwinningView.of(activated, Role.PRIMARY, null), null, true);
         });
         if (outcome.rejection != null) {
             throw ApiException.of(OmaError.SVC0002, outcome.rejection, "activationCode");
         }
+        if (outcome.activated) {
+            attachAuthCode(outcome.view);
+        }
         return outcome.view;
     }
 
-    private record Outcome(TwinningView view, String rejection) {}
+    /**
+     * HLF-SD-009: after the activation committed, the authorization server mints the secondary's
+     * authCode, stored on the relationship before the primary gets its answer. Without an answer from
+     * the authorization server the activation stands, without authCode (logged).
+     */
+    private void attachAuthCode(TwinningView activated) {
+        String code = authCodes.issue(activated.own(), activated.otherDevice().address(), activated.id());
+        if (code == null) {
+            return;
+        }
+        tx.inTransaction(store -> {
+            store.findByIdForUpdate(activated.id())
+                    .filter(t -> t.status().isActive() && t.authCode() == null)
+                    .ifPresent(t -> store.update(t.withAuthCode(code)));
+            return null;
+        });
+    }
+
+    private record Outcome(TwinningView view, String rejection, boolean activated) {}
 
     /** HLF-PD-003/PD-006: a primary lists its secondaries; a secondary sees its one relationship. */
     public List<TwinningView> list(DeviceAddress caller, DeviceAddress otherFilter, String nameFilter) {

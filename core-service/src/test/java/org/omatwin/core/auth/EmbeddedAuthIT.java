@@ -34,6 +34,15 @@ class EmbeddedAuthIT {
         return r.json().path("access_token").asText();
     }
 
+    private static Response exchange(int authPort, String code) {
+        String basic = Base64.getEncoder().encodeToString("twinning-secondary:twinning-secondary-secret".getBytes());
+        return Rest.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + authPort + "/oauth2/token"))
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=authorization_code&code="
+                        + URLEncoder.encode(code, StandardCharsets.UTF_8))));
+    }
+
     private static Response call(String method, String url, String body, String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -52,7 +61,8 @@ class EmbeddedAuthIT {
         try (CoreProcess auth = CoreProcess.startAuthServer(data, authPort,
                 Map.of("TWIN_DEV_DEVICE_TOKENS", "true", "TWIN_AUTH_ISSUER", issuer));
                 CoreProcess core = CoreProcess.start(data, CoreProcess.freePort(), CoreProcess.freePort(),
-                        Map.of("TWIN_AUTH_MODE", "jwt", "TWIN_AUTH_ISSUER", issuer))) {
+                        Map.of("TWIN_AUTH_MODE", "jwt", "TWIN_AUTH_ISSUER", issuer,
+                                "TWIN_AUTH_CODE_URL", issuer + "/internal/auth-codes"))) {
             String watch = Devices.tel();
             String phone = Devices.tel();
             String base = core.baseUrl();
@@ -72,6 +82,17 @@ class EmbeddedAuthIT {
             Response list = call("GET", base + "acr:auth/twinnings", null, phoneToken);
             assertThat(list.json().path("twinningList").path("twinning").get(0).path("otherDevice").path("address")
                     .asText()).isEqualTo(watch);
+            // HLF-SD-009: the secondary's resource carries an authCode, exchanged once for a token of the primary
+            Response secondaryView = call("GET", base + "acr:auth/twinnings", null, watchToken);
+            String authCode = secondaryView.json().path("twinningList").path("twinning").get(0).path("authCode").asText();
+            assertThat(authCode).isNotBlank();
+            Response exchanged = exchange(authPort, authCode);
+            assertThat(exchanged.status()).as(exchanged.text()).isEqualTo(200);
+            String primaryServiceToken = exchanged.json().path("access_token").asText();
+            assertThat(com.nimbusds.jwt.SignedJWT.parse(primaryServiceToken).getJWTClaimsSet().getSubject())
+                    .isEqualTo(phone);
+            assertThat(exchange(authPort, authCode).status()).as("single use").isEqualTo(400);
+
             Response noScope = call("DELETE", on.twinning().path("resourceURL").asText()
                     .replace("http://localhost:" + core.httpPort, "http://127.0.0.1:" + core.httpPort), null,
                     phoneToken);

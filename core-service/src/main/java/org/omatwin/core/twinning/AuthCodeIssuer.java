@@ -1,0 +1,14 @@
+package org.omatwin.core.twinning;
+
+/**
+ * HLF-SD-009: the primary's authorization server, asked on activation for an OAuth authorization code
+ * bound to the secondary, which the secondary exchanges for a token to use the primary's services.
+ */
+@FunctionalInterface
+public interface AuthCodeIssuer {
+    /** No authorization server configured: activations carry no authCode. */
+    AuthCodeIssuer NONE = (primary, secondary, twinningId) -> null;
+
+    /** The code, or null when none could be obtained (the activation stands without it). */
+    String issue(DeviceAddress primary, DeviceAddress secondary, String twinningId);
+}
