@@ -13,7 +13,8 @@ public record AuthSettings(
         String audience,
         String coreClientSecret,
         String secondaryClientSecret,
-        Duration authCodeTtl) {
+        Duration authCodeTtl,
+        String coreApiUrl) {
 
     /** @param env environment variables (or Spring's Environment, which resolves them) */
     public static AuthSettings from(java.util.function.BinaryOperator<String> env) {
@@ -28,6 +29,7 @@ public record AuthSettings(
                 env.apply("TWIN_AUTH_AUDIENCE", "twinning"),
                 env.apply("TWIN_AUTH_CORE_CLIENT_SECRET", "twinning-core-secret"),
                 env.apply("TWIN_AUTH_SECONDARY_CLIENT_SECRET", "twinning-secondary-secret"),
-                Duration.ofSeconds(Long.parseLong(env.apply("TWIN_AUTH_CODE_TTL_SECONDS", "300"))));
+                Duration.ofSeconds(Long.parseLong(env.apply("TWIN_AUTH_CODE_TTL_SECONDS", "300"))),
+                env.apply("TWIN_CORE_API_URL", "http://127.0.0.1:8080/twinning/v1"));
     }
 }

@@ -25,6 +25,7 @@ import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2Au
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenExchangeAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
@@ -47,6 +48,9 @@ public class AuthorizationServerConfig {
     static final String CORE_CLIENT = "twinning-core";
     /** The twinning application of secondary devices, which exchanges the authCode (HLF-SD-009). */
     static final String SECONDARY_CLIENT = "twinning-secondary";
+    /** HLF-SD-005: what a secondary's twinning token allows: query, toggle, deactivate. */
+    static final List<String> TWINNING_TOKEN_SCOPES = List.of("oma_rest_twinning.read", "oma_rest_twinning.toggle",
+            "oma_rest_twinning.deactivate");
     /** What a secondary may do with the primary's services once it holds the authCode's token. */
     static final List<String> PRIMARY_SERVICE_SCOPES = List.of("primary.voicemail", "primary.messaging",
             "primary.calls");
@@ -105,6 +109,8 @@ public class AuthorizationServerConfig {
                 .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
                 .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .authorizationGrantType(AuthorizationGrantType.TOKEN_EXCHANGE)
+                .scopes(s -> s.addAll(TWINNING_TOKEN_SCOPES))
                 .redirectUri("urn:ietf:wg:oauth:2.0:oob")
                 // The code is minted for the device by the core, not by a browser redirect: no PKCE
                 // challenge exists; the client authenticates with its secret instead.
@@ -117,10 +123,48 @@ public class AuthorizationServerConfig {
         return new InMemoryRegisteredClientRepository(clients);
     }
 
-    /** Authorizations (codes and the tokens they produced) kept in memory: codes live minutes. */
+    /**
+     * Authorizations (codes and the tokens they produced) kept in memory: codes live minutes. A device
+     * token's authorization records its device as the principal, which token exchange (the secondary's
+     * twinning token, HLF-SD-005) requires of a subject token.
+     */
     @Bean
     OAuth2AuthorizationService authorizationService() {
-        return new InMemoryOAuth2AuthorizationService();
+        InMemoryOAuth2AuthorizationService store = new InMemoryOAuth2AuthorizationService();
+        return new OAuth2AuthorizationService() {
+            @Override
+            public void save(org.springframework.security.oauth2.server.authorization.OAuth2Authorization a) {
+                if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(a.getAuthorizationGrantType())
+                        && a.getAccessToken() != null && a.getAccessToken().getClaims() != null
+                        && a.getAttribute(java.security.Principal.class.getName()) == null) {
+                    Object device = a.getAccessToken().getClaims().get("sub");
+                    if (device instanceof String d && DEVICE.matcher(d).matches()) {
+                        a = org.springframework.security.oauth2.server.authorization.OAuth2Authorization.from(a)
+                                .attribute(java.security.Principal.class.getName(),
+                                        org.springframework.security.authentication.UsernamePasswordAuthenticationToken
+                                                .authenticated(d, null, List.of()))
+                                .build();
+                    }
+                }
+                store.save(a);
+            }
+
+            @Override
+            public void remove(org.springframework.security.oauth2.server.authorization.OAuth2Authorization a) {
+                store.remove(a);
+            }
+
+            @Override
+            public org.springframework.security.oauth2.server.authorization.OAuth2Authorization findById(String id) {
+                return store.findById(id);
+            }
+
+            @Override
+            public org.springframework.security.oauth2.server.authorization.OAuth2Authorization findByToken(
+                    String token, OAuth2TokenType type) {
+                return store.findByToken(token, type);
+            }
+        };
     }
 
     @Bean
@@ -134,15 +178,35 @@ public class AuthorizationServerConfig {
         return AuthorizationServerSettings.builder().issuer(settings.issuer()).build();
     }
 
+    private static String client(JwtEncodingContext context) {
+        return context.getRegisteredClient().getClientId();
+    }
+
     /** Access tokens are for the twinning API; device tokens carry the device as their subject. */
     @Bean
     OAuth2TokenCustomizer<JwtEncodingContext> tokenCustomizer(AuthSettings settings) {
+        SecondaryTwinnings twinnings = new SecondaryTwinnings(settings.coreApiUrl());
         return context -> {
             if (!OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
                 return;
             }
             context.getClaims().audience(List.of(settings.audience()));
-            String client = context.getRegisteredClient().getClientId();
+            String client = client(context);
+            if (AuthorizationGrantType.TOKEN_EXCHANGE.equals(context.getAuthorizationGrantType())
+                    && context.getAuthorizationGrant() instanceof OAuth2TokenExchangeAuthenticationToken exchange) {
+                // HLF-SD-005: the secondary trades its device token for a twinning token bound to its
+                // relationship; the core says which one (and refuses if there is none).
+                var found = twinnings.of(exchange.getSubjectToken()).orElseThrow(() -> {
+                    AUDIT.info("twinning token refused: client={} reason=the device is not a twinned secondary",
+                            client(context));
+                    return new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+                            "the subject token's device is not the secondary of a live twinning", null));
+                });
+                context.getClaims().subject(found.secondary()).claim("twinning_id", found.twinningId());
+                AUDIT.info("twinning token issued: device={} twinning={} scopes={}", found.secondary(),
+                        found.twinningId(), context.getAuthorizedScopes());
+                return;
+            }
             if (AuthorizationGrantType.AUTHORIZATION_CODE.equals(context.getAuthorizationGrantType())) {
                 // the primary's services: subject is the primary, bound to the twinning and the secondary
                 Object twinning = context.getAuthorization().getAttribute(AuthCodeController.TWINNING_ATTRIBUTE);

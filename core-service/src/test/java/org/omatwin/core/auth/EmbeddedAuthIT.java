@@ -43,6 +43,19 @@ class EmbeddedAuthIT {
                         + URLEncoder.encode(code, StandardCharsets.UTF_8))));
     }
 
+    private static Response twinningToken(int authPort, String deviceToken) {
+        String basic = Base64.getEncoder().encodeToString("twinning-secondary:twinning-secondary-secret".getBytes());
+        return Rest.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + authPort + "/oauth2/token"))
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type="
+                        + URLEncoder.encode("urn:ietf:params:oauth:grant-type:token-exchange", StandardCharsets.UTF_8)
+                        + "&subject_token=" + deviceToken + "&subject_token_type="
+                        + URLEncoder.encode("urn:ietf:params:oauth:token-type:access_token", StandardCharsets.UTF_8)
+                        + "&scope=" + URLEncoder.encode("oma_rest_twinning.read oma_rest_twinning.toggle",
+                                StandardCharsets.UTF_8))));
+    }
+
     private static Response call(String method, String url, String body, String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -57,10 +70,12 @@ class EmbeddedAuthIT {
     void devicesTwinWithTokensFromTheEmbeddedAuthorizationServer() throws Exception {
         Path data = Files.createTempDirectory("twinning-e2e");
         int authPort = CoreProcess.freePort();
+        int httpPort = CoreProcess.freePort();
         String issuer = "http://127.0.0.1:" + authPort;
         try (CoreProcess auth = CoreProcess.startAuthServer(data, authPort,
-                Map.of("TWIN_DEV_DEVICE_TOKENS", "true", "TWIN_AUTH_ISSUER", issuer));
-                CoreProcess core = CoreProcess.start(data, CoreProcess.freePort(), CoreProcess.freePort(),
+                Map.of("TWIN_DEV_DEVICE_TOKENS", "true", "TWIN_AUTH_ISSUER", issuer,
+                        "TWIN_CORE_API_URL", "http://127.0.0.1:" + httpPort + "/twinning/v1"));
+                CoreProcess core = CoreProcess.start(data, httpPort, CoreProcess.freePort(),
                         Map.of("TWIN_AUTH_MODE", "jwt", "TWIN_AUTH_ISSUER", issuer,
                                 "TWIN_AUTH_CODE_URL", issuer + "/internal/auth-codes"))) {
             String watch = Devices.tel();
@@ -93,11 +108,30 @@ class EmbeddedAuthIT {
                     .isEqualTo(phone);
             assertThat(exchange(authPort, authCode).status()).as("single use").isEqualTo(400);
 
+            // HLF-SD-005: the secondary trades its device token for a twinning token bound to the relationship
+            assertThat(twinningToken(authPort, deviceToken(authPort, Devices.tel(), "oma_rest_twinning.all_v1")).status())
+                    .as("a device that is not a twinned secondary gets none").isEqualTo(400);
+            Response exchangedTwinning = twinningToken(authPort, watchToken);
+            assertThat(exchangedTwinning.status()).as(exchangedTwinning.text()).isEqualTo(200);
+            String twinningToken = exchangedTwinning.json().path("access_token").asText();
+            var twinningClaims = com.nimbusds.jwt.SignedJWT.parse(twinningToken).getJWTClaimsSet();
+            assertThat(twinningClaims.getSubject()).isEqualTo(watch);
+            String id = on.twinning().path("resourceURL").asText();
+            id = id.substring(id.lastIndexOf('/') + 1);
+            assertThat(twinningClaims.getStringClaim("twinning_id")).isEqualTo(id);
+            assertThat(call("PUT", base + "acr:auth/twinnings/" + id + "/twinningStatus", "{\"twinningStatus\":\"Off\"}",
+                    twinningToken).status()).isEqualTo(200);
+
             Response noScope = call("DELETE", on.twinning().path("resourceURL").asText()
                     .replace("http://localhost:" + core.httpPort, "http://127.0.0.1:" + core.httpPort), null,
                     phoneToken);
             assertThat(noScope.status()).isEqualTo(403);
             assertThat(noScope.messageId()).isEqualTo("POL2003");
+
+            // deactivation by the primary revokes the secondary's twinning token at once (HLF-TE-004)
+            String phoneDeactivates = deviceToken(authPort, phone, "oma_rest_twinning.deactivate");
+            assertThat(call("DELETE", base + "acr:auth/twinnings/" + id, null, phoneDeactivates).status()).isEqualTo(204);
+            assertThat(call("GET", base + "acr:auth/twinnings", null, twinningToken).status()).isEqualTo(401);
         }
     }
 }
