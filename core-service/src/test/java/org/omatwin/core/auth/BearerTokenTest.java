@@ -301,6 +301,49 @@ class BearerTokenTest {
     }
 
     @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void everyGrpcMethodNeedsItsScope() {
+        String phone = Devices.tel();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", core.grpcPort()).usePlaintext().build();
+        List<String> scopes = List.of(Scopes.ACTIVATE, Scopes.READ, Scopes.TOGGLE, Scopes.DEACTIVATE,
+                Scopes.SUBSCRIPTION, Scopes.ALL);
+        try {
+            for (var method : TwinningServiceGrpc.getServiceDescriptor().getMethods()) {
+                String required = Scopes.requiredFor(method.getFullMethodName());
+                assertThat(required).as(method.getFullMethodName() + " has a scope").isNotNull();
+                var prototype = (com.google.protobuf.Message) ((io.grpc.MethodDescriptor.PrototypeMarshaller)
+                        method.getRequestMarshaller()).getMessagePrototype();
+                var request = prototype.toBuilder()
+                        .setField(prototype.getDescriptorForType().findFieldByName("user_id"), phone).build();
+                for (String scope : scopes) {
+                    Metadata h = new Metadata();
+                    h.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+                            "Bearer " + token(phone, scope));
+                    Status.Code code;
+                    try {
+                        io.grpc.Channel withToken = io.grpc.ClientInterceptors.intercept(channel,
+                                MetadataUtils.newAttachHeadersInterceptor(h));
+                        io.grpc.stub.ClientCalls.blockingUnaryCall(withToken, (io.grpc.MethodDescriptor) method,
+                                io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS),
+                                request);
+                        code = Status.Code.OK;
+                    } catch (StatusRuntimeException e) {
+                        code = e.getStatus().getCode();
+                    }
+                    String what = method.getFullMethodName() + " with " + scope;
+                    if (scope.equals(required) || scope.equals(Scopes.ALL)) {
+                        assertThat(code).as(what).isNotIn(Status.Code.PERMISSION_DENIED, Status.Code.UNAUTHENTICATED);
+                    } else {
+                        assertThat(code).as(what).isEqualTo(Status.Code.PERMISSION_DENIED);
+                    }
+                }
+            }
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    @Test
     void aDeviceCannotReachAnotherDevicesResources() {
         String phone = Devices.tel();
         String id = twin(phone, Devices.tel());
