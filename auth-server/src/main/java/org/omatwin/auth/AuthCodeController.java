@@ -8,7 +8,6 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -40,8 +39,6 @@ public class AuthCodeController {
     static final String SECONDARY_ATTRIBUTE = "secondary";
 
     private static final Logger AUDIT = LoggerFactory.getLogger("audit");
-    private static final Pattern DEVICE = Pattern.compile(
-            "tel:\\+[0-9]{6,15}|sips?:[A-Za-z0-9._~!$&'()*+,;=:-]+@[A-Za-z0-9.-]+(:[0-9]{1,5})?|acr:[A-Za-z0-9._~@-]{1,256}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final RegisteredClientRepository clients;
@@ -66,7 +63,8 @@ public class AuthCodeController {
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED).header("WWW-Authenticate", "Basic realm=\"twinning\"")
                     .body(Map.of("error", "invalid_client"));
         }
-        if (!DEVICE.matcher(primary).matches() || !DEVICE.matcher(secondary).matches() || twinningId.isBlank()
+        if (!AuthorizationServerConfig.DEVICE.matcher(primary).matches()
+                || !AuthorizationServerConfig.DEVICE.matcher(secondary).matches() || twinningId.isBlank()
                 || twinningId.length() > 64) {
             return ResponseEntity.badRequest().body(Map.of("error", "invalid_request",
                     "error_description", "primary and secondary must be device addresses, twinning_id an id"));

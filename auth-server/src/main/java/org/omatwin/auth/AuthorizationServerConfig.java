@@ -56,7 +56,8 @@ public class AuthorizationServerConfig {
             "primary.calls");
 
     private static final Logger AUDIT = LoggerFactory.getLogger("audit");
-    private static final Pattern DEVICE = Pattern.compile(
+    /** A device address as the core accepts it (contract section 1). */
+    static final Pattern DEVICE = Pattern.compile(
             "tel:\\+[0-9]{6,15}|sips?:[A-Za-z0-9._~!$&'()*+,;=:-]+@[A-Za-z0-9.-]+(:[0-9]{1,5})?|acr:[A-Za-z0-9._~@-]{1,256}");
 
     @Bean

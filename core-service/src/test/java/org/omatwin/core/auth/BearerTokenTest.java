@@ -115,13 +115,7 @@ class BearerTokenTest {
     }
 
     static Response call(String method, String url, String body, String token) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return Rest.send(b);
+        return Rest.withToken(method, url, body, token);
     }
 
     /** Twins watch and phone with all_v1 tokens; returns the twinning id. */

@@ -2,13 +2,10 @@ package org.omatwin.core.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.omatwin.core.support.CoreProcess;
@@ -22,48 +19,38 @@ import org.omatwin.core.support.Rest.Response;
  */
 class EmbeddedAuthIT {
 
+    private static final String SECONDARY_CLIENT = "twinning-secondary";
+    private static final String SECONDARY_SECRET = "twinning-secondary-secret";
+
+    private static String tokenUrl(int authPort) {
+        return "http://127.0.0.1:" + authPort + "/oauth2/token";
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
     private static String deviceToken(int authPort, String device, String scope) {
-        String basic = Base64.getEncoder().encodeToString("device-simulator:device-simulator-secret".getBytes());
-        Response r = Rest.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + authPort + "/oauth2/token"))
-                .header("Authorization", "Basic " + basic)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope="
-                        + URLEncoder.encode(scope, StandardCharsets.UTF_8) + "&device="
-                        + URLEncoder.encode(device, StandardCharsets.UTF_8))));
+        Response r = Rest.form(tokenUrl(authPort), "device-simulator", "device-simulator-secret",
+                "grant_type=client_credentials&scope=" + enc(scope) + "&device=" + enc(device));
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         return r.json().path("access_token").asText();
     }
 
     private static Response exchange(int authPort, String code) {
-        String basic = Base64.getEncoder().encodeToString("twinning-secondary:twinning-secondary-secret".getBytes());
-        return Rest.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + authPort + "/oauth2/token"))
-                .header("Authorization", "Basic " + basic)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=authorization_code&code="
-                        + URLEncoder.encode(code, StandardCharsets.UTF_8))));
+        return Rest.form(tokenUrl(authPort), SECONDARY_CLIENT, SECONDARY_SECRET,
+                "grant_type=authorization_code&code=" + enc(code));
     }
 
     private static Response twinningToken(int authPort, String deviceToken) {
-        String basic = Base64.getEncoder().encodeToString("twinning-secondary:twinning-secondary-secret".getBytes());
-        return Rest.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + authPort + "/oauth2/token"))
-                .header("Authorization", "Basic " + basic)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type="
-                        + URLEncoder.encode("urn:ietf:params:oauth:grant-type:token-exchange", StandardCharsets.UTF_8)
-                        + "&subject_token=" + deviceToken + "&subject_token_type="
-                        + URLEncoder.encode("urn:ietf:params:oauth:token-type:access_token", StandardCharsets.UTF_8)
-                        + "&scope=" + URLEncoder.encode("oma_rest_twinning.read oma_rest_twinning.toggle",
-                                StandardCharsets.UTF_8))));
+        return Rest.form(tokenUrl(authPort), SECONDARY_CLIENT, SECONDARY_SECRET,
+                "grant_type=" + enc("urn:ietf:params:oauth:grant-type:token-exchange") + "&subject_token=" + deviceToken
+                        + "&subject_token_type=" + enc("urn:ietf:params:oauth:token-type:access_token")
+                        + "&scope=" + enc("oma_rest_twinning.read oma_rest_twinning.toggle"));
     }
 
     private static Response call(String method, String url, String body, String token) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return Rest.send(b);
+        return Rest.withToken(method, url, body, token);
     }
 
     @Test

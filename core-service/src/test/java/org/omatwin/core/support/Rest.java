@@ -95,6 +95,26 @@ public final class Rest {
         }
     }
 
+    /** A JSON call with an optional bearer token. */
+    public static Response withToken(String method, String url, String body, String token) {
+        HttpRequest.Builder b = json(url).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return send(b);
+    }
+
+    /** An OAuth-style form POST authenticated with HTTP Basic (token endpoints). */
+    public static Response form(String url, String user, String secret, String form) {
+        String basic = java.util.Base64.getEncoder().encodeToString((user + ":" + secret)
+                .getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)));
+    }
+
     private static HttpRequest.Builder json(String url) {
         return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json");
     }
