@@ -81,7 +81,7 @@ public record CoreConfig(
                 key == null || key.isBlank() ? null : Base64.getDecoder().decode(key.strip()),
                 r.integer("TWIN_MAX_BODY_BYTES", 16_384, 256, 1_048_576),
                 Boolean.parseBoolean(r.string("TWIN_DEV_CALLER_HEADER", "true"))
-                        && !"jwt".equals(r.string("TWIN_AUTH_MODE", "dev")),
+                        && "dev".equals(r.string("TWIN_AUTH_MODE", "jwt")),
                 Duration.ofSeconds(r.integer("TWIN_SUBSCRIPTION_DEFAULT_SECONDS", 86_400, 60, 31_536_000)),
                 Duration.ofSeconds(r.integer("TWIN_SUBSCRIPTION_MAX_SECONDS", 2_592_000, 60, 31_536_000)),
                 r.integer("TWIN_MAX_SUBSCRIPTIONS", 10, 1, 1000),
@@ -97,13 +97,16 @@ public record CoreConfig(
     }
 
     private static Auth auth(Reader r) {
-        String mode = r.string("TWIN_AUTH_MODE", "dev");
+        // Secure by default: bearer tokens unless development mode is asked for explicitly.
+        String mode = r.string("TWIN_AUTH_MODE", "jwt");
         if (!mode.equals("dev") && !mode.equals("jwt")) {
             throw new IllegalArgumentException("TWIN_AUTH_MODE must be jwt or dev");
         }
         String issuer = r.string("TWIN_AUTH_ISSUER", "");
         if (mode.equals("jwt") && issuer.isEmpty()) {
-            throw new IllegalArgumentException("TWIN_AUTH_ISSUER is required with TWIN_AUTH_MODE=jwt");
+            throw new IllegalArgumentException("TWIN_AUTH_ISSUER is required (bearer tokens are the default): "
+                    + "bin/run starts an authorization server and sets it; TWIN_AUTH_MODE=dev runs without "
+                    + "authentication, for development only");
         }
         return new Auth(mode, issuer, r.string("TWIN_AUTH_JWKS_URL", stripSlash(issuer) + "/oauth2/jwks"),
                 r.string("TWIN_AUTH_AUDIENCE", "twinning"),

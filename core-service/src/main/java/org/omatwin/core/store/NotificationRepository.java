@@ -129,22 +129,19 @@ public final class NotificationRepository {
         db.deleteFrom(NOTIFICATION).where(NOTIFICATION.ID.eq(id)).and(NOTIFICATION.STATE.eq(PENDING)).execute();
     }
 
+    /** Gave up after the retry horizon: kept, visible, never retried. */
     public void park(String id, Instant now, String error) {
-        finish(id, "PARKED", now, error);
-    }
-
-    public void scheduleRetry(String id, Instant next, String error) {
         db.update(NOTIFICATION)
-                .set(NOTIFICATION.NEXT_ATTEMPT_AT, odt(next))
+                .set(NOTIFICATION.STATE, "PARKED")
+                .set(NOTIFICATION.FINISHED_AT, odt(now))
                 .set(NOTIFICATION.LAST_ERROR, truncate(error))
                 .where(NOTIFICATION.ID.eq(id)).and(NOTIFICATION.STATE.eq(PENDING))
                 .execute();
     }
 
-    private void finish(String id, String state, Instant now, String error) {
+    public void scheduleRetry(String id, Instant next, String error) {
         db.update(NOTIFICATION)
-                .set(NOTIFICATION.STATE, state)
-                .set(NOTIFICATION.FINISHED_AT, odt(now))
+                .set(NOTIFICATION.NEXT_ATTEMPT_AT, odt(next))
                 .set(NOTIFICATION.LAST_ERROR, truncate(error))
                 .where(NOTIFICATION.ID.eq(id)).and(NOTIFICATION.STATE.eq(PENDING))
                 .execute();

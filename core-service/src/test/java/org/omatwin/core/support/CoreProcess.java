@@ -28,6 +28,7 @@ public final class CoreProcess implements AutoCloseable {
         pb.environment().put("TWIN_HTTP_PORT", Integer.toString(httpPort));
         pb.environment().put("TWIN_GRPC_PORT", Integer.toString(grpcPort));
         pb.environment().put("TWIN_DATA_DIR", dataDir.toString());
+        pb.environment().put("TWIN_AUTH_MODE", "dev"); // unless the test asks for tokens
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         process = pb.start();

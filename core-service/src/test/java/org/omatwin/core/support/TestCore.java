@@ -27,9 +27,9 @@ public final class TestCore {
                         "TWIN_DATA_DIR", dir.toString(),
                         "TWIN_MCC", "234",
                         "TWIN_MNC", "15",
+                        "TWIN_AUTH_MODE", "dev",
                         // test listeners run on loopback; retries are fast so that parking is quick
                         "TWIN_NOTIFY_ALLOW_HOSTS", "127.0.0.1",
-                        "TWIN_NOTIFY_TIMEOUT_MS", "2000",
                         "TWIN_NOTIFY_BACKOFF_MS", "100",
                         "TWIN_NOTIFY_BACKOFF_MAX_MS", "400",
                         "TWIN_NOTIFY_RETRY_HORIZON_SECONDS", "3")));
