@@ -55,7 +55,7 @@ public final class RestEdge implements DecoratingHttpServiceFunction {
             HttpRules.Match match = rules.match(req.method().name(), ctx.path());
             if (match instanceof HttpRules.WrongMethod wrong) {
                 String allow = String.join(", ", wrong.allowed());
-                return RestErrors.response(ApiException.of(OmaError.METHOD_NOT_ALLOWED,
+                return afterBody(req, ApiException.of(OmaError.METHOD_NOT_ALLOWED,
                         "method " + req.method() + " is not allowed here; allowed: " + allow, req.method().name()),
                         allow);
             }
@@ -89,8 +89,17 @@ public final class RestEdge implements DecoratingHttpServiceFunction {
             });
             return HttpResponse.of(future);
         } catch (ApiException e) {
-            return RestErrors.response(e, null);
+            return afterBody(req, e, null);
         }
+    }
+
+    /**
+     * An early refusal, sent once the request body is consumed (bounded by the size limit): answering
+     * while a client is still uploading makes HTTP/2 reset the stream, and the client never sees the
+     * requestError.
+     */
+    private static HttpResponse afterBody(HttpRequest req, ApiException e, String allow) {
+        return HttpResponse.of(req.aggregate().handle((ignored, failure) -> RestErrors.response(e, allow)));
     }
 
     private ApiException failure(Throwable cause) {

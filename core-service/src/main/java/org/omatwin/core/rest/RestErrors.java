@@ -13,7 +13,9 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.grpc.UnframedGrpcErrorHandler;
 import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.server.HttpStatusException;
 import io.grpc.Status;
+import org.slf4j.LoggerFactory;
 import org.omatwin.core.api.GrpcErrors;
 import org.omatwin.core.api.RequestErrors;
 import org.omatwin.core.error.ApiException;
@@ -116,13 +118,28 @@ final class RestErrors {
     static final ServerErrorHandler SERVER = new ServerErrorHandler() {
         @Override
         public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
-            return null;
+            if (!ctx.path().startsWith(RestEdge.PREFIX)) {
+                return null;
+            }
+            if (cause instanceof ApiException api) {
+                return response(api, null);
+            }
+            if (cause instanceof HttpStatusException hse) {
+                return response(forStatus(hse.httpStatus(), null), null);
+            }
+            if (cause instanceof IllegalArgumentException) {
+                return response(ApiException.of(OmaError.SVC0002, "the request could not be read", "request"), null);
+            }
+            LoggerFactory.getLogger(RestErrors.class).error("unexpected failure at the REST edge", cause);
+            return response(forStatus(HttpStatus.INTERNAL_SERVER_ERROR, null), null);
         }
 
         @Override
         public AggregatedHttpResponse renderStatus(ServiceRequestContext ctx, ServiceConfig config,
                 RequestHeaders headers, HttpStatus status, String description, Throwable cause) {
-            if (headers == null || !headers.path().startsWith(RestEdge.PREFIX)) {
+            // Requests the framework refuses before routing (bad encodings in the path) may come
+            // without headers: those are for the device API too, never for /internal.
+            if (headers != null && !headers.path().startsWith(RestEdge.PREFIX)) {
                 return null;
             }
             return aggregated(forStatus(status, null), null);

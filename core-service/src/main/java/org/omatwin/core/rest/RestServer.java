@@ -43,7 +43,9 @@ public final class RestServer {
                 .build();
         return Server.builder()
                 .http(new InetSocketAddress(bindAddress, port))
-                .maxRequestLength(maxBodyBytes)
+                // Bodies up to 4x the limit are read and refused with a 413 requestError by RestEdge;
+                // only larger ones are cut off by the framework (HTTP/2 reset, HTTP/1 close).
+                .maxRequestLength(maxBodyBytes * 4)
                 .requestTimeout(Duration.ofSeconds(30))
                 .disableServerHeader()
                 .service(grpc)
