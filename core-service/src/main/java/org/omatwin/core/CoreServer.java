@@ -37,6 +37,7 @@ import org.omatwin.core.twinning.AuthCodeIssuer;
 import org.omatwin.core.config.CoreConfig;
 import org.omatwin.core.rest.RestServer;
 import org.omatwin.core.store.Database;
+import org.omatwin.core.store.PgEventListener;
 import org.omatwin.core.subscription.SubscriptionUseCases;
 import org.omatwin.core.twinning.TwinningUseCases;
 import org.omatwin.proto.twinning.v1.TwinningServiceGrpc;
@@ -49,16 +50,18 @@ public final class CoreServer implements AutoCloseable {
 
     private final Database database;
     private final Dispatcher dispatcher;
+    private final PgEventListener listener;
     private final Server grpc;
     private final com.linecorp.armeria.server.Server rest;
     private final HealthStatusManager health;
     private final String restUrl;
     private final String grpcTarget;
 
-    private CoreServer(Database database, Dispatcher dispatcher, Server grpc, com.linecorp.armeria.server.Server rest,
-            HealthStatusManager health, String restUrl, String grpcTarget) {
+    private CoreServer(Database database, Dispatcher dispatcher, PgEventListener listener, Server grpc,
+            com.linecorp.armeria.server.Server rest, HealthStatusManager health, String restUrl, String grpcTarget) {
         this.database = database;
         this.dispatcher = dispatcher;
+        this.listener = listener;
         this.grpc = grpc;
         this.rest = rest;
         this.health = health;
@@ -70,6 +73,7 @@ public final class CoreServer implements AutoCloseable {
         LOG.info("starting with {}", config);
         Database database = Database.start(config);
         Dispatcher dispatcher = null;
+        PgEventListener listener = null;
         try {
             // Timestamps at microsecond precision, as PostgreSQL stores them.
             Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1_000));
@@ -82,7 +86,9 @@ public final class CoreServer implements AutoCloseable {
             CallbackTargets targets = new CallbackTargets(config.notifyPolicy().allowedPrivateHosts());
             EventBus events = new EventBus();
             dispatcher = new Dispatcher(database.notificationTransactions(), config.notifyPolicy(),
-                    new NotificationRenderer(urls), targets, events, metrics, clock);
+                    new NotificationRenderer(urls), targets, metrics, clock);
+            listener = new PgEventListener(database.dataSource(), database.notificationTransactions(),
+                    events::publish);
 
             AuthCodeIssuer authCodes = config.auth().authCodeUrl().isEmpty() ? AuthCodeIssuer.NONE
                     : new HttpAuthCodeIssuer(java.net.URI.create(config.auth().authCodeUrl()), "twinning-core",
@@ -115,13 +121,17 @@ public final class CoreServer implements AutoCloseable {
                     .start();
             health.setStatus("", ServingStatus.SERVING);
             health.setStatus(TwinningServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+            listener.start();
             dispatcher.start();
-            return new CoreServer(database, dispatcher, grpc, rest, health,
+            return new CoreServer(database, dispatcher, listener, grpc, rest, health,
                     "http://" + config.bindAddress() + ":" + httpPort + "/twinning/v1",
                     config.bindAddress() + ":" + grpc.getPort());
         } catch (RuntimeException | IOException e) {
             if (dispatcher != null) {
                 dispatcher.close();
+            }
+            if (listener != null) {
+                listener.close();
             }
             database.close();
             throw e;
@@ -200,6 +210,7 @@ public final class CoreServer implements AutoCloseable {
             grpc.shutdownNow();
         }
         dispatcher.close();
+        listener.close();
         database.close();
     }
 }

@@ -46,7 +46,6 @@ public final class Dispatcher implements AutoCloseable {
     private final NotifyPolicy policy;
     private final NotificationRenderer renderer;
     private final CallbackTargets targets;
-    private final EventBus bus;
     private final Clock clock;
     private final HttpClient http;
     private final ExecutorService completions = Executors.newFixedThreadPool(4, r -> {
@@ -66,12 +65,11 @@ public final class Dispatcher implements AutoCloseable {
     private volatile boolean running = true;
 
     public Dispatcher(Transactions<NotificationRepository> tx, NotifyPolicy policy, NotificationRenderer renderer,
-            CallbackTargets targets, EventBus bus, MeterRegistry metrics, Clock clock) {
+            CallbackTargets targets, MeterRegistry metrics, Clock clock) {
         this.tx = tx;
         this.policy = policy;
         this.renderer = renderer;
         this.targets = targets;
-        this.bus = bus;
         this.clock = clock;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(policy.httpTimeout())
@@ -159,12 +157,10 @@ public final class Dispatcher implements AutoCloseable {
             }
             if (!ids.isEmpty()) {
                 repo.markFannedOut(ids);
+                repo.announce(ids); // to the event-stream watchers of every instance, on commit
             }
             return locked;
         });
-        if (!events.isEmpty()) {
-            bus.publish(events);
-        }
         return events.size() == FAN_OUT_BATCH;
     }
 

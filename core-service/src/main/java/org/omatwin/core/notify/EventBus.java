@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Hands committed events to in-process watchers (the WatchTwinningEvents streams). */
+/** Hands committed events (from every instance, see PgEventListener) to this instance's watchers. */
 public final class EventBus {
     private static final Logger LOG = LoggerFactory.getLogger(EventBus.class);
     private final List<Consumer<OutboxEvent>> watchers = new CopyOnWriteArrayList<>();
@@ -16,7 +16,7 @@ public final class EventBus {
         return () -> watchers.remove(watcher);
     }
 
-    void publish(List<OutboxEvent> events) {
+    public void publish(List<OutboxEvent> events) {
         for (OutboxEvent e : events) {
             for (Consumer<OutboxEvent> w : watchers) {
                 try {

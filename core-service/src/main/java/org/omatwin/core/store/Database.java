@@ -118,6 +118,11 @@ public final class Database implements AutoCloseable {
                 result.migrationsExecuted);
     }
 
+    /** Where this database is reached (for a second instance on the same data, in tests). */
+    public String jdbcUrl() {
+        return dataSource.getJdbcUrl();
+    }
+
     public DSLContext dsl() {
         return dsl;
     }

@@ -19,6 +19,7 @@ import org.omatwin.core.notify.Delivery;
 import org.omatwin.core.notify.OutboxEvent;
 import org.omatwin.core.store.schema.tables.Notification;
 import org.omatwin.core.store.schema.tables.records.NotificationRecord;
+import org.omatwin.core.store.schema.tables.records.TwinningEventRecord;
 import org.omatwin.core.subscription.Subscription;
 import org.omatwin.core.twinning.DeviceAddress;
 import org.omatwin.core.twinning.Twinning;
@@ -46,6 +47,16 @@ public final class NotificationRepository {
                 .forUpdate()
                 .skipLocked()
                 .fetch();
+        return withTwinnings(events);
+    }
+
+    /** The given events with their relationships, in id order. */
+    public List<OutboxEvent> events(Collection<Long> ids) {
+        return withTwinnings(db.selectFrom(TWINNING_EVENT).where(TWINNING_EVENT.ID.in(ids))
+                .orderBy(TWINNING_EVENT.ID).fetch());
+    }
+
+    private List<OutboxEvent> withTwinnings(org.jooq.Result<TwinningEventRecord> events) {
         if (events.isEmpty()) {
             return List.of();
         }
@@ -54,6 +65,12 @@ public final class NotificationRepository {
                 .fetchMap(TWINNING.ID, JooqTwinningStore::toDomain);
         return events.map(e -> new OutboxEvent(e.getId(), JooqTwinningStore.toDomain(e),
                 twinnings.get(e.getTwinningId())));
+    }
+
+    /** Tells every core instance listening (LISTEN twinning_events) which events were committed. */
+    public void announce(Collection<Long> eventIds) {
+        String ids = eventIds.stream().map(String::valueOf).collect(Collectors.joining(","));
+        db.select(DSL.function("pg_notify", Object.class, DSL.val(PgEventListener.CHANNEL), DSL.val(ids))).fetch();
     }
 
     public void markFannedOut(Collection<Long> eventIds) {
