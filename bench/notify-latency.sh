@@ -18,7 +18,7 @@ TWIN_AUTH_MODE=dev TWIN_DATA_DIR="$DATA" TWIN_HTTP_PORT=$HTTP_PORT TWIN_GRPC_POR
   TWIN_MAX_CODE_FAILURES=1000 TWIN_DATABASE_POOL_SIZE=${POOL:-24} TWIN_LOG_LEVEL=WARN \
   "$JAVA" -Xmx512m -jar core-service/target/twinning-core.jar > "$LOG" 2>&1 &
 CORE=$!
-trap 'kill $CORE 2>/dev/null; wait $CORE 2>/dev/null; rm -rf "$DATA"' EXIT
+trap 'kill $CORE 2>/dev/null; wait $CORE 2>/dev/null || true; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 120); do grep -q ready "$LOG" && break; sleep 0.5; done
 grep -q ready "$LOG" || { cat "$LOG"; exit 1; }
 
