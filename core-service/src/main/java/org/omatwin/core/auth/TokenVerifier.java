@@ -13,7 +13,10 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.net.URL;
 import java.text.ParseException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Set;
 import org.omatwin.core.twinning.DeviceAddress;
@@ -38,7 +41,18 @@ public final class TokenVerifier {
     /** The claim binding a secondary's twinning token to its relationship (revoked with it, HLF-TE-004). */
     public static final String TWINNING_CLAIM = "twinning_id";
 
+    private static final int MAX_CACHED = 10_000;
+    private static final Duration MAX_CACHE_AGE = Duration.ofMinutes(5);
+
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    /**
+     * Verified tokens, so that a device's repeated calls do not verify the same signature again. An
+     * entry never outlives the token's expiry (nor five minutes); revocation and scopes are still
+     * checked on every call by the interceptor.
+     */
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(Verified verified, Instant until) {}
 
     public TokenVerifier(String issuer, String audience, URL jwksUrl, Duration clockSkew) {
         JWKSource<SecurityContext> keys = JWKSourceBuilder.create(jwksUrl)
@@ -60,6 +74,33 @@ public final class TokenVerifier {
     }
 
     public Verified verify(String token) throws Rejected {
+        Instant now = Instant.now();
+        Cached cached = cache.get(token);
+        if (cached != null) {
+            if (now.isBefore(cached.until())) {
+                return cached.verified();
+            }
+            cache.remove(token);
+        }
+        Verified verified = verifyFully(token);
+        Instant expiry = verifiedExpiry(token);
+        Instant until = expiry.isBefore(now.plus(MAX_CACHE_AGE)) ? expiry : now.plus(MAX_CACHE_AGE);
+        if (cache.size() >= MAX_CACHED) {
+            cache.clear();
+        }
+        cache.put(token, new Cached(verified, until));
+        return verified;
+    }
+
+    private static Instant verifiedExpiry(String token) throws Rejected {
+        try {
+            return com.nimbusds.jwt.JWTParser.parse(token).getJWTClaimsSet().getExpirationTime().toInstant();
+        } catch (ParseException e) {
+            throw new Rejected("malformed token");
+        }
+    }
+
+    private Verified verifyFully(String token) throws Rejected {
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);

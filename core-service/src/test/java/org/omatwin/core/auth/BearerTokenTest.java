@@ -206,6 +206,20 @@ class BearerTokenTest {
     }
 
     @Test
+    void aVerifiedTokenIsNotTrustedPastItsExpiry() throws Exception {
+        TokenVerifier strict = new TokenVerifier(ISSUER, "twinning",
+                URI.create("http://127.0.0.1:" + jwks.getAddress().getPort() + "/oauth2/jwks").toURL(),
+                java.time.Duration.ZERO);
+        String d = Devices.tel();
+        String shortLived = token(key, d, Scopes.READ, c -> c.expirationTime(Date.from(Instant.now().plusMillis(3000))));
+        assertThat(strict.verify(shortLived).device().value()).isEqualTo(d);
+        assertThat(strict.verify(shortLived).device().value()).as("from the cache").isEqualTo(d);
+        Thread.sleep(3_200); // JWT times have second precision: exp is at most 3 s away
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> strict.verify(shortLived))
+                .isInstanceOf(TokenVerifier.Rejected.class);
+    }
+
+    @Test
     void aRotatedKeyIsPickedUpFromTheJwks() throws Exception {
         String d = Devices.tel();
         RSAKey next = new RSAKeyGenerator(2048).keyID("k-next-" + UUID.randomUUID()).generate();
