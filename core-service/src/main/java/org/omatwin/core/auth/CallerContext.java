@@ -15,11 +15,6 @@ public final class CallerContext {
 
     private CallerContext() {}
 
-    /** The authenticated device of this call, or null when none was established. */
-    public static DeviceAddress authenticatedDevice() {
-        return DEVICE.get();
-    }
-
     /**
      * Resolves the {userId} of the path: "acr:auth" is the authenticated device; any other value must be
      * a valid address and, when a device is authenticated, that very device (POL2003).

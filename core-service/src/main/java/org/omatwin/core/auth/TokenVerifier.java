@@ -82,8 +82,9 @@ public final class TokenVerifier {
             }
             cache.remove(token);
         }
-        Verified verified = verifyFully(token);
-        Instant expiry = verifiedExpiry(token);
+        JWTClaimsSet claims = verifiedClaims(token);
+        Verified verified = toVerified(claims);
+        Instant expiry = claims.getExpirationTime().toInstant(); // required claim, checked
         Instant until = expiry.isBefore(now.plus(MAX_CACHE_AGE)) ? expiry : now.plus(MAX_CACHE_AGE);
         if (cache.size() >= MAX_CACHED) {
             cache.clear();
@@ -92,15 +93,7 @@ public final class TokenVerifier {
         return verified;
     }
 
-    private static Instant verifiedExpiry(String token) throws Rejected {
-        try {
-            return com.nimbusds.jwt.JWTParser.parse(token).getJWTClaimsSet().getExpirationTime().toInstant();
-        } catch (ParseException e) {
-            throw new Rejected("malformed token");
-        }
-    }
-
-    private Verified verifyFully(String token) throws Rejected {
+    private JWTClaimsSet verifiedClaims(String token) throws Rejected {
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);
@@ -111,6 +104,10 @@ public final class TokenVerifier {
         } catch (com.nimbusds.jose.JOSEException e) {
             throw new Rejected("token could not be verified: " + e.getMessage());
         }
+        return claims;
+    }
+
+    private static Verified toVerified(JWTClaimsSet claims) throws Rejected {
         String subject = claims.getSubject();
         if (!DeviceAddress.isValid(subject)) {
             throw new Rejected("the token subject is not a device address");

@@ -28,8 +28,4 @@ public final class EventBus {
             }
         }
     }
-
-    public int watcherCount() {
-        return watchers.size();
-    }
 }

@@ -128,7 +128,7 @@ final class JooqTwinningStore implements TwinningStore {
         if (rows != 1) {
             throw ApiException.of(OmaError.SVC2007, "the twinning was changed by another request", t.id());
         }
-        return toDomain(r.with(TWINNING.ID, t.id()));
+        return toDomain(r);
     }
 
     @Override
@@ -142,14 +142,6 @@ final class JooqTwinningStore implements TwinningStore {
                 .set(TWINNING_EVENT.NAME, e.name())
                 .set(TWINNING_EVENT.OCCURRED_AT, odt(e.occurredAt()))
                 .execute();
-    }
-
-    @Override
-    public List<TwinningEvent> events(String twinningId) {
-        return db.selectFrom(TWINNING_EVENT)
-                .where(TWINNING_EVENT.TWINNING_ID.eq(twinningId))
-                .orderBy(TWINNING_EVENT.ID.desc())
-                .fetch(JooqTwinningStore::toDomain);
     }
 
     static TwinningEvent toDomain(TwinningEventRecord r) {

@@ -14,8 +14,4 @@ public record Subscription(
         int durationSeconds,
         Instant expiresAt,
         Instant createdAt) {
-
-    public boolean isExpired(Instant now) {
-        return !now.isBefore(expiresAt);
-    }
 }

@@ -43,8 +43,6 @@ public interface TwinningStore {
 
     void appendEvent(TwinningEvent event);
 
-    List<TwinningEvent> events(String twinningId);
-
     Optional<AttemptWindow> attempts(DeviceAddress device);
 
     void saveAttempts(DeviceAddress device, AttemptWindow window);

@@ -36,10 +36,6 @@ public final class TwinningUseCases {
         this.clock = clock;
     }
 
-    public Mno ownMno() {
-        return ownMno;
-    }
-
     /**
      * HLF-SD-001: the secondary asks for an activation code. While Pending, asking again replaces the
      * code; once twinned, the secondary cannot start another relationship (HLF-TE-008/009).
@@ -252,13 +248,6 @@ public final class TwinningUseCases {
     /** Whether the relationship exists and is not deactivated (a twinning token is valid only then). */
     public boolean isLive(String id) {
         return tx.inTransaction(store -> store.findById(id).map(Twinning::isLive).orElse(false));
-    }
-
-    public List<TwinningEvent> history(DeviceAddress caller, String id) {
-        return tx.inTransaction(store -> {
-            visible(store.findById(id), caller, id);
-            return store.events(id);
-        });
     }
 
     private Twinning renamed(TwinningStore store, Twinning current, Role actor, String name) {
