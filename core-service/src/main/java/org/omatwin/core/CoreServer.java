@@ -27,6 +27,12 @@ import org.omatwin.core.notify.CallbackTargets;
 import org.omatwin.core.notify.Dispatcher;
 import org.omatwin.core.notify.EventBus;
 import org.omatwin.core.notify.NotificationRenderer;
+import org.omatwin.core.notify.PeerOutbox;
+import org.omatwin.core.peering.PartnerDirectory;
+import org.omatwin.core.peering.PeerClient;
+import org.omatwin.core.peering.PeeringServer;
+import org.omatwin.core.twinning.PartnerUseCases;
+import org.omatwin.core.twinning.Peers;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.omatwin.core.auth.BearerTokenInterceptor;
@@ -54,17 +60,22 @@ public final class CoreServer implements AutoCloseable {
     private final Server grpc;
     private final com.linecorp.armeria.server.Server rest;
     private final HealthStatusManager health;
+    private final PeeringServer peering;
+    private final PeerClient peerClient;
     private final String restUrl;
     private final String grpcTarget;
 
     private CoreServer(Database database, Dispatcher dispatcher, PgEventListener listener, Server grpc,
-            com.linecorp.armeria.server.Server rest, HealthStatusManager health, String restUrl, String grpcTarget) {
+            com.linecorp.armeria.server.Server rest, HealthStatusManager health, PeeringServer peering,
+            PeerClient peerClient, String restUrl, String grpcTarget) {
         this.database = database;
         this.dispatcher = dispatcher;
         this.listener = listener;
         this.grpc = grpc;
         this.rest = rest;
         this.health = health;
+        this.peering = peering;
+        this.peerClient = peerClient;
         this.restUrl = restUrl;
         this.grpcTarget = grpcTarget;
     }
@@ -74,6 +85,8 @@ public final class CoreServer implements AutoCloseable {
         Database database = Database.start(config);
         Dispatcher dispatcher = null;
         PgEventListener listener = null;
+        PeerClient peerClient = null;
+        PeeringServer peering = null;
         try {
             // Timestamps at microsecond precision, as PostgreSQL stores them.
             Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1_000));
@@ -85,8 +98,15 @@ public final class CoreServer implements AutoCloseable {
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             CallbackTargets targets = new CallbackTargets(config.notifyPolicy().allowedPrivateHosts());
             EventBus events = new EventBus();
+            AtomicReference<Dispatcher> wakeUp = new AtomicReference<>();
+            if (config.peering().enabled()) {
+                peerClient = new PeerClient(config.peering(), config.ownMno(), database.notificationTransactions(),
+                        () -> wakeUp.get().wake());
+            }
             dispatcher = new Dispatcher(database.notificationTransactions(), config.notifyPolicy(),
-                    new NotificationRenderer(urls), targets, metrics, clock);
+                    new NotificationRenderer(urls), targets, peerClient == null ? PeerOutbox.NONE : peerClient,
+                    metrics, clock);
+            wakeUp.set(dispatcher);
             listener = new PgEventListener(database.dataSource(), database.notificationTransactions(),
                     events::publish);
 
@@ -94,7 +114,8 @@ public final class CoreServer implements AutoCloseable {
                     : new HttpAuthCodeIssuer(java.net.URI.create(config.auth().authCodeUrl()), "twinning-core",
                             config.auth().coreClientSecret());
             TwinningUseCases twinnings = new TwinningUseCases(database.twinningTransactions(dispatcher::wake),
-                    config.policy(), codes, config.ownMno(), authCodes, clock);
+                    config.policy(), codes, config.ownMno(), authCodes, peerClient == null ? Peers.NONE : peerClient,
+                    clock);
             SubscriptionUseCases subscriptions = new SubscriptionUseCases(database.subscriptionTransactions(),
                     config.subscriptionDefaultDuration(), config.subscriptionMaxDuration(),
                     config.maxSubscriptionsPerDevice(), targets, clock);
@@ -121,12 +142,23 @@ public final class CoreServer implements AutoCloseable {
                     .start();
             health.setStatus("", ServingStatus.SERVING);
             health.setStatus(TwinningServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+            if (config.peering().enabled()) {
+                peering = PeeringServer.start(config.peering(), new PartnerDirectory(config.peering()),
+                        new PartnerUseCases(database.twinningTransactions(dispatcher::wake), config.policy(), codes,
+                                config.ownMno(), clock));
+            }
             listener.start();
             dispatcher.start();
-            return new CoreServer(database, dispatcher, listener, grpc, rest, health,
+            return new CoreServer(database, dispatcher, listener, grpc, rest, health, peering, peerClient,
                     "http://" + config.bindAddress() + ":" + httpPort + "/twinning/v1",
                     config.bindAddress() + ":" + grpc.getPort());
         } catch (RuntimeException | IOException e) {
+            if (peering != null) {
+                peering.close();
+            }
+            if (peerClient != null) {
+                peerClient.close();
+            }
             if (dispatcher != null) {
                 dispatcher.close();
             }
@@ -186,6 +218,11 @@ public final class CoreServer implements AutoCloseable {
         return grpc.getPort();
     }
 
+    /** The bound peering port, or -1 without partners. */
+    public int peerPort() {
+        return peering == null ? -1 : peering.port();
+    }
+
     public Database database() {
         return database;
     }
@@ -200,6 +237,9 @@ public final class CoreServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("the REST edge did not stop within 15 s; continuing the shutdown");
         }
+        if (peering != null) {
+            peering.close();
+        }
         grpc.shutdown();
         try {
             if (!grpc.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -210,6 +250,9 @@ public final class CoreServer implements AutoCloseable {
             grpc.shutdownNow();
         }
         dispatcher.close();
+        if (peerClient != null) {
+            peerClient.close();
+        }
         listener.close();
         database.close();
     }

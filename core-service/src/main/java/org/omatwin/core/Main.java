@@ -32,7 +32,8 @@ public final class Main {
             stopped.countDown();
         }, "shutdown"));
         System.out.println("twinning-core ready: rest=" + server.restUrl() + " grpc=" + server.grpcTarget()
-                + " mno=" + config.ownMno() + (config.devCallerHeader()
+                + " mno=" + config.ownMno() + (server.peerPort() > 0 ? " peer=" + server.peerPort() : "")
+                + (config.devCallerHeader()
                         ? " (development caller header enabled: do not expose)" : ""));
         System.out.flush();
         stopped.await();

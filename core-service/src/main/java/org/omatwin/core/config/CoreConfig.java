@@ -33,7 +33,8 @@ public record CoreConfig(
         Duration subscriptionMaxDuration,
         int maxSubscriptionsPerDevice,
         NotifyPolicy notifyPolicy,
-        Auth auth) {
+        Auth auth,
+        PeeringConfig peering) {
 
     /**
      * How callers are authenticated: "jwt" (OAuth 2.0 bearer tokens from the issuer) or "dev" (the
@@ -93,7 +94,13 @@ public record CoreConfig(
                         r.integer("TWIN_NOTIFY_MAX_IN_FLIGHT", 64, 1, 10_000),
                         java.util.Arrays.stream(r.string("TWIN_NOTIFY_ALLOW_HOSTS", "").split("\\s*,\\s*"))
                                 .filter(h -> !h.isBlank()).collect(Collectors.toUnmodifiableSet())),
-                auth(r));
+                auth(r),
+                peering(env, bind));
+    }
+
+    private static PeeringConfig peering(Map<String, String> env, String bind) {
+        Auth auth = auth(new Reader(env));
+        return PeeringConfig.from(env, bind, auth.jwt() ? stripSlash(auth.issuer()) + "/oauth2/token" : null);
     }
 
     private static Auth auth(Reader r) {
@@ -131,7 +138,7 @@ public record CoreConfig(
         return "CoreConfig[bind=" + bindAddress + ", http=" + httpPort + ", grpc=" + grpcPort + ", publicUrl="
                 + publicUrl + ", database=" + (embeddedDatabase() ? "embedded in " + dataDir : databaseUrl)
                 + ", mno=" + ownMno + ", policy=" + policy + ", auth=" + auth.mode() + (auth.jwt() ? " issuer="
-                + auth.issuer() : "") + "]";
+                + auth.issuer() : "") + ", partners=" + peering.partners().stream().map(p -> p.mno().id()).toList() + "]";
     }
 
     private static String stripSlash(String url) {

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,6 +24,7 @@ import org.omatwin.core.store.NotificationRepository;
 import org.omatwin.core.subscription.Subscription;
 import org.omatwin.core.twinning.DeviceAddress;
 import org.omatwin.core.twinning.Ids;
+import org.omatwin.core.twinning.Mno;
 import org.omatwin.core.twinning.Role;
 import org.omatwin.core.twinning.Transactions;
 import org.slf4j.Logger;
@@ -46,6 +48,7 @@ public final class Dispatcher implements AutoCloseable {
     private final NotifyPolicy policy;
     private final NotificationRenderer renderer;
     private final CallbackTargets targets;
+    private final PeerOutbox peers;
     private final Clock clock;
     private final HttpClient http;
     private final ExecutorService completions = Executors.newFixedThreadPool(4, r -> {
@@ -65,8 +68,9 @@ public final class Dispatcher implements AutoCloseable {
     private volatile boolean running = true;
 
     public Dispatcher(Transactions<NotificationRepository> tx, NotifyPolicy policy, NotificationRenderer renderer,
-            CallbackTargets targets, MeterRegistry metrics, Clock clock) {
+            CallbackTargets targets, PeerOutbox peers, MeterRegistry metrics, Clock clock) {
         this.tx = tx;
+        this.peers = peers;
         this.policy = policy;
         this.renderer = renderer;
         this.targets = targets;
@@ -153,6 +157,10 @@ public final class Dispatcher implements AutoCloseable {
                         queued.increment();
                     }
                 }
+                for (PeerOutbox.PeerMessage m : peers.messagesFor(e)) {
+                    repo.insertPeer(m, e.eventId(), e.event().occurredAt(), now);
+                    queued.increment();
+                }
                 ids.add(e.eventId());
             }
             if (!ids.isEmpty()) {
@@ -176,6 +184,10 @@ public final class Dispatcher implements AutoCloseable {
 
     private void send(Delivery d) {
         inFlight.incrementAndGet();
+        if (PeerOutbox.isPeerTarget(d.notifyUrl())) {
+            sendToPartner(d);
+            return;
+        }
         try {
             targets.check(d.notifyUrl());
         } catch (ApiException refused) {
@@ -195,7 +207,29 @@ public final class Dispatcher implements AutoCloseable {
                 completions);
     }
 
+    private void sendToPartner(Delivery d) {
+        CompletableFuture<PeerOutbox.Outcome> sent;
+        try {
+            sent = peers.send(Mno.parse(d.notifyUrl().getSchemeSpecificPart()), d.body());
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenCompleteAsync((outcome, error) -> {
+            if (outcome == PeerOutbox.Outcome.DELIVERED) {
+                complete(d, 200, null);
+            } else if (outcome == PeerOutbox.Outcome.REJECTED) {
+                complete(d, -1, "refused by the partner", true);
+            } else {
+                complete(d, -1, error == null ? "partner unreachable" : error.getMessage());
+            }
+        }, completions);
+    }
+
     private void complete(Delivery d, int status, String error) {
+        complete(d, status, error, false);
+    }
+
+    private void complete(Delivery d, int status, String error, boolean permanent) {
         try {
             Instant now = clock.instant();
             if (status >= 200 && status < 300) {
@@ -209,7 +243,10 @@ public final class Dispatcher implements AutoCloseable {
             }
             String why = status > 0 ? "HTTP " + status : error;
             Instant next = now.plus(policy.backoff(d.attempts()));
-            if (policy.withinHorizon(d.createdAt(), next)) {
+            boolean withinHorizon = PeerOutbox.isPeerTarget(d.notifyUrl())
+                    ? !next.isAfter(d.createdAt().plus(peers.retryHorizon()))
+                    : policy.withinHorizon(d.createdAt(), next);
+            if (!permanent && withinHorizon) {
                 tx.inTransaction(repo -> {
                     repo.scheduleRetry(d.id(), next, why);
                     return null;

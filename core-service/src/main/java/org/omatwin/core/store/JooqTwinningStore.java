@@ -107,6 +107,17 @@ final class JooqTwinningStore implements TwinningStore {
     }
 
     @Override
+    public Optional<Twinning> findLiveByActivationForUpdate(DeviceAddress primary, String activationRequestId) {
+        return db.selectFrom(TWINNING)
+                .where(TWINNING.PRIMARY_ADDRESS.eq(primary.value()))
+                .and(TWINNING.PEER_ACTIVATION_ID.eq(activationRequestId))
+                .and(TWINNING.STATUS.ne(TwinningStatus.DEACTIVATED.name()))
+                .forUpdate()
+                .fetchOptional()
+                .map(JooqTwinningStore::toDomain);
+    }
+
+    @Override
     public void insert(Twinning t) {
         TwinningRecord r = db.newRecord(TWINNING);
         fill(r, t);
@@ -141,13 +152,15 @@ final class JooqTwinningStore implements TwinningStore {
                 .set(TWINNING_EVENT.STATUS, e.status().name())
                 .set(TWINNING_EVENT.NAME, e.name())
                 .set(TWINNING_EVENT.OCCURRED_AT, odt(e.occurredAt()))
+                .set(TWINNING_EVENT.ORIGIN_MNO, e.origin() == null ? null : e.origin().id())
                 .execute();
     }
 
     static TwinningEvent toDomain(TwinningEventRecord r) {
         return new TwinningEvent(r.getTwinningId(), TwinningEvent.Type.valueOf(r.getEventType()),
                 Role.valueOf(r.getActorRole()), new DeviceAddress(r.getActor()),
-                TwinningStatus.valueOf(r.getStatus()), r.getName(), r.getOccurredAt().toInstant());
+                TwinningStatus.valueOf(r.getStatus()), r.getName(), r.getOccurredAt().toInstant(),
+                r.getOriginMno() == null ? null : Mno.parse(r.getOriginMno()));
     }
 
     @Override
@@ -193,6 +206,9 @@ final class JooqTwinningStore implements TwinningStore {
         r.setActivatedAt(odt(t.activatedAt()));
         r.setStatusChangedAt(odt(t.statusChangedAt()));
         r.setDeactivatedAt(odt(t.deactivatedAt()));
+        r.setPeerActivationId(t.peer().activationRequestId());
+        r.setPrimaryEndpoints(t.peer().primaryEndpoints().isEmpty() ? null
+                : PeerEndpoints.write(t.peer().primaryEndpoints()));
     }
 
     static Twinning toDomain(TwinningRecord r) {
@@ -216,7 +232,8 @@ final class JooqTwinningStore implements TwinningStore {
                 instant(r.getActivatedAt()),
                 instant(r.getStatusChangedAt()),
                 instant(r.getDeactivatedAt()),
-                r.getVersion());
+                r.getVersion(),
+                new Twinning.PeerLink(r.getPeerActivationId(), PeerEndpoints.read(r.getPrimaryEndpoints())));
     }
 
     private static DeviceAddress address(String value) {

@@ -89,12 +89,24 @@ public final class NotificationRepository {
 
     public void insert(String id, long eventId, Subscription s, String eventType, String body, Instant eventTime,
             Instant now) {
+        insertRow(id, eventId, s.id(), s.device().value(), s.notifyUrl().toString(), eventType, body, eventTime, now);
+    }
+
+    /** A message for a partner MNO, queued in order behind the earlier ones about the same relationship. */
+    public void insertPeer(org.omatwin.core.notify.PeerOutbox.PeerMessage m, long eventId, Instant eventTime,
+            Instant now) {
+        insertRow(m.id(), eventId, m.queue(), m.localDevice().value(), m.target().toString(), m.kind(), m.body(),
+                eventTime, now);
+    }
+
+    private void insertRow(String id, long eventId, String queue, String device, String target, String eventType,
+            String body, Instant eventTime, Instant now) {
         db.insertInto(NOTIFICATION)
                 .set(NOTIFICATION.ID, id)
                 .set(NOTIFICATION.EVENT_ID, eventId)
-                .set(NOTIFICATION.SUBSCRIPTION_ID, s.id())
-                .set(NOTIFICATION.DEVICE_ADDRESS, s.device().value())
-                .set(NOTIFICATION.NOTIFY_URL, s.notifyUrl().toString())
+                .set(NOTIFICATION.SUBSCRIPTION_ID, queue)
+                .set(NOTIFICATION.DEVICE_ADDRESS, device)
+                .set(NOTIFICATION.NOTIFY_URL, target)
                 .set(NOTIFICATION.EVENT_TYPE, eventType)
                 .set(NOTIFICATION.BODY, body)
                 .set(NOTIFICATION.EVENT_TIME, odt(eventTime))

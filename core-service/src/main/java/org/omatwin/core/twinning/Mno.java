@@ -18,6 +18,20 @@ public record Mno(String mcc, String mnc) {
         }
     }
 
+    /** The inverse of {@link #id()}. */
+    public static Mno parse(String id) {
+        int dash = id == null ? -1 : id.indexOf('-');
+        if (dash < 0) {
+            throw ApiException.of(OmaError.SVC0002, "an MNO is written MCC-MNC, for example 310-410", "mno");
+        }
+        return new Mno(id.substring(0, dash), id.substring(dash + 1));
+    }
+
+    /** "MCC-MNC", as used in configuration and storage. */
+    public String id() {
+        return mcc + "-" + mnc;
+    }
+
     @Override
     public String toString() {
         return mcc + "/" + mnc;

@@ -30,7 +30,23 @@ public record Twinning(
         Instant activatedAt,
         Instant statusChangedAt,
         Instant deactivatedAt,
-        int version) {
+        int version,
+        PeerLink peer) {
+
+    /**
+     * What a relationship with a partner MNO's device keeps about the partner side (HLF-IC-*).
+     *
+     * @param activationRequestId the partner's request that activated it (undoing that activation ends
+     *     only this relationship)
+     * @param primaryEndpoints HLF-IC-006: where the primary's services are reached, by service name
+     */
+    public record PeerLink(String activationRequestId, java.util.Map<String, String> primaryEndpoints) {
+        public static final PeerLink NONE = new PeerLink(null, java.util.Map.of());
+
+        public PeerLink {
+            primaryEndpoints = primaryEndpoints == null ? java.util.Map.of() : java.util.Map.copyOf(primaryEndpoints);
+        }
+    }
 
     /** A code that can still be redeemed: only its keyed hash is kept (HLF-SD-003, HLF-TE-005). */
     public record PendingCode(String hash, Mno issuer, Instant expiresAt) {
@@ -50,13 +66,70 @@ public record Twinning(
         Objects.requireNonNull(secondary);
         Objects.requireNonNull(status);
         Objects.requireNonNull(createdAt);
+        peer = peer == null ? PeerLink.NONE : peer;
     }
 
     /** HLF-SD-001: a secondary asks to be twinned; the relationship waits for the primary. */
     public static Twinning pending(String id, DeviceAddress secondary, Mno secondaryMno, PendingCode code,
             String correlator, Instant now) {
         return new Twinning(id, secondary, null, TwinningStatus.PENDING, null, code, correlator, null,
-                secondaryMno, null, null, null, now, null, now, null, 0);
+                secondaryMno, null, null, null, now, null, now, null, 0, PeerLink.NONE);
+    }
+
+    /**
+     * HLF-IC-004: our primary redeemed, at the secondary's MNO, a code that MNO issued; the relationship
+     * starts here already On (the secondary's MNO activated its side in the same exchange).
+     */
+    public static Twinning activatedWithPartner(String id, DeviceAddress secondary, Mno secondaryMno,
+            DeviceAddress primaryDevice, Mno primaryMno, String twinningName, DeviceAddress voiceMail,
+            String correlator, String activationRequestId, Instant now) {
+        return new Twinning(id, secondary, primaryDevice, TwinningStatus.ON, twinningName, null, null, correlator,
+                secondaryMno, primaryMno, voiceMail, null, now, now, now, null, 0,
+                new PeerLink(activationRequestId, java.util.Map.of()));
+    }
+
+    /**
+     * The MNO serving the other side of the relationship when it is not {@code own}: the partner that
+     * may act on this relationship (HLF-IC-*). Empty when both sides are ours.
+     */
+    public Optional<Mno> partner(Mno own) {
+        if (secondaryMno != null && !secondaryMno.equals(own)) {
+            return Optional.of(secondaryMno);
+        }
+        if (primaryMno != null && !primaryMno.equals(own)) {
+            return Optional.of(primaryMno);
+        }
+        if (code != null && !code.issuer().equals(own)) {
+            return Optional.of(code.issuer());
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * HLF-IC-004/006: the primary's MNO activated the relationship of our secondary (the CR's
+     * server-to-server update: status On and the primary's identity, name, authCode, voice mail).
+     */
+    public Twinning activateByPartner(DeviceAddress primaryDevice, Mno partner, String twinningName,
+            DeviceAddress voiceMail, String newAuthCode, PeerLink link, Instant now) {
+        requireStatus(TwinningStatus.PENDING);
+        if (primaryDevice.equals(secondary)) {
+            throw ApiException.of(OmaError.POL1037, "a device cannot be twinned with itself", "Secondary", "Primary");
+        }
+        return new Twinning(id, secondary, primaryDevice, TwinningStatus.ON, twinningName, null,
+                secondaryCorrelator, null, secondaryMno, partner, voiceMail, newAuthCode, createdAt, now, now, null,
+                version, link);
+    }
+
+    /** HLF-IC-006: later updates of the secondary's resource by the primary's MNO. */
+    public Twinning updatedByPartner(String twinningName, DeviceAddress voiceMail, String newAuthCode,
+            PeerLink link) {
+        if (!status.isActive()) {
+            throw new IllegalStateException("expected an activated twinning but was " + status);
+        }
+        return new Twinning(id, secondary, primary, status, twinningName != null ? twinningName : name, code,
+                secondaryCorrelator, primaryCorrelator, secondaryMno, primaryMno,
+                voiceMail != null ? voiceMail : primaryVoiceMailAddress, newAuthCode != null ? newAuthCode : authCode,
+                createdAt, activatedAt, statusChangedAt, deactivatedAt, version, link);
     }
 
     /** The side {@code device} takes in this relationship, if any. */
@@ -84,7 +157,7 @@ public record Twinning(
         requireStatus(TwinningStatus.PENDING);
         return new Twinning(id, secondary, primary, status, name, newCode,
                 correlator != null ? correlator : secondaryCorrelator, primaryCorrelator, secondaryMno, primaryMno,
-                primaryVoiceMailAddress, authCode, createdAt, activatedAt, now, deactivatedAt, version);
+                primaryVoiceMailAddress, authCode, createdAt, activatedAt, now, deactivatedAt, version, peer);
     }
 
     /** HLF-PD-001: the primary redeemed the code; both sides are twinned and On. */
@@ -96,7 +169,7 @@ public record Twinning(
         }
         return new Twinning(id, secondary, primaryDevice, TwinningStatus.ON, twinningName, null,
                 secondaryCorrelator, correlator, secondaryMno, primaryMnoOf, voiceMail, authCode, createdAt, now, now,
-                null, version);
+                null, version, peer);
     }
 
     /**
@@ -116,7 +189,7 @@ public record Twinning(
         }
         return new Twinning(id, secondary, primary, target, name, code, secondaryCorrelator, primaryCorrelator,
                 secondaryMno, primaryMno, primaryVoiceMailAddress, authCode, createdAt, activatedAt, now,
-                deactivatedAt, version);
+                deactivatedAt, version, peer);
     }
 
     /** Only the primary names a relationship (contract section 2). */
@@ -129,7 +202,7 @@ public record Twinning(
         }
         return new Twinning(id, secondary, primary, status, newName, code, secondaryCorrelator, primaryCorrelator,
                 secondaryMno, primaryMno, primaryVoiceMailAddress, authCode, createdAt, activatedAt,
-                statusChangedAt, deactivatedAt, version);
+                statusChangedAt, deactivatedAt, version, peer);
     }
 
     /** HLF-PD-004, HLF-SD-007: either side ends the relationship, on both sides. */
@@ -139,20 +212,20 @@ public record Twinning(
         }
         return new Twinning(id, secondary, primary, TwinningStatus.DEACTIVATED, name, null, secondaryCorrelator,
                 primaryCorrelator, secondaryMno, primaryMno, primaryVoiceMailAddress, null, createdAt, activatedAt,
-                now, now, version);
+                now, now, version, peer);
     }
 
     /** This relationship with the status and name it had at an event (they are all that changes later). */
     public Twinning asOf(TwinningStatus statusThen, String nameThen) {
         return new Twinning(id, secondary, primary, statusThen, nameThen, code, secondaryCorrelator,
                 primaryCorrelator, secondaryMno, primaryMno, primaryVoiceMailAddress, authCode, createdAt, activatedAt,
-                statusChangedAt, deactivatedAt, version);
+                statusChangedAt, deactivatedAt, version, peer);
     }
 
     public Twinning withAuthCode(String newAuthCode) {
         return new Twinning(id, secondary, primary, status, name, code, secondaryCorrelator, primaryCorrelator,
                 secondaryMno, primaryMno, primaryVoiceMailAddress, newAuthCode, createdAt, activatedAt,
-                statusChangedAt, deactivatedAt, version);
+                statusChangedAt, deactivatedAt, version, peer);
     }
 
     private void requireStatus(TwinningStatus expected) {

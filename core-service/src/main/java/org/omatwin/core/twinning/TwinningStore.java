@@ -33,6 +33,9 @@ public interface TwinningStore {
 
     Optional<Twinning> findActiveByPrimaryCorrelator(DeviceAddress primary, String correlator);
 
+    /** The live relationship that a partner's activation request created (HLF-IC-004/006), locked. */
+    Optional<Twinning> findLiveByActivationForUpdate(DeviceAddress primary, String activationRequestId);
+
     void insert(Twinning twinning);
 
     /**

@@ -17,36 +17,40 @@ import org.omatwin.core.error.OmaError;
  * state and its event are written, and the transaction commits before the method returns.
  */
 public final class TwinningUseCases {
-    private static final int CODE_GENERATION_TRIES = 20;
-
     private final Transactions<TwinningStore> tx;
     private final TwinningPolicy policy;
     private final ActivationCodes codes;
     private final Mno ownMno;
     private final AuthCodeIssuer authCodes;
+    private final Peers peers;
+    private final CodeIssuance issuance;
     private final Clock clock;
 
     public TwinningUseCases(Transactions<TwinningStore> tx, TwinningPolicy policy, ActivationCodes codes, Mno ownMno,
-            AuthCodeIssuer authCodes, Clock clock) {
+            AuthCodeIssuer authCodes, Peers peers, Clock clock) {
         this.tx = tx;
         this.policy = policy;
         this.codes = codes;
         this.ownMno = ownMno;
         this.authCodes = authCodes;
+        this.peers = peers;
+        this.issuance = new CodeIssuance(codes);
         this.clock = clock;
     }
 
     /**
      * HLF-SD-001: the secondary asks for an activation code. While Pending, asking again replaces the
-     * code; once twinned, the secondary cannot start another relationship (HLF-TE-008/009).
+     * code; once twinned, the secondary cannot start another relationship (HLF-TE-008/009). When it
+     * names the primary's MNO and that is a partner, the code comes from there (HLF-SD-002, TE-006).
      */
     public TwinningView requestCode(DeviceAddress secondary, Mno primaryMno, String correlator) {
         String validCorrelator = TwinningPolicy.validCorrelator(correlator);
-        if (primaryMno != null && !primaryMno.equals(ownMno)) {
-            // HLF-SD-002/TE-006 (code from the primary's MNO) needs the peering service.
+        Mno partner = primaryMno != null && !primaryMno.equals(ownMno) ? primaryMno : null;
+        if (partner != null && !peers.isPartner(partner)) {
             throw ApiException.of(OmaError.SVC0002,
-                    "the primary's MNO " + primaryMno + " is not a partner of this operator", "otherDevice.mno");
+                    "the primary's MNO " + partner + " is not a partner of this operator", "otherDevice.mno");
         }
+        String requestId = Ids.newId();
         return tx.inTransaction(store -> {
             Instant now = clock.instant();
             store.lockDevice(secondary, now);
@@ -59,9 +63,19 @@ public final class TwinningUseCases {
                 throw ApiException.of(OmaError.POL2000, "the device is already twinned with a primary device",
                         "already twinned");
             }
-            String plain = freshCode(store, now);
-            Twinning.PendingCode code = new Twinning.PendingCode(codes.hash(plain), ownMno,
-                    now.plus(policy.codeLifetime()));
+            String plain;
+            Twinning.PendingCode code;
+            if (partner == null) {
+                plain = issuance.freshCode(store, now);
+                code = new Twinning.PendingCode(codes.hash(plain), ownMno, now.plus(policy.codeLifetime()));
+            } else {
+                // The device lock is held across the call: one request of this secondary at a time.
+                Peers.IssuedCode issued = peers.requestCode(partner, requestId, secondary);
+                plain = issued.code();
+                // Redeemed at the partner, never here: hashed in the partner's namespace, so that it can
+                // never match a code entered by one of our primaries.
+                code = new Twinning.PendingCode(codes.hash(partner.id() + ":" + plain), partner, issued.expiresAt());
+            }
             Twinning saved;
             if (existing.isPresent()) {
                 saved = store.update(existing.get().withNewCode(code, validCorrelator, now));
@@ -75,7 +89,10 @@ public final class TwinningUseCases {
 
     /**
      * HLF-PD-001: the primary redeems the code. Exactly one redemption of a code can win; failures are
-     * counted per device and, past the limit, refused with POL2005 until the window ends.
+     * counted per device and, past the limit, refused with POL2005 until the window ends. A code issued
+     * by a partner is redeemed there (HLF-IC-004); a code of ours requested by a partner for its
+     * secondary activates the secondary there (HLF-IC-006). Either way the partner is called before our
+     * transaction commits, so an unreachable partner leaves nothing changed on either side (503).
      */
     public TwinningView activate(DeviceAddress primary, String code, Mno codeIssuer, String name, String correlator) {
         String validCorrelator = TwinningPolicy.validCorrelator(correlator);
@@ -86,55 +103,83 @@ public final class TwinningUseCases {
         if (!ActivationCodes.isWellFormed(code)) {
             throw ApiException.of(OmaError.SVC0002, "the activation code must be six digits", "activationCode");
         }
-        if (codeIssuer != null && !codeIssuer.equals(ownMno)) {
+        Mno partner = codeIssuer != null && !codeIssuer.equals(ownMno) ? codeIssuer : null;
+        if (partner != null && !peers.isPartner(partner)) {
             throw ApiException.of(OmaError.SVC0002,
-                    "the activation code was issued by MNO " + codeIssuer + ", which is not a partner of this operator",
+                    "the activation code was issued by MNO " + partner + ", which is not a partner of this operator",
                     "activationCode");
         }
-        String hash = codes.hash(code);
-        Outcome outcome = tx.inTransaction(store -> {
-            Instant now = clock.instant();
-            store.lockDevice(primary, now);
-            if (validCorrelator != null) {
-                Optional<Twinning> replay = store.findActiveByPrimaryCorrelator(primary, validCorrelator);
-                if (replay.isPresent()) {
-                    return new Outcome(TwinningView.of(replay.get(), Role.PRIMARY, null), null, false);
+        String requestId = Ids.newId();
+        PeerCall call = new PeerCall();
+        Outcome outcome;
+        try {
+            outcome = tx.inTransaction(store -> {
+                Instant now = clock.instant();
+                store.lockDevice(primary, now);
+                if (validCorrelator != null) {
+                    Optional<Twinning> replay = store.findActiveByPrimaryCorrelator(primary, validCorrelator);
+                    if (replay.isPresent()) {
+                        return new Outcome(TwinningView.of(replay.get(), Role.PRIMARY, null), null, false);
+                    }
                 }
+                Optional<AttemptWindow> attempts = store.attempts(primary);
+                Duration wait = attempts.map(a -> a.blockedFor(now, policy.maxFailedAttempts(),
+                        policy.attemptWindow())).orElse(Duration.ZERO);
+                if (!wait.isZero()) {
+                    throw ApiException.rateLimited("too many wrong activation codes, try again later", wait,
+                            "activationCode");
+                }
+                if (store.findLiveBySecondary(primary).isPresent()) {
+                    throw ApiException.of(OmaError.POL1037, "a secondary device cannot become a primary device",
+                            "Secondary", "Primary");
+                }
+                List<Twinning> mine = store.findActiveByPrimary(primary);
+                List<String> taken = mine.stream().map(Twinning::name).collect(Collectors.toList());
+                if (partner != null) {
+                    policy.checkRoomForAnotherSecondary(mine.size());
+                    if (validName != null) {
+                        TwinningPolicy.checkNameFree(validName, taken);
+                    }
+                    return activateAtPartner(store, partner, requestId, call, primary, code, validName, taken,
+                            validCorrelator, attempts, now);
+                }
+                Optional<Twinning> pending = store.findPendingByCodeHashForUpdate(codes.hash(code))
+                        .filter(t -> !t.code().isExpired(now));
+                if (pending.isEmpty()) {
+                    store.saveAttempts(primary,
+                            AttemptWindow.afterFailure(attempts.orElse(null), now, policy.attemptWindow()));
+                    return new Outcome(null, "the activation code is wrong, already used or expired", false);
+                }
+                policy.checkRoomForAnotherSecondary(mine.size());
+                Twinning candidate = pending.get();
+                String chosen;
+                if (validName != null) {
+                    TwinningPolicy.checkNameFree(validName, taken);
+                    chosen = validName;
+                } else {
+                    chosen = policy.defaultName(candidate.secondary(), taken);
+                }
+                // The primary's voice mail is reached through its own number (HLF-SD-009 services).
+                Twinning activated = candidate.activate(primary, ownMno, chosen, primary, validCorrelator, now);
+                Optional<Mno> secondaryMno = candidate.partner(ownMno);
+                if (secondaryMno.isPresent()) {
+                    // HLF-IC-006: the secondary's MNO asked for this code; its side turns On first.
+                    String authCode = authCodes.issue(primary, candidate.secondary(), candidate.id());
+                    call.started(secondaryMno.get(), candidate.secondary());
+                    call.definite(() -> peers.updateSecondary(secondaryMno.get(), new Peers.SecondaryUpdate(
+                            requestId, candidate.secondary(), primary, chosen, authCode, primary, true)));
+                    activated = activated.withAuthCode(authCode);
+                }
+                activated = store.update(activated);
+                store.appendEvent(TwinningEvent.of(activated, TwinningEvent.Type.ACTIVATED, Role.PRIMARY, primary));
+                return new Outcome(TwinningView.of(activated, Role.PRIMARY, null), null, call.partner == null);
+            });
+        } catch (RuntimeException e) {
+            if (call.partner != null) {
+                peers.undoActivation(call.partner, requestId, call.secondary, primary);
             }
-            Optional<AttemptWindow> attempts = store.attempts(primary);
-            Duration wait = attempts.map(a -> a.blockedFor(now, policy.maxFailedAttempts(), policy.attemptWindow()))
-                    .orElse(Duration.ZERO);
-            if (!wait.isZero()) {
-                throw ApiException.rateLimited("too many wrong activation codes, try again later", wait,
-                        "activationCode");
-            }
-            if (store.findLiveBySecondary(primary).isPresent()) {
-                throw ApiException.of(OmaError.POL1037, "a secondary device cannot become a primary device",
-                        "Secondary", "Primary");
-            }
-            Optional<Twinning> pending = store.findPendingByCodeHashForUpdate(hash)
-                    .filter(t -> !t.code().isExpired(now));
-            if (pending.isEmpty()) {
-                store.saveAttempts(primary,
-                        AttemptWindow.afterFailure(attempts.orElse(null), now, policy.attemptWindow()));
-                return new Outcome(null, "the activation code is wrong, already used or expired", false);
-            }
-            List<Twinning> mine = store.findActiveByPrimary(primary);
-            policy.checkRoomForAnotherSecondary(mine.size());
-            List<String> taken = mine.stream().map(Twinning::name).collect(Collectors.toList());
-            Twinning candidate = pending.get();
-            String chosen;
-            if (validName != null) {
-                TwinningPolicy.checkNameFree(validName, taken);
-                chosen = validName;
-            } else {
-                chosen = policy.defaultName(candidate.secondary(), taken);
-            }
-            // The primary's voice mail is reached through its own number (HLF-SD-009 services).
-            Twinning activated = store.update(candidate.activate(primary, ownMno, chosen, primary, validCorrelator, now));
-            store.appendEvent(TwinningEvent.of(activated, TwinningEvent.Type.ACTIVATED, Role.PRIMARY, primary));
-            return new Outcome(TwinningView.of(activated, Role.PRIMARY, null), null, true);
-        });
+            throw e;
+        }
         if (outcome.rejection != null) {
             throw ApiException.of(OmaError.SVC0002, outcome.rejection, "activationCode");
         }
@@ -142,6 +187,67 @@ public final class TwinningUseCases {
             attachAuthCode(outcome.view);
         }
         return outcome.view;
+    }
+
+    /**
+     * HLF-IC-004: the code was issued by the secondary's MNO. It checks the code and turns its side On;
+     * ours starts On. The authCode is minted before our commit so that the update sent to the partner
+     * (through the outbox, on the Activated event) carries it.
+     */
+    private Outcome activateAtPartner(TwinningStore store, Mno partner, String requestId, PeerCall call,
+            DeviceAddress primary, String code, String validName, List<String> taken, String correlator,
+            Optional<AttemptWindow> attempts, Instant now) {
+        DeviceAddress secondary;
+        try {
+            call.started(partner, null);
+            secondary = call.definite(() -> peers.redeem(partner, requestId, code, primary));
+            call.started(partner, secondary);
+        } catch (ApiException refused) {
+            if (refused.error() == OmaError.SVC0002) {
+                // A wrong code counts here too: a primary cannot probe partners' codes without limit.
+                store.saveAttempts(primary,
+                        AttemptWindow.afterFailure(attempts.orElse(null), now, policy.attemptWindow()));
+                return new Outcome(null, refused.text(), false);
+            }
+            throw refused;
+        }
+        String chosen = validName != null ? validName : policy.defaultName(secondary, taken);
+        String id = Ids.newId();
+        Twinning activated = Twinning.activatedWithPartner(id, secondary, partner, primary, ownMno, chosen, primary,
+                correlator, requestId, now).withAuthCode(authCodes.issue(primary, secondary, id));
+        store.insert(activated);
+        store.appendEvent(TwinningEvent.of(activated, TwinningEvent.Type.ACTIVATED, Role.PRIMARY, primary));
+        return new Outcome(TwinningView.of(activated, Role.PRIMARY, null), null, false);
+    }
+
+    /** Which partner an activation in progress has called (to undo its side if ours does not commit). */
+    private static final class PeerCall {
+        private Mno partner;
+        private DeviceAddress secondary;
+
+        void started(Mno mno, DeviceAddress secondaryDevice) {
+            partner = mno;
+            secondary = secondaryDevice;
+        }
+
+        /** Runs the call; a refusal by the partner (not an unknown outcome, SVC0001) needs no undo. */
+        <T> T definite(java.util.function.Supplier<T> work) {
+            try {
+                return work.get();
+            } catch (ApiException e) {
+                if (e.error() != OmaError.SVC0001) {
+                    partner = null;
+                }
+                throw e;
+            }
+        }
+
+        void definite(Runnable work) {
+            definite(() -> {
+                work.run();
+                return null;
+            });
+        }
     }
 
     /**
@@ -282,18 +388,5 @@ public final class TwinningUseCases {
                 .filter(t -> t.roleOf(caller).isPresent())
                 .orElseThrow(() -> ApiException.of(OmaError.SVC2008, "no twinning " + id + " for this device",
                         "twinningId"));
-    }
-
-    private String freshCode(TwinningStore store, Instant now) {
-        for (int i = 0; i < CODE_GENERATION_TRIES; i++) {
-            String plain = codes.generate();
-            String hash = codes.hash(plain);
-            store.releaseExpiredCode(hash, now);
-            if (!store.isCodeHashInUse(hash)) {
-                return plain;
-            }
-        }
-        // A million codes and a handful pending: reaching this means the space is nearly exhausted.
-        throw ApiException.of(OmaError.SVC0001, "no activation code is available now, retry later", "activationCode");
     }
 }

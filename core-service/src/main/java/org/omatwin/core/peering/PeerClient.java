@@ -1,0 +1,421 @@
+package org.omatwin.core.peering;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.protobuf.StatusProto;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLException;
+import org.omatwin.core.api.TwinningMapper;
+import org.omatwin.core.config.PeeringConfig;
+import org.omatwin.core.config.PeeringConfig.Partner;
+import org.omatwin.core.error.ApiException;
+import org.omatwin.core.error.OmaError;
+import org.omatwin.core.notify.OutboxEvent;
+import org.omatwin.core.notify.PeerOutbox;
+import org.omatwin.core.store.NotificationRepository;
+import org.omatwin.core.twinning.DeviceAddress;
+import org.omatwin.core.twinning.Ids;
+import org.omatwin.core.twinning.Mno;
+import org.omatwin.core.twinning.Peers;
+import org.omatwin.core.twinning.Role;
+import org.omatwin.core.twinning.Transactions;
+import org.omatwin.core.twinning.Twinning;
+import org.omatwin.proto.peering.v1.MnoPeeringServiceGrpc;
+import org.omatwin.proto.peering.v1.PropagateDeactivationRequest;
+import org.omatwin.proto.peering.v1.PropagateStatusRequest;
+import org.omatwin.proto.peering.v1.RedeemActivationCodeRequest;
+import org.omatwin.proto.peering.v1.RequestActivationCodeRequest;
+import org.omatwin.proto.peering.v1.RequestActivationCodeResponse;
+import org.omatwin.proto.peering.v1.UpdateSecondaryRequest;
+import org.omatwin.proto.twinning.v1.ExceptionDetail;
+import org.omatwin.proto.twinning.v1.RequestError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Our side of calls to partner MNOs, over gRPC with mutual TLS 1.3 (our certificate, the partner's
+ * trust anchors, its configured name checked against its server certificate). Every call has a
+ * deadline. Synchronous calls serve activations ({@link Peers}); messages in the outbox carry later
+ * changes ({@link PeerOutbox}), stored as JSON of the request and retried with the same request id.
+ */
+public final class PeerClient implements Peers, PeerOutbox, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerClient.class);
+    private static final JsonFormat.TypeRegistry TYPES = JsonFormat.TypeRegistry.newBuilder()
+            .add(List.of(UpdateSecondaryRequest.getDescriptor(), PropagateStatusRequest.getDescriptor(),
+                    PropagateDeactivationRequest.getDescriptor()))
+            .build();
+    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().usingTypeRegistry(TYPES)
+            .omittingInsignificantWhitespace();
+    private static final JsonFormat.Parser PARSER = JsonFormat.parser().usingTypeRegistry(TYPES);
+
+    private final PeeringConfig config;
+    private final Mno ownMno;
+    private final Map<Mno, ManagedChannel> channels;
+    private final Transactions<NotificationRepository> outbox;
+    private final Runnable wakeDispatcher;
+
+    public PeerClient(PeeringConfig config, Mno ownMno, Transactions<NotificationRepository> outbox,
+            Runnable wakeDispatcher) {
+        this.config = config;
+        this.ownMno = ownMno;
+        this.outbox = outbox;
+        this.wakeDispatcher = wakeDispatcher;
+        this.channels = config.partners().stream()
+                .collect(Collectors.toUnmodifiableMap(Partner::mno, this::channel));
+    }
+
+    private ManagedChannel channel(Partner partner) {
+        try {
+            SslContext tls = GrpcSslContexts.forClient()
+                    .keyManager(config.certificateChain().toFile(), config.privateKey().toFile())
+                    .trustManager(partner.trustAnchors().toFile())
+                    .protocols("TLSv1.3")
+                    .build();
+            return NettyChannelBuilder.forTarget(partner.endpoint())
+                    .sslContext(tls)
+                    // The server certificate must carry the partner's configured name.
+                    .overrideAuthority(partner.certificateName())
+                    .keepAliveTime(60, TimeUnit.SECONDS)
+                    .build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot set up TLS towards partner " + partner.mno().id() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private MnoPeeringServiceGrpc.MnoPeeringServiceBlockingStub blocking(Mno partner) {
+        return MnoPeeringServiceGrpc.newBlockingStub(channelOf(partner))
+                .withWaitForReady()
+                .withDeadlineAfter(config.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The partner's channel. After failed connections gRPC waits (with growing backoff) before trying
+     * again; a call is a reason to try now, so that a partner that is back is used at once.
+     */
+    private ManagedChannel channelOf(Mno partner) {
+        ManagedChannel channel = channels.get(partner);
+        if (channel == null) {
+            throw Peers.notPartner(partner);
+        }
+        if (channel.getState(true) == ConnectivityState.TRANSIENT_FAILURE) {
+            channel.resetConnectBackoff();
+        }
+        return channel;
+    }
+
+    @Override
+    public boolean isPartner(Mno mno) {
+        return channels.containsKey(mno);
+    }
+
+    @Override
+    public IssuedCode requestCode(Mno partner, String requestId, DeviceAddress secondary) {
+        RequestActivationCodeResponse r = call(partner, () -> blocking(partner).requestActivationCode(
+                RequestActivationCodeRequest.newBuilder()
+                        .setRequestId(requestId)
+                        .setSecondaryAddress(secondary.value())
+                        .build()));
+        Mno issuer = new Mno(r.getMcc(), r.getMnc());
+        if (!issuer.equals(partner) || !r.getCode().matches("[0-9]{6}") || !r.hasExpiryTime()) {
+            LOG.warn("partner {} answered an activation code request with an invalid code", partner.id());
+            throw unavailable(partner);
+        }
+        return new IssuedCode(r.getCode(), issuer,
+                Instant.ofEpochSecond(r.getExpiryTime().getSeconds(), r.getExpiryTime().getNanos()));
+    }
+
+    @Override
+    public DeviceAddress redeem(Mno partner, String requestId, String code, DeviceAddress primary) {
+        String secondary = call(partner, () -> blocking(partner).redeemActivationCode(
+                RedeemActivationCodeRequest.newBuilder()
+                        .setRequestId(requestId)
+                        .setCode(code)
+                        .setPrimaryAddress(primary.value())
+                        .build())).getSecondaryAddress();
+        if (!DeviceAddress.isValid(secondary) || !config.partners().stream()
+                .filter(p -> p.mno().equals(partner)).allMatch(p -> p.serves(new DeviceAddress(secondary)))) {
+            LOG.warn("partner {} redeemed a code for an address outside its ranges", partner.id());
+            throw unavailable(partner);
+        }
+        return new DeviceAddress(secondary);
+    }
+
+    @Override
+    public void updateSecondary(Mno partner, SecondaryUpdate update) {
+        call(partner, () -> blocking(partner).updateSecondary(toRequest(update)));
+    }
+
+    private UpdateSecondaryRequest toRequest(SecondaryUpdate u) {
+        UpdateSecondaryRequest.Builder b = UpdateSecondaryRequest.newBuilder()
+                .setRequestId(u.requestId())
+                .setSecondaryAddress(u.secondary().value())
+                .setPrimaryAddress(u.primary().value())
+                .setActivation(u.activation())
+                .putAllServiceEndpoints(config.serviceEndpoints());
+        Optional.ofNullable(u.name()).ifPresent(b::setName);
+        Optional.ofNullable(u.authCode()).ifPresent(b::setAuthCode);
+        Optional.ofNullable(u.primaryVoiceMail()).map(DeviceAddress::value).ifPresent(b::setPrimaryVmAddress);
+        return b.build();
+    }
+
+    @Override
+    public void undoActivation(Mno partner, String requestId, DeviceAddress secondary, DeviceAddress primary) {
+        PropagateDeactivationRequest.Builder undo = PropagateDeactivationRequest.newBuilder()
+                .setPrimaryAddress(primary.value())
+                .setActorRole(Role.PRIMARY.omaName())
+                .setActivationRequestId(requestId);
+        Optional.ofNullable(secondary).map(DeviceAddress::value).ifPresent(undo::setSecondaryAddress);
+        String id = Ids.newId();
+        PeerMessage m = new PeerMessage(id, partner, "undo-" + requestId, primary, "peer.deactivate",
+                json(undo.setRequestId(id).build()));
+        try {
+            outbox.inTransaction(repo -> {
+                Instant now = Instant.now();
+                repo.insertPeer(m, 0, now, now);
+                return null;
+            });
+            wakeDispatcher.run();
+        } catch (RuntimeException e) {
+            LOG.error("could not queue the undo of activation {} at partner {}: the partner may keep a twinning"
+                    + " that is not active here", requestId, partner.id(), e);
+        }
+    }
+
+    /** Runs a synchronous call; failures become the contract's errors for our device. */
+    private <T> T call(Mno partner, java.util.function.Supplier<T> rpc) {
+        try {
+            return rpc.get();
+        } catch (StatusRuntimeException e) {
+            throw translate(partner, e);
+        }
+    }
+
+    /**
+     * The partner's refusal of a request about the device's own data is passed on (a wrong code, a
+     * secondary already twinned, too many attempts); anything else means the partner cannot serve us
+     * now: SVC0001 (503), never the partner's internals.
+     */
+    private ApiException translate(Mno partner, StatusRuntimeException e) {
+        Status.Code code = e.getStatus().getCode();
+        Optional<ExceptionDetail> detail = detail(e);
+        if (detail.isPresent() && switch (code) {
+            case INVALID_ARGUMENT, FAILED_PRECONDITION, RESOURCE_EXHAUSTED, NOT_FOUND -> true;
+            case PERMISSION_DENIED -> detail.get().getMessageId().startsWith("POL")
+                    && !detail.get().getMessageId().equals("POL2003");
+            default -> false;
+        }) {
+            String id = detail.get().getMessageId();
+            if (code == Status.Code.NOT_FOUND) {
+                return ApiException.of(OmaError.SVC0002, "the activation code is no longer valid at MNO " + partner,
+                        "activationCode");
+            }
+            for (OmaError error : OmaError.values()) {
+                if (error.messageId().equals(id) && error != OmaError.INTERNAL) {
+                    if (error == OmaError.POL2005) {
+                        return ApiException.rateLimited(detail.get().getText(), retryAfter(e),
+                                detail.get().getVariablesList().toArray(String[]::new));
+                    }
+                    return ApiException.of(error, detail.get().getText(),
+                            detail.get().getVariablesList().toArray(String[]::new));
+                }
+            }
+        }
+        LOG.warn("partner {} did not serve the call: {} {}", partner.id(), code, e.getStatus().getDescription());
+        return unavailable(partner);
+    }
+
+    private static ApiException unavailable(Mno partner) {
+        return ApiException.of(OmaError.SVC0001, "the partner MNO " + partner + " cannot be reached, retry later",
+                "mno");
+    }
+
+    private static Optional<ExceptionDetail> detail(StatusRuntimeException e) {
+        com.google.rpc.Status status = StatusProto.fromThrowable(e);
+        if (status == null) {
+            return Optional.empty();
+        }
+        for (Any any : status.getDetailsList()) {
+            if (any.is(RequestError.class)) {
+                try {
+                    RequestError error = any.unpack(RequestError.class);
+                    return Optional.of(error.hasPolicyException() ? error.getPolicyException()
+                            : error.getServiceException());
+                } catch (InvalidProtocolBufferException ignored) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Duration retryAfter(StatusRuntimeException e) {
+        com.google.rpc.Status status = StatusProto.fromThrowable(e);
+        if (status != null) {
+            for (Any any : status.getDetailsList()) {
+                if (any.is(com.google.rpc.RetryInfo.class)) {
+                    try {
+                        return Duration.ofSeconds(any.unpack(com.google.rpc.RetryInfo.class).getRetryDelay()
+                                .getSeconds());
+                    } catch (InvalidProtocolBufferException ignored) {
+                        break;
+                    }
+                }
+            }
+        }
+        return Duration.ofSeconds(60);
+    }
+
+    // --- the outbox side ---
+
+    @Override
+    public List<PeerMessage> messagesFor(OutboxEvent e) {
+        Twinning t = e.twinning();
+        if (e.event().origin() != null || t == null) {
+            return List.of();
+        }
+        Optional<Mno> partner = t.partner(ownMno).filter(this::isPartner);
+        if (partner.isEmpty()) {
+            return List.of();
+        }
+        boolean weArePrimarySide = !ownMno.equals(t.secondaryMno());
+        Role ours = weArePrimarySide ? Role.PRIMARY : Role.SECONDARY;
+        DeviceAddress local = t.addressOf(ours);
+        if (local == null) {
+            return List.of();
+        }
+        String id = Ids.newId();
+        Message request = switch (e.event().type()) {
+            case ACTIVATED, RENAMED -> weArePrimarySide && t.primary() != null
+                    ? toRequest(new SecondaryUpdate(id, t.secondary(), t.primary(), t.name(), t.authCode(),
+                            t.primaryVoiceMailAddress(), false))
+                    : null;
+            case STATUS_CHANGED -> PropagateStatusRequest.newBuilder()
+                    .setRequestId(id)
+                    .setSecondaryAddress(t.secondary().value())
+                    .setPrimaryAddress(t.primary().value())
+                    .setTwinningStatus(e.event().status().omaName())
+                    .setChangedTime(TwinningMapper.timestamp(e.event().occurredAt()))
+                    .setActorRole(e.event().actorRole().omaName())
+                    .build();
+            case DEACTIVATED -> PropagateDeactivationRequest.newBuilder()
+                    .setRequestId(id)
+                    .setSecondaryAddress(t.secondary().value())
+                    .setPrimaryAddress(t.primary() == null ? "" : t.primary().value())
+                    .setActorRole(e.event().actorRole().omaName())
+                    .build();
+        };
+        if (request == null) {
+            return List.of();
+        }
+        String kind = switch (e.event().type()) {
+            case ACTIVATED, RENAMED -> "peer.update";
+            case STATUS_CHANGED -> "peer.status";
+            case DEACTIVATED -> "peer.deactivate";
+        };
+        return List.of(new PeerMessage(id, partner.get(), t.id(), local, kind, json(request)));
+    }
+
+    @Override
+    public CompletableFuture<Outcome> send(Mno partner, String body) {
+        CompletableFuture<Outcome> done = new CompletableFuture<>();
+        ListenableFuture<? extends Message> sent;
+        try {
+            Any any = parse(body);
+            MnoPeeringServiceGrpc.MnoPeeringServiceFutureStub stub = MnoPeeringServiceGrpc.newFutureStub(
+                    channelOf(partner)).withWaitForReady().withDeadlineAfter(config.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (any.is(UpdateSecondaryRequest.class)) {
+                sent = stub.updateSecondary(any.unpack(UpdateSecondaryRequest.class));
+            } else if (any.is(PropagateStatusRequest.class)) {
+                sent = stub.propagateStatus(any.unpack(PropagateStatusRequest.class));
+            } else if (any.is(PropagateDeactivationRequest.class)) {
+                sent = stub.propagateDeactivation(any.unpack(PropagateDeactivationRequest.class));
+            } else {
+                LOG.error("unknown message for partner {}: {}", partner.id(), any.getTypeUrl());
+                return CompletableFuture.completedFuture(Outcome.REJECTED);
+            }
+        } catch (InvalidProtocolBufferException | ApiException e) {
+            LOG.error("unreadable message for partner {}: {}", partner.id(), e.getMessage());
+            return CompletableFuture.completedFuture(Outcome.REJECTED);
+        }
+        Futures.addCallback(sent, new FutureCallback<Object>() {
+            @Override
+            public void onSuccess(Object result) {
+                done.complete(Outcome.DELIVERED);
+            }
+
+            @Override
+            public void onFailure(Throwable t) {
+                Status status = Status.fromThrowable(t);
+                switch (status.getCode()) {
+                    // The relationship is gone there (ended on both sides meanwhile): nothing to apply.
+                    case NOT_FOUND -> done.complete(Outcome.DELIVERED);
+                    case INVALID_ARGUMENT, PERMISSION_DENIED, FAILED_PRECONDITION, UNIMPLEMENTED -> {
+                        LOG.warn("partner {} refused a message for good: {} {}", partner.id(), status.getCode(),
+                                status.getDescription());
+                        done.complete(Outcome.REJECTED);
+                    }
+                    default -> done.completeExceptionally(new IOException("partner " + partner.id() + ": "
+                            + status.getCode() + (status.getDescription() == null ? ""
+                                    : " " + status.getDescription())));
+                }
+            }
+        }, MoreExecutors.directExecutor());
+        return done;
+    }
+
+    @Override
+    public Duration retryHorizon() {
+        return Duration.ofDays(7);
+    }
+
+    private static String json(Message m) {
+        try {
+            return PRINTER.print(Any.pack(m));
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Any parse(String json) throws InvalidProtocolBufferException {
+        Any.Builder b = Any.newBuilder();
+        PARSER.merge(json, b);
+        return b.build();
+    }
+
+    @Override
+    public void close() {
+        channels.values().forEach(ManagedChannel::shutdown);
+        for (ManagedChannel c : channels.values()) {
+            try {
+                if (!c.awaitTermination(5, TimeUnit.SECONDS)) {
+                    c.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                c.shutdownNow();
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.omatwin.core.peering;
+
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.omatwin.core.api.ErrorInterceptor;
+import org.omatwin.core.config.PeeringConfig;
+import org.omatwin.core.twinning.PartnerUseCases;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listener for partner MNOs (TWIN_PEER_PORT): TLS 1.3 only, a client certificate required and
+ * verified against the partners' trust anchors; only {@code MnoPeeringService} is served on it.
+ */
+public final class PeeringServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PeeringServer.class);
+
+    private final Server server;
+
+    private PeeringServer(Server server) {
+        this.server = server;
+    }
+
+    public static PeeringServer start(PeeringConfig config, PartnerDirectory directory, PartnerUseCases partners)
+            throws IOException {
+        SslContext tls = GrpcSslContexts.forServer(config.certificateChain().toFile(), config.privateKey().toFile())
+                .trustManager(directory.allAnchors())
+                .clientAuth(ClientAuth.REQUIRE)
+                .protocols("TLSv1.3")
+                .build();
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.port()))
+                .sslContext(tls)
+                .addService(ServerInterceptors.intercept(new PeeringGrpcService(partners), new ErrorInterceptor(),
+                        new PartnerAuthInterceptor(directory)))
+                .maxInboundMessageSize(64 * 1024)
+                .handshakeTimeout(10, TimeUnit.SECONDS)
+                .build()
+                .start();
+        LOG.info("peering listener on {}:{} for partners {}", config.bindAddress(), server.getPort(),
+                directory.partners().stream().map(p -> p.mno().id()).toList());
+        return new PeeringServer(server);
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package org.omatwin.core.twinning;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.omatwin.core.activation.ActivationCodes;
+import org.omatwin.core.activation.AttemptWindow;
+import org.omatwin.core.error.ApiException;
+import org.omatwin.core.error.OmaError;
+
+/**
+ * What a partner MNO may ask of us (HLF-IC-002..007), each in one transaction committed before the
+ * answer. The partner has been authenticated by its certificate; here it may only touch relationships
+ * between one of its subscribers and one of ours, and to it any other relationship does not exist.
+ * Changes it makes are recorded as events from that partner: notified to our devices, never sent back.
+ */
+public final class PartnerUseCases {
+    private final Transactions<TwinningStore> tx;
+    private final TwinningPolicy policy;
+    private final ActivationCodes codes;
+    private final CodeIssuance issuance;
+    private final Mno ownMno;
+    private final Clock clock;
+
+    public PartnerUseCases(Transactions<TwinningStore> tx, TwinningPolicy policy, ActivationCodes codes, Mno ownMno,
+            Clock clock) {
+        this.tx = tx;
+        this.policy = policy;
+        this.codes = codes;
+        this.issuance = new CodeIssuance(codes);
+        this.ownMno = ownMno;
+        this.clock = clock;
+    }
+
+    /**
+     * HLF-IC-003: a code for the partner's secondary, to be entered by one of our primaries. Asking again
+     * while Pending replaces the code (as for our own secondaries).
+     */
+    public Peers.IssuedCode issueCode(Mno partner, DeviceAddress secondary) {
+        return tx.inTransaction(store -> {
+            Instant now = clock.instant();
+            store.lockDevice(secondary, now);
+            if (store.isActivePrimary(secondary)) {
+                throw notYours(secondary);
+            }
+            Optional<Twinning> existing = store.findLiveBySecondary(secondary);
+            if (existing.isPresent() && !partner.equals(existing.get().secondaryMno())) {
+                throw notYours(secondary);
+            }
+            if (existing.isPresent() && existing.get().status().isActive()) {
+                throw ApiException.of(OmaError.POL2000, "the device is already twinned with a primary device",
+                        "already twinned");
+            }
+            String plain = issuance.freshCode(store, now);
+            Twinning.PendingCode code = new Twinning.PendingCode(codes.hash(plain), ownMno,
+                    now.plus(policy.codeLifetime()));
+            if (existing.isPresent()) {
+                store.update(existing.get().withNewCode(code, null, now));
+            } else {
+                store.insert(Twinning.pending(Ids.newId(), secondary, partner, code, null, now));
+            }
+            return new Peers.IssuedCode(plain, ownMno, code.expiresAt());
+        });
+    }
+
+    /**
+     * HLF-IC-004: the partner's primary redeems a code we issued to one of our secondaries, which turns
+     * On here. Wrong codes count against that primary as they would for ours (POL2005). A retry of the
+     * same request answers the same.
+     */
+    public DeviceAddress redeem(Mno partner, String requestId, String code, DeviceAddress primary) {
+        if (!ActivationCodes.isWellFormed(code)) {
+            throw ApiException.of(OmaError.SVC0002, "the activation code must be six digits", "activationCode");
+        }
+        String hash = codes.hash(code);
+        Result<DeviceAddress> result = tx.inTransaction(store -> {
+            Instant now = clock.instant();
+            store.lockDevice(primary, now);
+            Optional<Twinning> done = store.findLiveByActivationForUpdate(primary, requestId);
+            if (done.isPresent()) {
+                return Result.of(done.get().secondary());
+            }
+            if (store.findLiveBySecondary(primary).isPresent()) {
+                throw ApiException.of(OmaError.POL1037, "a secondary device cannot become a primary device",
+                        "Secondary", "Primary");
+            }
+            Optional<AttemptWindow> attempts = store.attempts(primary);
+            Duration wait = attempts.map(a -> a.blockedFor(now, policy.maxFailedAttempts(), policy.attemptWindow()))
+                    .orElse(Duration.ZERO);
+            if (!wait.isZero()) {
+                throw ApiException.rateLimited("too many wrong activation codes, try again later", wait,
+                        "activationCode");
+            }
+            Optional<Twinning> pending = store.findPendingByCodeHashForUpdate(hash)
+                    .filter(t -> !t.code().isExpired(now))
+                    .filter(t -> ownMno.equals(t.secondaryMno()));
+            if (pending.isEmpty()) {
+                store.saveAttempts(primary, AttemptWindow.afterFailure(attempts.orElse(null), now,
+                        policy.attemptWindow()));
+                return Result.rejected("the activation code is wrong, already used or expired");
+            }
+            // Name, authCode and voice mail follow in the partner's update (HLF-IC-006).
+            Twinning on = store.update(pending.get().activateByPartner(primary, partner, null, null, null,
+                    new Twinning.PeerLink(requestId, Map.of()), now));
+            store.appendEvent(TwinningEvent.fromPartner(on, TwinningEvent.Type.ACTIVATED, Role.PRIMARY, primary,
+                    partner));
+            return Result.of(on.secondary());
+        });
+        return result.orThrow("activationCode");
+    }
+
+    /**
+     * HLF-IC-006, the CR's server-to-server PUT: the primary's MNO activates our secondary (after its
+     * primary redeemed the code we obtained from it) or updates the resource later (name, authCode).
+     */
+    public TwinningStatus updateSecondary(Mno partner, Peers.SecondaryUpdate update, Map<String, String> endpoints) {
+        String validName = update.name() == null ? null : TwinningPolicy.validName(update.name());
+        return tx.inTransaction(store -> {
+            Instant now = clock.instant();
+            Twinning found = store.findLiveBySecondary(update.secondary())
+                    .filter(t -> ownMno.equals(t.secondaryMno()))
+                    .orElseThrow(() -> unknown(update.secondary()));
+            Twinning current = store.findByIdForUpdate(found.id()).filter(Twinning::isLive)
+                    .orElseThrow(() -> unknown(update.secondary()));
+            if (current.status() == TwinningStatus.PENDING) {
+                if (!update.activation() || current.code() == null || !partner.equals(current.code().issuer())) {
+                    throw unknown(update.secondary());
+                }
+                Twinning on = store.update(current.activateByPartner(update.primary(), partner, validName,
+                        update.primaryVoiceMail(), update.authCode(),
+                        new Twinning.PeerLink(update.requestId(), endpoints), now));
+                store.appendEvent(TwinningEvent.fromPartner(on, TwinningEvent.Type.ACTIVATED, Role.PRIMARY,
+                        update.primary(), partner));
+                return on.status();
+            }
+            requireRelationship(current, partner, update.primary(), update.secondary());
+            String activation = update.activation() ? update.requestId() : current.peer().activationRequestId();
+            Twinning next = current.updatedByPartner(validName, update.primaryVoiceMail(), update.authCode(),
+                    new Twinning.PeerLink(activation, endpoints.isEmpty() ? current.peer().primaryEndpoints()
+                            : endpoints));
+            if (next.equals(current)) {
+                return current.status();
+            }
+            Twinning saved = store.update(next);
+            if (!java.util.Objects.equals(current.name(), saved.name())) {
+                store.appendEvent(TwinningEvent.fromPartner(saved, TwinningEvent.Type.RENAMED, Role.PRIMARY,
+                        update.primary(), partner));
+            }
+            return saved.status();
+        });
+    }
+
+    /**
+     * HLF-IC-005/007: a toggle made by the partner's device. Toggles made at the same time on both sides
+     * converge: the later one wins on both (ties go to the MNO with the greater MCC-MNC).
+     */
+    public TwinningStatus applyStatus(Mno partner, DeviceAddress secondary, DeviceAddress primary, Role actor,
+            TwinningStatus status, Instant changedAt) {
+        if (!status.isActive()) {
+            throw ApiException.of(OmaError.SVC0002, "twinning_status must be On or Off", "twinningStatus");
+        }
+        return tx.inTransaction(store -> {
+            Twinning current = lockedRelationship(store, partner, secondary, primary);
+            requirePartnerSide(current, partner, actor);
+            int order = changedAt.compareTo(current.statusChangedAt());
+            boolean later = order > 0 || (order == 0 && partner.id().compareTo(ownMno.id()) > 0);
+            if (!later || current.status() == status) {
+                return current.status();
+            }
+            Twinning saved = store.update(current.toggle(status, changedAt));
+            store.appendEvent(TwinningEvent.fromPartner(saved, TwinningEvent.Type.STATUS_CHANGED, actor,
+                    saved.addressOf(actor), partner));
+            return saved.status();
+        });
+    }
+
+    /**
+     * The partner's device ended the relationship, or the partner undoes an activation that did not
+     * commit on its side ({@code activationRequestId}: only the relationship that request made ends).
+     * Ending what is already ended is not an error.
+     */
+    public void applyDeactivation(Mno partner, DeviceAddress secondary, DeviceAddress primary, Role actor,
+            String activationRequestId) {
+        tx.inTransaction(store -> {
+            Optional<Twinning> found = activationRequestId != null
+                    ? store.findLiveByActivationForUpdate(primary, activationRequestId)
+                    : store.findLiveBySecondary(secondary).filter(t -> primary.equals(t.primary()));
+            if (found.isEmpty()) {
+                return null;
+            }
+            Twinning current = activationRequestId != null ? found.get()
+                    : lockedRelationship(store, partner, secondary, primary);
+            if (!current.partner(ownMno).map(partner::equals).orElse(false)) {
+                throw unknown(secondary != null ? secondary : primary);
+            }
+            requirePartnerSide(current, partner, actor);
+            Twinning ended = store.update(current.deactivate(clock.instant()));
+            store.appendEvent(TwinningEvent.fromPartner(ended, TwinningEvent.Type.DEACTIVATED, actor,
+                    current.addressOf(actor), partner));
+            return null;
+        });
+    }
+
+    private Twinning lockedRelationship(TwinningStore store, Mno partner, DeviceAddress secondary,
+            DeviceAddress primary) {
+        Twinning found = store.findLiveBySecondary(secondary).orElseThrow(() -> unknown(secondary));
+        Twinning current = store.findByIdForUpdate(found.id()).filter(Twinning::isLive)
+                .orElseThrow(() -> unknown(secondary));
+        requireRelationship(current, partner, primary, secondary);
+        return current;
+    }
+
+    /** The relationship is between the named devices, and the partner serves one side, we the other. */
+    private void requireRelationship(Twinning t, Mno partner, DeviceAddress primary, DeviceAddress secondary) {
+        boolean partnerSide = t.partner(ownMno).map(partner::equals).orElse(false);
+        boolean ours = ownMno.equals(t.secondaryMno()) || ownMno.equals(t.primaryMno());
+        if (!t.status().isActive() || !primary.equals(t.primary()) || !partnerSide || !ours) {
+            throw unknown(secondary);
+        }
+    }
+
+    /** A partner reports changes made by its own device only. */
+    private void requirePartnerSide(Twinning t, Mno partner, Role actor) {
+        Mno actorMno = actor == Role.PRIMARY ? t.primaryMno() : t.secondaryMno();
+        if (!partner.equals(actorMno)) {
+            throw ApiException.of(OmaError.POL2003, "the " + actor.omaName()
+                    + " of this relationship is not served by MNO " + partner, "actorRole");
+        }
+    }
+
+    private static ApiException unknown(DeviceAddress device) {
+        return ApiException.of(OmaError.SVC2008, "no relationship of " + device.value()
+                + " between a subscriber of yours and one of ours", "twinning");
+    }
+
+    private static ApiException notYours(DeviceAddress device) {
+        return ApiException.of(OmaError.POL2003, device.value() + " is not a subscriber of the calling MNO",
+                "secondaryAddress");
+    }
+
+    /** A value, or the reason a code was refused (committed with the failed attempt, then thrown). */
+    private record Result<T>(T value, String rejection) {
+        static <T> Result<T> of(T value) {
+            return new Result<>(value, null);
+        }
+
+        static <T> Result<T> rejected(String why) {
+            return new Result<>(null, why);
+        }
+
+        T orThrow(String variable) {
+            if (rejection != null) {
+                throw ApiException.of(OmaError.SVC0002, rejection, variable);
+            }
+            return value;
+        }
+    }
+}

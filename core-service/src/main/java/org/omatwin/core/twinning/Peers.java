@@ -1,0 +1,74 @@
+package org.omatwin.core.twinning;
+
+import java.time.Instant;
+import org.omatwin.core.error.ApiException;
+import org.omatwin.core.error.OmaError;
+
+/**
+ * The synchronous calls to partner MNOs that an activation needs (HLF-IC-002..006). Each throws an
+ * {@link ApiException}: SVC0001 (503) when the partner cannot be reached or does not answer in time,
+ * or the partner's own refusal (a wrong code, a secondary already twinned, ...). Changes after the
+ * activation (toggles, renames, deactivations) do not come through here: they go through the outbox.
+ */
+public interface Peers {
+
+    /** No partner configured: every foreign MNO is refused. */
+    Peers NONE = new Peers() {
+        @Override
+        public boolean isPartner(Mno mno) {
+            return false;
+        }
+
+        @Override
+        public IssuedCode requestCode(Mno partner, String requestId, DeviceAddress secondary) {
+            throw notPartner(partner);
+        }
+
+        @Override
+        public DeviceAddress redeem(Mno partner, String requestId, String code, DeviceAddress primary) {
+            throw notPartner(partner);
+        }
+
+        @Override
+        public void updateSecondary(Mno partner, SecondaryUpdate update) {
+            throw notPartner(partner);
+        }
+
+        @Override
+        public void undoActivation(Mno partner, String requestId, DeviceAddress secondary, DeviceAddress primary) {}
+    };
+
+    /** A code issued by the partner: shown to our secondary, redeemed at the partner. */
+    record IssuedCode(String code, Mno issuer, Instant expiresAt) {}
+
+    /**
+     * The CR's server-to-server update of the secondary's resource (HLF-IC-006).
+     *
+     * @param activation whether this update is the activation itself; {@code requestId} then identifies
+     *     the activation (see {@link #undoActivation})
+     */
+    record SecondaryUpdate(String requestId, DeviceAddress secondary, DeviceAddress primary, String name,
+            String authCode, DeviceAddress primaryVoiceMail, boolean activation) {}
+
+    boolean isPartner(Mno mno);
+
+    /** HLF-IC-002: asks the primary's MNO for a code for our secondary. */
+    IssuedCode requestCode(Mno partner, String requestId, DeviceAddress secondary);
+
+    /** HLF-IC-004: redeems the code at the secondary's MNO for our primary; returns the secondary. */
+    DeviceAddress redeem(Mno partner, String requestId, String code, DeviceAddress primary);
+
+    /** HLF-IC-006: activates (or updates) the secondary's resource at its MNO. */
+    void updateSecondary(Mno partner, SecondaryUpdate update);
+
+    /**
+     * The activation {@code requestId} did not commit here after the partner may have applied it: the
+     * partner is told (reliably, through the outbox) to end the relationship that request created, so
+     * that no side stays half-twinned.
+     */
+    void undoActivation(Mno partner, String requestId, DeviceAddress secondary, DeviceAddress primary);
+
+    static ApiException notPartner(Mno mno) {
+        return ApiException.of(OmaError.SVC0002, "MNO " + mno + " is not a partner of this operator", "mno");
+    }
+}
