@@ -3,12 +3,20 @@ package org.omatwin.core.peering;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +29,9 @@ import org.omatwin.core.support.Operator;
 import org.omatwin.core.support.PeerCertificates;
 import org.omatwin.core.support.Rest.Response;
 import org.omatwin.proto.peering.v1.MnoPeeringServiceGrpc;
+import org.omatwin.proto.peering.v1.PropagateDeactivationRequest;
 import org.omatwin.proto.peering.v1.PropagateStatusRequest;
+import org.omatwin.proto.peering.v1.RedeemActivationCodeRequest;
 import org.omatwin.proto.peering.v1.RequestActivationCodeRequest;
 
 /**
@@ -38,13 +48,33 @@ class PeeringTest {
     private static PeerCertificates certs;
     private static Operator a;
     private static Operator b;
+    /** A's authorization server endpoint that mints authCodes: code by "primary secondary". */
+    private static HttpServer authCodes;
+    private static final Map<String, String> MINTED = new ConcurrentHashMap<>();
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
+        authCodes = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        authCodes.createContext("/internal/auth-codes", exchange -> {
+            Map<String, String> form = new HashMap<>();
+            for (String pair : new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)
+                    .split("&")) {
+                String[] kv = pair.split("=", 2);
+                form.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+            }
+            String code = "ac" + UUID.randomUUID().toString().replace("-", "");
+            MINTED.put(form.get("primary") + " " + form.get("secondary"), code);
+            byte[] body = ("{\"code\":\"" + code + "\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(201, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        authCodes.start();
         certs = PeerCertificates.create(A_NAME, B_NAME, C_NAME, "peer.stranger.test");
         a = new Operator("mno-a", "310", "410");
         b = new Operator("mno-b", "208", "01");
-        a.identity(certs.certificate(A_NAME), certs.key(A_NAME))
+        a.set("TWIN_AUTH_CODE_URL", "http://127.0.0.1:" + authCodes.getAddress().getPort() + "/internal/auth-codes")
+                .identity(certs.certificate(A_NAME), certs.key(A_NAME))
                 .partner(b.mccMnc(), b.peerEndpoint(), certs.ca(B_NAME), B_NAME, "tel:+3361")
                 .start();
         b.identity(certs.certificate(B_NAME), certs.key(B_NAME))
@@ -55,6 +85,9 @@ class PeeringTest {
 
     @AfterAll
     static void stop() {
+        if (authCodes != null) {
+            authCodes.stop(0);
+        }
         if (a != null) {
             a.close();
         }
@@ -152,6 +185,9 @@ class PeeringTest {
             assertThat(atB.twinning().path("primaryDeviceVMAddress").asText()).isEqualTo(phone);
             assertThat(atB.twinning().path("name").asText()).isEqualTo(on.twinning().path("name").asText());
             assertThat(atB.twinning().has("activationCode")).isFalse();
+            // HLF-SD-009 across MNOs: the authCode minted by A's authorization server, for this pair.
+            assertThat(atB.twinning().path("authCode").asText()).isEqualTo(MINTED.get(phone + " " + watch));
+            assertThat(on.twinning().has("authCode")).isFalse();
 
             assertThat(eventTypes(phoneEvents, 1)).containsExactly("Activated");
             assertThat(eventTypes(watchEvents, 1)).containsExactly("Activated");
@@ -181,6 +217,7 @@ class PeeringTest {
             assertThat(atB.twinning().path("otherDevice").path("address").asText()).isEqualTo(phone);
             assertThat(atB.twinning().path("name").asText()).isEqualTo("my watch");
             assertThat(atB.twinning().path("primaryDeviceVMAddress").asText()).isEqualTo(phone);
+            assertThat(atB.twinning().path("authCode").asText()).isEqualTo(MINTED.get(phone + " " + watch));
 
             assertThat(eventTypes(phoneEvents, 1)).containsExactly("Activated");
             assertThat(eventTypes(watchEvents, 2)).containsExactly("Activated", "Renamed");
@@ -371,6 +408,39 @@ class PeeringTest {
             old.shutdownNow();
         }
         assertThat(b.get(watch, "/twinnings").json().path("twinningList").path("twinning").size()).isZero();
+    }
+
+    @Test
+    void undoingAnActivationEndsOnlyTheRelationshipThatActivationMade() throws Exception {
+        // A speaks for itself here (its own certificate), as it does when its commit failed after B's.
+        ManagedChannel asA = channelAs(certs, A_NAME, b, B_NAME);
+        try {
+            var stub = MnoPeeringServiceGrpc.newBlockingStub(asA).withDeadlineAfter(5, TimeUnit.SECONDS);
+            String phone = phone();
+            String watch = watch();
+            Response code = b.post(watch, "/twinnings", "{\"twinning\":{\"role\":\"Secondary\"}}");
+            var redeem = RedeemActivationCodeRequest.newBuilder().setRequestId("act-1")
+                    .setCode(code.twinning().path("activationCode").path("code").asText())
+                    .setPrimaryAddress(phone).build();
+            assertThat(stub.redeemActivationCode(redeem).getSecondaryAddress()).isEqualTo(watch);
+            // A retry of the same request answers the same (the code is spent, the request is known).
+            assertThat(stub.redeemActivationCode(redeem).getSecondaryAddress()).isEqualTo(watch);
+            assertThat(b.get(watch, "/twinnings/" + id(code)).twinning().path("twinningStatus").asText())
+                    .isEqualTo("On");
+
+            // An undo naming another activation changes nothing ...
+            stub.propagateDeactivation(PropagateDeactivationRequest.newBuilder().setRequestId("u-1")
+                    .setPrimaryAddress(phone).setActorRole("Primary").setActivationRequestId("act-0").build());
+            assertThat(b.get(watch, "/twinnings/" + id(code)).status()).isEqualTo(200);
+            // ... the undo of this one ends it, and repeating it is harmless.
+            for (int i = 0; i < 2; i++) {
+                stub.propagateDeactivation(PropagateDeactivationRequest.newBuilder().setRequestId("u-2")
+                        .setPrimaryAddress(phone).setActorRole("Primary").setActivationRequestId("act-1").build());
+            }
+            assertThat(b.get(watch, "/twinnings/" + id(code)).status()).isEqualTo(404);
+        } finally {
+            asA.shutdownNow();
+        }
     }
 
     @Test
