@@ -186,19 +186,19 @@ public final class PartnerUseCases {
         tx.inTransaction(store -> {
             Optional<Twinning> found = activationRequestId != null
                     ? store.findLiveByActivationForUpdate(primary, activationRequestId)
-                    : store.findLiveBySecondary(secondary).filter(t -> primary.equals(t.primary()));
-            if (found.isEmpty()) {
+                    // no primary: the partner's secondary gave up a Pending request for one of our codes
+                    : store.findLiveBySecondary(secondary).filter(t -> java.util.Objects.equals(primary, t.primary()));
+            Optional<Twinning> current = found.flatMap(t -> store.findByIdForUpdate(t.id())).filter(Twinning::isLive);
+            if (current.isEmpty()) {
                 return null;
             }
-            Twinning current = activationRequestId != null ? found.get()
-                    : lockedRelationship(store, partner, secondary, primary);
-            if (!current.partner(ownMno).map(partner::equals).orElse(false)) {
+            if (!current.get().partner(ownMno).map(partner::equals).orElse(false)) {
                 throw unknown(secondary != null ? secondary : primary);
             }
-            requirePartnerSide(current, partner, actor);
-            Twinning ended = store.update(current.deactivate(clock.instant()));
+            requirePartnerSide(current.get(), partner, actor);
+            Twinning ended = store.update(current.get().deactivate(clock.instant()));
             store.appendEvent(TwinningEvent.fromPartner(ended, TwinningEvent.Type.DEACTIVATED, actor,
-                    current.addressOf(actor), partner));
+                    current.get().addressOf(actor), partner));
             return null;
         });
     }

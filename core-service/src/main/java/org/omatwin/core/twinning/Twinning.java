@@ -160,6 +160,17 @@ public record Twinning(
                 primaryVoiceMailAddress, authCode, createdAt, activatedAt, now, deactivatedAt, version, peer);
     }
 
+    /**
+     * HLF-SD-002: while Pending, the MNO the secondary named for its primary (null: ours). It outlives the
+     * code, so that a request given up is still reported to that MNO.
+     */
+    public Twinning expectingPrimaryAt(Mno mno) {
+        requireStatus(TwinningStatus.PENDING);
+        return new Twinning(id, secondary, primary, status, name, code, secondaryCorrelator, primaryCorrelator,
+                secondaryMno, mno, primaryVoiceMailAddress, authCode, createdAt, activatedAt, statusChangedAt,
+                deactivatedAt, version, peer);
+    }
+
     /** HLF-PD-001: the primary redeemed the code; both sides are twinned and On. */
     public Twinning activate(DeviceAddress primaryDevice, Mno primaryMnoOf, String twinningName,
             DeviceAddress voiceMail, String correlator, Instant now) {

@@ -78,9 +78,10 @@ public final class TwinningUseCases {
             }
             Twinning saved;
             if (existing.isPresent()) {
-                saved = store.update(existing.get().withNewCode(code, validCorrelator, now));
+                saved = store.update(existing.get().withNewCode(code, validCorrelator, now).expectingPrimaryAt(partner));
             } else {
-                saved = Twinning.pending(Ids.newId(), secondary, ownMno, code, validCorrelator, now);
+                saved = Twinning.pending(Ids.newId(), secondary, ownMno, code, validCorrelator, now)
+                        .expectingPrimaryAt(partner);
                 store.insert(saved);
             }
             return TwinningView.of(saved, Role.SECONDARY, plain);

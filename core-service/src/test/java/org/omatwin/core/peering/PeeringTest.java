@@ -293,6 +293,23 @@ class PeeringTest {
     }
 
     @Test
+    void aPendingRequestGivenUpAtBIsEndedAtA() throws Exception {
+        String watch = watch();
+        Response pending = b.post(watch, "/twinnings", secondaryWithMno("310", "410"));
+        assertThat(pending.status()).isEqualTo(201);
+        java.util.function.Supplier<String> statusAtA = () -> a.server().database().dsl()
+                .fetchValue("select status from twinning where secondary_address = ? order by created_at desc limit 1",
+                        watch).toString();
+        assertThat(statusAtA.get()).isEqualTo("PENDING");
+        assertThat(b.delete(watch, "/twinnings/" + id(pending)).status()).isEqualTo(204);
+        assertThat(await(statusAtA, "DEACTIVATED"::equals)).isEqualTo("DEACTIVATED");
+        // The code A issued for it is dead: a phone entering it gets the usual 400.
+        Response late = a.post(phone(), "/twinnings",
+                primaryWithCode(pending.twinning().path("activationCode").path("code").asText(), "310", "410"));
+        assertThat(late.status()).isEqualTo(400);
+    }
+
+    @Test
     void aToggleWhileThePartnerIsDownSucceedsLocallyAndReachesItAfterItsRestart() throws Exception {
         String phone = phone();
         String watch = watch();
