@@ -250,6 +250,7 @@ public class FaultLoad {
                         + "\"}}}");
         String id = group(ID, on.body());
         long start = System.currentTimeMillis();
+        System.out.printf("probe started at %.3f%n", start / 1000.0);
         TreeMap<Long, Map<String, Integer>> perSecond = new TreeMap<>();
         String status = "On";
         while (System.currentTimeMillis() - start < seconds * 1000L) {

@@ -32,6 +32,9 @@ public final class RestServer {
         GrpcService grpc = GrpcService.builder()
                 .addService(service)
                 .intercept(interceptors)
+                // The service blocks on PostgreSQL: never on the event loops, which must keep answering
+                // (a database outage would otherwise stall every connection of that loop).
+                .useBlockingTaskExecutor(true)
                 .enableHttpJsonTranscoding(HttpJsonTranscodingOptions.builder()
                         .errorHandler(RestErrors.FROM_GRPC)
                         // ?otherDeviceAddress= as in the contract, and the proto name as Envoy accepts it

@@ -45,7 +45,9 @@ public final class Database implements AutoCloseable {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("twinning");
         hikari.setMaximumPoolSize(config.databasePoolSize());
-        hikari.setConnectionTimeout(5_000);
+        // A request waits at most this long for a connection, then gets 503 SVC0001 (a database outage
+        // is answered clearly, not with hanging requests); jOOQ may ask twice when a transaction fails.
+        hikari.setConnectionTimeout(2_000);
         try {
             if (config.embeddedDatabase()) {
                 Path pgData = config.dataDir().resolve("postgres");
