@@ -38,6 +38,10 @@ import java.util.regex.Pattern;
  *           (ok / requestError id / other) to see an outage and the recovery
  *   race    BASE[,BASE2] PAIRS                     each code redeemed by two phones at once through the
  *           given bases: exactly one may win
+ *   listen  PORT OUTFILE SECONDS                    a notification listener: one line per POST received
+ *   notified JOURNAL OUTFILE                        every watch got exactly one notification per event
+ *           (its activation and each acknowledged toggle by its phone), no duplicates
+ * With NOTIFY_URL set, load subscribes each watch to it before asking for its code.
  */
 public class FaultLoad {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
@@ -50,6 +54,10 @@ public class FaultLoad {
 
     record Reply(int status, String body) {}
 
+    static final String NOTIFY_URL = System.getenv("NOTIFY_URL");
+    static final Pattern OWN = Pattern.compile("\"ownAddress\":\"([^\"]+)\"");
+    static final Pattern EVENT = Pattern.compile("\"eventType\":\"([A-Za-z]+)\"");
+
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "load" -> load(args[1].split(","), Path.of(args[2]), Integer.parseInt(args[3]),
@@ -57,6 +65,8 @@ public class FaultLoad {
             case "verify" -> System.exit(verify(args[1], Path.of(args[2])));
             case "probe" -> probe(args[1], Integer.parseInt(args[2]));
             case "race" -> System.exit(race(args[1].split(","), Integer.parseInt(args[2])));
+            case "listen" -> listen(Integer.parseInt(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
+            case "notified" -> System.exit(notified(Path.of(args[1]), Path.of(args[2])));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -122,6 +132,16 @@ public class FaultLoad {
                             if (mine.isEmpty() || ThreadLocalRandom.current().nextInt(4) == 0) {
                                 String watch = device("tel:+4470");
                                 String phone = device("tel:+4471");
+                                if (NOTIFY_URL != null) {
+                                    Reply sub = send("POST", url(base, watch, "/subscriptions"),
+                                            "{\"twinningSubscription\":{\"callbackReference\":{\"notifyURL\":\""
+                                                    + NOTIFY_URL + "\"}}}");
+                                    if (sub.status() != 201) {
+                                        refused.incrementAndGet();
+                                        continue;
+                                    }
+                                    journal.write("S " + watch);
+                                }
                                 Reply code = send("POST", url(base, watch, "/twinnings"),
                                         "{\"twinning\":{\"role\":\"Secondary\"}}");
                                 if (code.status() != 201) {
@@ -315,5 +335,72 @@ public class FaultLoad {
         System.out.printf("race: %d codes each redeemed by two phones at once through %d instance(s): %d double"
                 + " activations, %d with no winner%n", pairs, bases.length, doubleWins, noWin);
         return doubleWins == 0 && noWin == 0 ? 0 : 1;
+    }
+
+    // ---- notifications ----
+
+    static void listen(int port, Path out, int seconds) throws Exception {
+        Journal lines = new Journal(out);
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", port), 0);
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
+        server.createContext("/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            lines.write(exchange.getRequestHeaders().getFirst("X-Notification-Id") + " " + group(OWN, body) + " "
+                    + group(EVENT, body));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.start();
+        Thread.sleep(seconds * 1000L);
+        server.stop(0);
+        System.exit(0);
+    }
+
+    static int notified(Path journalFile, Path received) throws Exception {
+        Map<String, Integer> expected = new HashMap<>();
+        Map<String, String> watchOf = new HashMap<>();
+        Set<String> subscribed = new java.util.HashSet<>();
+        for (String line : Files.readAllLines(journalFile)) {
+            String[] f = line.split(" ");
+            switch (f[0]) {
+                case "S" -> subscribed.add(f[1]);
+                case "A" -> {
+                    watchOf.put(f[3], f[1]);
+                    if (subscribed.contains(f[1])) {
+                        expected.merge(f[1], 1, Integer::sum);
+                    }
+                }
+                case "T" -> {
+                    String watch = watchOf.get(f[1]);
+                    if (subscribed.contains(watch)) {
+                        expected.merge(watch, 1, Integer::sum);
+                    }
+                }
+                default -> { }
+            }
+        }
+        Map<String, Integer> got = new HashMap<>();
+        Set<String> ids = new java.util.HashSet<>();
+        int duplicates = 0;
+        for (String line : Files.readAllLines(received)) {
+            String[] f = line.split(" ");
+            if (!ids.add(f[0])) {
+                duplicates++;
+                continue;
+            }
+            got.merge(f[1], 1, Integer::sum);
+        }
+        int missing = 0;
+        int extra = 0;
+        for (Map.Entry<String, Integer> e : expected.entrySet()) {
+            int n = got.getOrDefault(e.getKey(), 0);
+            missing += Math.max(0, e.getValue() - n);
+            extra += Math.max(0, n - e.getValue());
+        }
+        int total = expected.values().stream().mapToInt(Integer::intValue).sum();
+        System.out.printf("notified: %d events for %d subscribed watches: %d missing, %d extra, %d duplicate"
+                + " deliveries%n", total, expected.size(), missing, extra, duplicates);
+        return missing + extra + duplicates == 0 ? 0 : 1;
     }
 }
