@@ -36,11 +36,22 @@ public final class JooqTransactions<S> implements Transactions<S> {
 
     @Override
     public <T> T inTransaction(Function<S, T> work) {
+        return run(() -> {
+            T result = dsl.transactionResult(cfg -> work.apply(storeFactory.apply(cfg.dsl())));
+            afterCommit.run();
+            return result;
+        });
+    }
+
+    @Override
+    public <T> T read(Function<S, T> singleStatement) {
+        return run(() -> singleStatement.apply(storeFactory.apply(dsl)));
+    }
+
+    private <T> T run(java.util.function.Supplier<T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                T result = dsl.transactionResult(cfg -> work.apply(storeFactory.apply(cfg.dsl())));
-                afterCommit.run();
-                return result;
+                return work.get();
             } catch (DataAccessException e) {
                 String state = sqlState(e);
                 boolean retryable = "40001".equals(state) || "40P01".equals(state);

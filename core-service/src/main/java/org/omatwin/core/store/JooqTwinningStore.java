@@ -57,6 +57,19 @@ final class JooqTwinningStore implements TwinningStore {
     }
 
     @Override
+    public List<Twinning> findVisibleTo(DeviceAddress device) {
+        // Two index scans (secondary, primary) OR-ed; secondary first, then the primary's by activation.
+        return db.selectFrom(TWINNING)
+                .where(TWINNING.SECONDARY_ADDRESS.eq(device.value())
+                        .and(TWINNING.STATUS.ne(TwinningStatus.DEACTIVATED.name())))
+                .or(TWINNING.PRIMARY_ADDRESS.eq(device.value())
+                        .and(TWINNING.STATUS.in(TwinningStatus.ON.name(), TwinningStatus.OFF.name())))
+                .orderBy(org.jooq.impl.DSL.when(TWINNING.SECONDARY_ADDRESS.eq(device.value()), 0).otherwise(1),
+                        TWINNING.ACTIVATED_AT, TWINNING.ID)
+                .fetch(JooqTwinningStore::toDomain);
+    }
+
+    @Override
     public List<Twinning> findActiveByPrimary(DeviceAddress primary) {
         return db.selectFrom(TWINNING)
                 .where(TWINNING.PRIMARY_ADDRESS.eq(primary.value()))

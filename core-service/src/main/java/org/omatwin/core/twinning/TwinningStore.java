@@ -18,6 +18,12 @@ public interface TwinningStore {
     /** The secondary's live (not deactivated) relationship, Pending included. */
     Optional<Twinning> findLiveBySecondary(DeviceAddress secondary);
 
+    /**
+     * In one statement: the device's live relationship as a secondary (Pending included) and its On/Off
+     * relationships as a primary, in that order.
+     */
+    List<Twinning> findVisibleTo(DeviceAddress device);
+
     /** The primary's On/Off relationships. */
     List<Twinning> findActiveByPrimary(DeviceAddress primary);
 

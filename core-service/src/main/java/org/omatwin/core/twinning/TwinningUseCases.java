@@ -273,25 +273,17 @@ public final class TwinningUseCases {
 
     /** HLF-PD-003/PD-006: a primary lists its secondaries; a secondary sees its one relationship. */
     public List<TwinningView> list(DeviceAddress caller, DeviceAddress otherFilter, String nameFilter) {
-        return tx.inTransaction(store -> {
-            List<TwinningView> views = new ArrayList<>();
-            store.findLiveBySecondary(caller).ifPresent(t -> views.add(TwinningView.of(t, Role.SECONDARY, null)));
-            for (Twinning t : store.findActiveByPrimary(caller)) {
-                views.add(TwinningView.of(t, Role.PRIMARY, null));
-            }
-            return views.stream()
-                    .filter(v -> otherFilter == null
-                            || (v.otherDevice() != null && otherFilter.equals(v.otherDevice().address())))
-                    .filter(v -> nameFilter == null || nameFilter.equals(v.name()))
-                    .toList();
-        });
+        return tx.read(store -> store.findVisibleTo(caller)).stream()
+                .map(t -> TwinningView.of(t, t.roleOf(caller).orElseThrow(), null))
+                .filter(v -> otherFilter == null
+                        || (v.otherDevice() != null && otherFilter.equals(v.otherDevice().address())))
+                .filter(v -> nameFilter == null || nameFilter.equals(v.name()))
+                .toList();
     }
 
     public TwinningView get(DeviceAddress caller, String id) {
-        return tx.inTransaction(store -> {
-            Twinning t = visible(store.findById(id), caller, id);
-            return TwinningView.of(t, t.roleOf(caller).orElseThrow(), null);
-        });
+        Twinning t = visible(tx.read(store -> store.findById(id)), caller, id);
+        return TwinningView.of(t, t.roleOf(caller).orElseThrow(), null);
     }
 
     /**
@@ -354,7 +346,7 @@ public final class TwinningUseCases {
 
     /** Whether the relationship exists and is not deactivated (a twinning token is valid only then). */
     public boolean isLive(String id) {
-        return tx.inTransaction(store -> store.findById(id).map(Twinning::isLive).orElse(false));
+        return tx.read(store -> store.findById(id).map(Twinning::isLive).orElse(false));
     }
 
     private Twinning renamed(TwinningStore store, Twinning current, Role actor, String name) {
