@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# REST throughput and latency with real tokens (wrk), the gRPC transport ceiling (h2load on
-# grpc.health.v1.Health/Check) and the database ceiling (pgbench, a toggle's statements), on loopback.
+# API throughput and latency with real tokens at 1, 8, 32 and 128 concurrent clients, on loopback, each
+# beside its baseline measured in the same run:
+#   read (a primary lists its twinnings): REST with wrk, gRPC with h2load    vs the gRPC health ceiling
+#   toggle (On/Off): REST with wrk, gRPC with bench/ApiLoad.java             vs the pgbench ceiling
+#   activation flow (secondary create + primary activate): REST and gRPC with bench/ApiLoad.java
+# plus start-up time to "ready" and resident memory (idle, and after the 128-client runs).
 #   bench/api-throughput.sh            # 10 s per point at 1, 8, 32, 128 connections
 #   SECONDS_PER_POINT=30 bench/api-throughput.sh
 # Starts its own authorization server and core (packaged jars, temporary data dir) and stops them.
@@ -17,10 +21,14 @@ export TWIN_DATA_DIR="$DATA" TWIN_AUTH_PORT=18900 TWIN_HTTP_PORT=18880 TWIN_GRPC
 export TWIN_AUTH_ISSUER="http://127.0.0.1:$TWIN_AUTH_PORT" TWIN_AUTH_MODE=jwt TWIN_DEV_DEVICE_TOKENS=true
 export TWIN_LOG_LEVEL=INFO TWIN_DATABASE_POOL_SIZE=${POOL:-32}
 "$JAVA" -jar auth-server/target/twinning-auth.jar > "$DATA/auth.log" 2>&1 & AUTH=$!
+T0=$(date +%s%N)
 "$JAVA" -Xmx512m -jar core-service/target/twinning-core.jar > "$DATA/core.log" 2>&1 & CORE=$!
 trap 'kill $CORE $AUTH 2>/dev/null; wait $CORE $AUTH 2>/dev/null || true; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 120); do grep -q ready "$DATA/core.log" && break; sleep 0.5; done
 grep -q ready "$DATA/core.log" || { echo "the core did not start:"; cat "$DATA/core.log"; exit 1; }
+STARTUP_MS=$(( ($(date +%s%N) - T0) / 1000000 ))  # polled every 0.5 s: accurate to 0.5 s
+rss() { ps -o rss= -p "$CORE" | awk '{printf "%.0f MB", $1/1024}'; }
+sleep 2; RSS_IDLE=$(rss)
 for _ in $(seq 1 60); do curl -fs "$TWIN_AUTH_ISSUER/oauth2/jwks" >/dev/null 2>&1 && break; sleep 0.5; done
 API="http://127.0.0.1:$TWIN_HTTP_PORT/twinning/v1"
 token() { curl -s -u device-simulator:device-simulator-secret -d grant_type=client_credentials \
@@ -60,13 +68,41 @@ for c in 1 8 32 128; do
   wrk_point "REST toggle (write)" "$c" -s bench/lib/toggle.lua "$API/"
 done
 
+# gRPC read: ListTwinnings{user_id: "acr:auth"}, length-prefixed, with the primary's token.
+printf '\x00\x00\x00\x00\x0a\x0a\x08acr:auth' > "$DATA/list.bin"
+h2_point() { # label connections body path [headers...]
+  local label=$1 c=$2 body=$3 path=$4; shift 4
+  local out; out=$(h2load -D "$D" -c "$c" -m 1 -d "$body" -H 'content-type: application/grpc' -H 'te: trailers' "$@" \
+    "http://127.0.0.1:$TWIN_GRPC_PORT$path" 2>&1)
+  printf '%-22s %5s %12s %10s %10s %s\n' "$label" "$c" "$(echo "$out" | awk '/finished in/ {print $4}')" \
+    "mean $(echo "$out" | awk '/time for request/ {print $6}')" "max $(echo "$out" | awk '/time for request/ {print $5}')" \
+    "$(echo "$out" | awk '/^status codes/ {print $0}' | sed 's/status codes: //')"
+}
+# h2load counts HTTP statuses only (gRPC errors are HTTP 200): check the grpc-status of one call first.
+status=$(curl -s --http2-prior-knowledge -H 'content-type: application/grpc' -H 'te: trailers' \
+  -H "authorization: Bearer $READ_TOKEN" --data-binary @"$DATA/list.bin" -o /dev/null -D - \
+  "http://127.0.0.1:$TWIN_GRPC_PORT/oma.twinning.v1.TwinningService/ListTwinnings" | tr -d '\r' | awk '/^grpc-status/ {print $2}')
+[ "$status" = 0 ] || { echo "gRPC list answered grpc-status $status: the h2load figures would be errors"; exit 1; }
+for c in 1 8 32 128; do
+  h2_point "gRPC list (read)" "$c" "$DATA/list.bin" /oma.twinning.v1.TwinningService/ListTwinnings \
+    -H "authorization: Bearer $READ_TOKEN"
+done
+# gRPC toggles and the activation flow need a different request per client: bench/ApiLoad.java.
+APILOAD=("$JAVA" -Xmx1g -cp core-service/target/twinning-core.jar bench/ApiLoad.java)
+GRPC="127.0.0.1:$TWIN_GRPC_PORT"
+api_point() { # label op protocol clients
+  local out; out=$("${APILOAD[@]}" "$2" "$3" "$4" "$D" "$TWIN_AUTH_ISSUER/oauth2/token" "$API" "$GRPC" 2>&1 | tail -1)
+  echo "$out" | awk -v l="$1" '{printf "%-22s %5s %12s %10s %10s errors=%s\n", l, $3, $4, $5 "ms", $6 "ms", $7}'
+}
+for c in 1 8 32 128; do api_point "gRPC toggle (write)" toggle grpc "$c"; done
+for c in 1 8 32 128; do api_point "REST activation flow" activate rest "$c"; done
+for c in 1 8 32 128; do api_point "gRPC activation flow" activate grpc "$c"; done
+RSS_LOADED=$(rss)
+
 # gRPC transport ceiling: an empty HealthCheckRequest, length-prefixed (5 zero bytes).
 printf '\x00\x00\x00\x00\x00' > "$DATA/health.bin"
 for c in 1 8 32 128; do
-  out=$(h2load -D "$D" -c "$c" -m 1 -d "$DATA/health.bin" -H 'content-type: application/grpc' -H 'te: trailers' \
-    "http://127.0.0.1:$TWIN_GRPC_PORT/grpc.health.v1.Health/Check" 2>&1)
-  printf '%-22s %5s %12s %s\n' "gRPC health (ceiling)" "$c" "$(echo "$out" | awk '/finished in/ {print $4}')" \
-    "$(echo "$out" | awk '/time for request/ {print "mean " $6 " sd " $7}')"
+  h2_point "gRPC health (ceiling)" "$c" "$DATA/health.bin" /grpc.health.v1.Health/Check
 done
 
 # Database ceiling: the statements and commit of one toggle, by pgbench on the same PostgreSQL.
@@ -85,7 +121,7 @@ INSERT INTO twinning_event (twinning_id, event_type, actor_role, actor, status, 
   SELECT id, 'STATUS_CHANGED', 'SECONDARY', 'tel:+447000000001', 'ON', now(), true FROM bench_ids WHERE n = :n;
 COMMIT;
 SQL
-  for c in 1 8 32; do
+  for c in 1 8 32 128; do
     out=$(pgbench -h 127.0.0.1 -p "$PGPORT" -U postgres -n -c "$c" -j 2 -T "$D" -f "$DATA/toggle.sql" postgres 2>&1)
     printf '%-22s %5s %12s %s\n' "pgbench toggle (DB)" "$c" "$(echo "$out" | awk -F'= ' '/^tps/ {print $2}' | awk '{print $1}')" \
       "$(echo "$out" | awk '/latency average/ {print "avg " $4 " ms"}')"
@@ -93,4 +129,5 @@ SQL
 else
   echo "pgbench: the embedded PostgreSQL port was not found in the core log (set TWIN_LOG_LEVEL=INFO)"
 fi
-echo "core RSS after the run: $(ps -o rss= -p $CORE | awk '{printf "%.0f MB", $1/1024}')"
+echo "core start-up to ready: ${STARTUP_MS} ms (embedded PostgreSQL included); RSS idle after start: $RSS_IDLE;"\
+  "after the 128-client runs: $RSS_LOADED; at the end: $(rss)"
