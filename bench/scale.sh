@@ -44,6 +44,8 @@ point() { # label mode n
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; $(date -u +%Y-%m-%dT%H:%MZ); $C connections, $D s per point"
 printf '%-10s %-7s %10s %10s %10s\n' stored op req/s p50 p99
 t=$(date +%s); seed 1 10000; echo "(seeded 10 thousand in $(( $(date +%s) - t )) s)"
+# warm-up (JIT, caches), not reported
+point warm-up read 10000 >/dev/null; point warm-up toggle 10000 >/dev/null
 point 10k read 10000; point 10k toggle 10000
 t=$(date +%s); seed 10001 1000000; echo "(seeded to 1 million in $(( $(date +%s) - t )) s)"
 point 1M read 1000000; point 1M toggle 1000000
