@@ -20,7 +20,7 @@ BASE="http://127.0.0.1:$HTTP_PORT/twinning/v1/"
 JOURNAL="$DATA/journal.txt"; : > "$JOURNAL"
 CORE=; LOG=
 start_core() { # one log per start
-  LOG="$DATA/core-$1.log"
+  LOG="$DATA/core-$1.log"; : > "$LOG"
   TWIN_AUTH_MODE=dev TWIN_DATA_DIR="$DATA/core" TWIN_HTTP_PORT=$HTTP_PORT TWIN_GRPC_PORT=0 TWIN_LOG_LEVEL=INFO \
     TWIN_MAX_CODE_FAILURES=1000 "$JAVA" -Xmx512m -jar core-service/target/twinning-core.jar > "$LOG" 2>&1 &
   CORE=$!
@@ -46,7 +46,10 @@ failures=0
 for round in $(seq 1 "$ROUNDS"); do
   start_core "$round-a"
   "$JAVA" bench/FaultLoad.java load "$BASE" "$JOURNAL" 60 "$WORKERS" > "$DATA/load.out" 2>&1 & LOAD=$!
-  after=$(awk -v r=$RANDOM 'BEGIN { printf "%.1f", 3 + (r % 40) / 10 }')
+  # kill at a random moment 2-6 s into the load (once requests flow: the load generator compiles first)
+  before=$(wc -l < "$JOURNAL")
+  for _ in $(seq 1 200); do [ "$(wc -l < "$JOURNAL")" -gt "$before" ] && break; sleep 0.1; done
+  after=$(awk -v r=$RANDOM 'BEGIN { printf "%.1f", 2 + (r % 40) / 10 }')
   sleep "$after"
   kill -9 "$CORE"; wait "$CORE" 2>/dev/null || true
   wait "$LOAD" || true

@@ -17,6 +17,9 @@ import org.omatwin.core.error.OmaError;
  * Changes it makes are recorded as events from that partner: notified to our devices, never sent back.
  */
 public final class PartnerUseCases {
+    /** A partner as a whole may fail this many times the per-device limit in one window. */
+    static final int PARTNER_ATTEMPT_FACTOR = 50;
+
     private final Transactions<TwinningStore> tx;
     private final TwinningPolicy policy;
     private final ActivationCodes codes;
@@ -86,9 +89,14 @@ public final class PartnerUseCases {
                 throw ApiException.of(OmaError.POL1037, "a secondary device cannot become a primary device",
                         "Secondary", "Primary");
             }
+            // Wrong codes are limited per primary, and for the partner as a whole: a partner cannot probe
+            // our codes by naming ever new primaries.
             Optional<AttemptWindow> attempts = store.attempts(primary);
-            Duration wait = attempts.map(a -> a.blockedFor(now, policy.maxFailedAttempts(), policy.attemptWindow()))
-                    .orElse(Duration.ZERO);
+            Optional<AttemptWindow> partnerAttempts = store.attempts(partnerKey(partner));
+            Duration wait = max(
+                    attempts.map(a -> a.blockedFor(now, policy.maxFailedAttempts(), policy.attemptWindow())),
+                    partnerAttempts.map(a -> a.blockedFor(now, policy.maxFailedAttempts() * PARTNER_ATTEMPT_FACTOR,
+                            policy.attemptWindow())));
             if (!wait.isZero()) {
                 throw ApiException.rateLimited("too many wrong activation codes, try again later", wait,
                         "activationCode");
@@ -98,6 +106,8 @@ public final class PartnerUseCases {
                     .filter(t -> ownMno.equals(t.secondaryMno()));
             if (pending.isEmpty()) {
                 store.saveAttempts(primary, AttemptWindow.afterFailure(attempts.orElse(null), now,
+                        policy.attemptWindow()));
+                store.saveAttempts(partnerKey(partner), AttemptWindow.afterFailure(partnerAttempts.orElse(null), now,
                         policy.attemptWindow()));
                 return Result.rejected("the activation code is wrong, already used or expired");
             }
@@ -228,6 +238,17 @@ public final class PartnerUseCases {
             throw ApiException.of(OmaError.POL2003, "the " + actor.omaName()
                     + " of this relationship is not served by MNO " + partner, "actorRole");
         }
+    }
+
+    /** The attempt counter of a partner as a whole, under a reserved acr: address. */
+    private static DeviceAddress partnerKey(Mno partner) {
+        return new DeviceAddress("acr:partner-" + partner.id());
+    }
+
+    private static Duration max(Optional<Duration> a, Optional<Duration> b) {
+        Duration x = a.orElse(Duration.ZERO);
+        Duration y = b.orElse(Duration.ZERO);
+        return x.compareTo(y) >= 0 ? x : y;
     }
 
     private static ApiException unknown(DeviceAddress device) {

@@ -428,6 +428,31 @@ class PeeringTest {
     }
 
     @Test
+    void aPartnerCannotProbeCodesByNamingEverNewPrimaries() throws Exception {
+        ManagedChannel c = channelAs(certs, C_NAME, b, B_NAME);
+        try {
+            var stub = MnoPeeringServiceGrpc.newBlockingStub(c).withDeadlineAfter(30, TimeUnit.SECONDS);
+            Status.Code last = Status.Code.OK;
+            int calls = 0;
+            // Each primary stays under its own limit; the partner as a whole reaches its limit.
+            for (; calls < 400 && last != Status.Code.RESOURCE_EXHAUSTED; calls++) {
+                try {
+                    stub.redeemActivationCode(RedeemActivationCodeRequest.newBuilder().setRequestId("probe-" + calls)
+                            .setCode(String.format("%06d", calls)).setPrimaryAddress("tel:+4917" + (10_000_000 + calls))
+                            .build());
+                    last = Status.Code.OK;
+                } catch (StatusRuntimeException e) {
+                    last = e.getStatus().getCode();
+                }
+            }
+            assertThat(last).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(calls).isGreaterThan(5).isLessThanOrEqualTo(251);
+        } finally {
+            c.shutdownNow();
+        }
+    }
+
+    @Test
     void undoingAnActivationEndsOnlyTheRelationshipThatActivationMade() throws Exception {
         // A speaks for itself here (its own certificate), as it does when its commit failed after B's.
         ManagedChannel asA = channelAs(certs, A_NAME, b, B_NAME);
