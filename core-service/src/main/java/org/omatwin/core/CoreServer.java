@@ -98,15 +98,12 @@ public final class CoreServer implements AutoCloseable {
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             CallbackTargets targets = new CallbackTargets(config.notifyPolicy().allowedPrivateHosts());
             EventBus events = new EventBus();
-            AtomicReference<Dispatcher> wakeUp = new AtomicReference<>();
             if (config.peering().enabled()) {
-                peerClient = new PeerClient(config.peering(), config.ownMno(), database.notificationTransactions(),
-                        () -> wakeUp.get().wake());
+                peerClient = new PeerClient(config.peering(), config.ownMno(), database.notificationTransactions());
             }
             dispatcher = new Dispatcher(database.notificationTransactions(), config.notifyPolicy(),
                     new NotificationRenderer(urls), targets, peerClient == null ? PeerOutbox.NONE : peerClient,
                     metrics, clock);
-            wakeUp.set(dispatcher);
             listener = new PgEventListener(database.dataSource(), database.notificationTransactions(),
                     events::publish);
 

@@ -20,7 +20,7 @@ import org.omatwin.core.twinning.Mno;
  * TWIN_PEER_310_410_ENDPOINT=host:port      the partner's peering listener
  * TWIN_PEER_310_410_CA=/path/ca.pem         trust anchors for the partner's certificates (PEM)
  * TWIN_PEER_310_410_NAME=peer.mno-b.example the name its certificate must carry (DNS SAN or CN)
- * TWIN_PEER_310_410_PREFIXES=tel:+1555      optional: the partner's subscribers' address prefixes
+ * TWIN_PEER_310_410_PREFIXES=tel:+1555      the partner's subscribers' address prefixes ("*": any)
  * TWIN_PEER_PORT, TWIN_PEER_CERT, TWIN_PEER_KEY  our listener, certificate chain and PKCS#8 key (PEM)
  * </pre>
  */
@@ -33,7 +33,10 @@ public record PeeringConfig(
         Map<String, String> serviceEndpoints,
         List<Partner> partners) {
 
-    /** One partner MNO. An empty prefix list accepts any address the partner names as its subscriber. */
+    /**
+     * One partner MNO. It may name as its subscribers only addresses starting with one of its prefixes
+     * ("*" accepts any address: only for a partner whose ranges cannot be listed).
+     */
     public record Partner(Mno mno, String endpoint, Path trustAnchors, String certificateName,
             List<String> addressPrefixes) {
         public Partner {
@@ -42,7 +45,7 @@ public record PeeringConfig(
 
         /** Whether the partner may name {@code device} as one of its subscribers. */
         public boolean serves(DeviceAddress device) {
-            return addressPrefixes.isEmpty() || addressPrefixes.stream().anyMatch(device.value()::startsWith);
+            return addressPrefixes.contains("*") || addressPrefixes.stream().anyMatch(device.value()::startsWith);
         }
     }
 
@@ -64,8 +67,10 @@ public record PeeringConfig(
             if (!endpoint.matches("[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5}")) {
                 throw new IllegalArgumentException(prefix + "ENDPOINT must be host:port, got '" + endpoint + "'");
             }
+            // Required: without ranges a partner could claim our own subscribers as its own.
+            List<String> prefixes = list(required(env, prefix + "PREFIXES"));
             partners.add(new Partner(mno, endpoint, readable(env, prefix + "CA"), required(env, prefix + "NAME"),
-                    list(env.get(prefix + "PREFIXES"))));
+                    prefixes));
         }
         if (partners.stream().map(Partner::mno).distinct().count() != partners.size()) {
             throw new IllegalArgumentException("TWIN_PEERS names a partner twice");

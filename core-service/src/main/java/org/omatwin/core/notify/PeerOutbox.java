@@ -34,7 +34,8 @@ public interface PeerOutbox {
     record PeerMessage(String id, Mno partner, String twinningId, DeviceAddress localDevice, String kind,
             String body) {
         public String queue() {
-            return "peer:" + partner.id() + ":" + twinningId;
+            return twinningId.startsWith("undo-") ? undoQueue(partner, twinningId.substring(5))
+                    : "peer:" + partner.id() + ":" + twinningId;
         }
 
         public URI target() {
@@ -49,6 +50,11 @@ public interface PeerOutbox {
         REJECTED,
         /** Not delivered now (partner unreachable, timeout): retried with backoff. */
         RETRY
+    }
+
+    /** The queue of the undo of a partner activation (at most one pending per request). */
+    static String undoQueue(Mno partner, String requestId) {
+        return "peer:" + partner.id() + ":undo-" + requestId;
     }
 
     static boolean isPeerTarget(URI target) {

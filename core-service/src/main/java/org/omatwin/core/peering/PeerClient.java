@@ -69,18 +69,18 @@ public final class PeerClient implements Peers, PeerOutbox, AutoCloseable {
             .omittingInsignificantWhitespace();
     private static final JsonFormat.Parser PARSER = JsonFormat.parser().usingTypeRegistry(TYPES);
 
+    /** How long a call waits for a connection to a partner that is not connected. */
+    private static final Duration CONNECT_WAIT = Duration.ofMillis(1_000);
+
     private final PeeringConfig config;
     private final Mno ownMno;
     private final Map<Mno, ManagedChannel> channels;
     private final Transactions<NotificationRepository> outbox;
-    private final Runnable wakeDispatcher;
 
-    public PeerClient(PeeringConfig config, Mno ownMno, Transactions<NotificationRepository> outbox,
-            Runnable wakeDispatcher) {
+    public PeerClient(PeeringConfig config, Mno ownMno, Transactions<NotificationRepository> outbox) {
         this.config = config;
         this.ownMno = ownMno;
         this.outbox = outbox;
-        this.wakeDispatcher = wakeDispatcher;
         this.channels = config.partners().stream()
                 .collect(Collectors.toUnmodifiableMap(Partner::mno, this::channel));
     }
@@ -106,21 +106,35 @@ public final class PeerClient implements Peers, PeerOutbox, AutoCloseable {
 
     private MnoPeeringServiceGrpc.MnoPeeringServiceBlockingStub blocking(Mno partner) {
         return MnoPeeringServiceGrpc.newBlockingStub(channelOf(partner))
-                .withWaitForReady()
                 .withDeadlineAfter(config.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
      * The partner's channel. After failed connections gRPC waits (with growing backoff) before trying
-     * again; a call is a reason to try now, so that a partner that is back is used at once.
+     * again; a call is a reason to try now, and to wait a moment for the connection, so that a partner
+     * that is back is used at once. A partner that is down fails the call fast (no request waits for it
+     * while holding database locks).
      */
     private ManagedChannel channelOf(Mno partner) {
         ManagedChannel channel = channels.get(partner);
         if (channel == null) {
             throw Peers.notPartner(partner);
         }
-        if (channel.getState(true) == ConnectivityState.TRANSIENT_FAILURE) {
-            channel.resetConnectBackoff();
+        long deadline = System.nanoTime() + CONNECT_WAIT.toNanos();
+        ConnectivityState state = channel.getState(true);
+        while (state != ConnectivityState.READY && System.nanoTime() < deadline) {
+            if (state == ConnectivityState.TRANSIENT_FAILURE) {
+                channel.resetConnectBackoff();
+            }
+            java.util.concurrent.CountDownLatch changed = new java.util.concurrent.CountDownLatch(1);
+            channel.notifyWhenStateChanged(state, changed::countDown);
+            try {
+                changed.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            state = channel.getState(true);
         }
         return channel;
     }
@@ -181,26 +195,22 @@ public final class PeerClient implements Peers, PeerOutbox, AutoCloseable {
     }
 
     @Override
-    public void undoActivation(Mno partner, String requestId, DeviceAddress secondary, DeviceAddress primary) {
+    public void prepareUndo(Mno partner, String requestId, DeviceAddress secondary, DeviceAddress primary) {
+        String id = Ids.newId();
         PropagateDeactivationRequest.Builder undo = PropagateDeactivationRequest.newBuilder()
+                .setRequestId(id)
                 .setPrimaryAddress(primary.value())
                 .setActorRole(Role.PRIMARY.omaName())
                 .setActivationRequestId(requestId);
         Optional.ofNullable(secondary).map(DeviceAddress::value).ifPresent(undo::setSecondaryAddress);
-        String id = Ids.newId();
         PeerMessage m = new PeerMessage(id, partner, "undo-" + requestId, primary, "peer.deactivate",
-                json(undo.setRequestId(id).build()));
-        try {
-            outbox.inTransaction(repo -> {
-                Instant now = Instant.now();
-                repo.insertPeer(m, 0, now, now);
-                return null;
-            });
-            wakeDispatcher.run();
-        } catch (RuntimeException e) {
-            LOG.error("could not queue the undo of activation {} at partner {}: the partner may keep a twinning"
-                    + " that is not active here", requestId, partner.id(), e);
-        }
+                json(undo.build()));
+        // Due once the activation has certainly either committed (and withdrawn it) or failed.
+        outbox.inTransaction(repo -> {
+            Instant now = Instant.now();
+            repo.insertPeer(m, 0, now, now, now.plus(config.callTimeout()).plusSeconds(30));
+            return null;
+        });
     }
 
     /** Runs a synchronous call; failures become the contract's errors for our device. */
@@ -220,29 +230,28 @@ public final class PeerClient implements Peers, PeerOutbox, AutoCloseable {
     private ApiException translate(Mno partner, StatusRuntimeException e) {
         Status.Code code = e.getStatus().getCode();
         Optional<ExceptionDetail> detail = detail(e);
-        if (detail.isPresent() && switch (code) {
-            case INVALID_ARGUMENT, FAILED_PRECONDITION, RESOURCE_EXHAUSTED, NOT_FOUND -> true;
-            case PERMISSION_DENIED -> detail.get().getMessageId().startsWith("POL")
-                    && !detail.get().getMessageId().equals("POL2003");
-            default -> false;
-        }) {
-            String id = detail.get().getMessageId();
-            if (code == Status.Code.NOT_FOUND) {
-                return ApiException.of(OmaError.SVC0002, "the activation code is no longer valid at MNO " + partner,
+        String id = detail.map(ExceptionDetail::getMessageId).orElse("");
+        if (code == Status.Code.NOT_FOUND) {
+            return ApiException.of(OmaError.SVC0002, "the activation code is no longer valid at MNO " + partner,
+                    "activationCode");
+        }
+        if (detail.isPresent()) {
+            List<String> variables = detail.get().getVariablesList();
+            if (id.equals("SVC0002") && variables.contains("activationCode")) {
+                return ApiException.of(OmaError.SVC0002, detail.get().getText(), "activationCode");
+            }
+            if (id.equals("POL2005")) {
+                return ApiException.rateLimited("too many wrong activation codes, try again later", retryAfter(e),
                         "activationCode");
             }
-            for (OmaError error : OmaError.values()) {
-                if (error.messageId().equals(id) && error != OmaError.INTERNAL) {
-                    if (error == OmaError.POL2005) {
-                        return ApiException.rateLimited(detail.get().getText(), retryAfter(e),
-                                detail.get().getVariablesList().toArray(String[]::new));
-                    }
-                    return ApiException.of(error, detail.get().getText(),
-                            detail.get().getVariablesList().toArray(String[]::new));
-                }
+            if (id.equals("POL2000") || id.equals("POL1037")) {
+                return ApiException.of(OmaError.valueOf(id), detail.get().getText(),
+                        variables.toArray(String[]::new));
             }
         }
-        LOG.warn("partner {} did not serve the call: {} {}", partner.id(), code, e.getStatus().getDescription());
+        // Anything else is about the exchange between operators, not the device's request. Logged
+        // without the partner's text (it may name subscribers).
+        LOG.warn("partner {} did not serve the call: {} {}", partner.id(), code, id);
         return unavailable(partner);
     }
 
@@ -319,11 +328,13 @@ public final class PeerClient implements Peers, PeerOutbox, AutoCloseable {
                     .setChangedTime(TwinningMapper.timestamp(e.event().occurredAt()))
                     .setActorRole(e.event().actorRole().omaName())
                     .build();
+            // The activation id names this relationship, not a later one of the same two devices.
             case DEACTIVATED -> PropagateDeactivationRequest.newBuilder()
                     .setRequestId(id)
                     .setSecondaryAddress(t.secondary().value())
                     .setPrimaryAddress(t.primary() == null ? "" : t.primary().value())
                     .setActorRole(e.event().actorRole().omaName())
+                    .setActivationRequestId(Optional.ofNullable(t.peer().activationRequestId()).orElse(""))
                     .build();
         };
         if (request == null) {
@@ -344,7 +355,7 @@ public final class PeerClient implements Peers, PeerOutbox, AutoCloseable {
         try {
             Any any = parse(body);
             MnoPeeringServiceGrpc.MnoPeeringServiceFutureStub stub = MnoPeeringServiceGrpc.newFutureStub(
-                    channelOf(partner)).withWaitForReady().withDeadlineAfter(config.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    channelOf(partner)).withDeadlineAfter(config.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
             if (any.is(UpdateSecondaryRequest.class)) {
                 sent = stub.updateSecondary(any.unpack(UpdateSecondaryRequest.class));
             } else if (any.is(PropagateStatusRequest.class)) {
@@ -372,13 +383,11 @@ public final class PeerClient implements Peers, PeerOutbox, AutoCloseable {
                     // The relationship is gone there (ended on both sides meanwhile): nothing to apply.
                     case NOT_FOUND -> done.complete(Outcome.DELIVERED);
                     case INVALID_ARGUMENT, PERMISSION_DENIED, FAILED_PRECONDITION, UNIMPLEMENTED -> {
-                        LOG.warn("partner {} refused a message for good: {} {}", partner.id(), status.getCode(),
-                                status.getDescription());
+                        LOG.warn("partner {} refused a message for good: {}", partner.id(), status.getCode());
                         done.complete(Outcome.REJECTED);
                     }
                     default -> done.completeExceptionally(new IOException("partner " + partner.id() + ": "
-                            + status.getCode() + (status.getDescription() == null ? ""
-                                    : " " + status.getDescription())));
+                            + status.getCode()));
                 }
             }
         }, MoreExecutors.directExecutor());

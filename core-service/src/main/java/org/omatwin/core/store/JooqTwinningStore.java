@@ -1,6 +1,7 @@
 package org.omatwin.core.store;
 
 import static org.omatwin.core.store.schema.Tables.ACTIVATION_ATTEMPT;
+import static org.omatwin.core.store.schema.Tables.NOTIFICATION;
 import static org.omatwin.core.store.schema.Tables.TWINNING;
 import static org.omatwin.core.store.schema.Tables.TWINNING_EVENT;
 
@@ -128,6 +129,20 @@ final class JooqTwinningStore implements TwinningStore {
                 .forUpdate()
                 .fetchOptional()
                 .map(JooqTwinningStore::toDomain);
+    }
+
+    @Override
+    public boolean withdrawPeerUndo(Mno partner, String requestId) {
+        String queue = org.omatwin.core.notify.PeerOutbox.undoQueue(partner, requestId);
+        // Claimed ones (attempts > 0) are on their way; delivered ones are gone already.
+        boolean sending = db.fetchExists(db.selectOne().from(NOTIFICATION)
+                .where(NOTIFICATION.SUBSCRIPTION_ID.eq(queue)).and(NOTIFICATION.ATTEMPTS.gt(0)));
+        db.deleteFrom(NOTIFICATION)
+                .where(NOTIFICATION.SUBSCRIPTION_ID.eq(queue))
+                .and(NOTIFICATION.STATE.eq("PENDING"))
+                .and(NOTIFICATION.ATTEMPTS.eq(0))
+                .execute();
+        return !sending;
     }
 
     @Override

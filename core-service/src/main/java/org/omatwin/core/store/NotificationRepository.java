@@ -89,18 +89,25 @@ public final class NotificationRepository {
 
     public void insert(String id, long eventId, Subscription s, String eventType, String body, Instant eventTime,
             Instant now) {
-        insertRow(id, eventId, s.id(), s.device().value(), s.notifyUrl().toString(), eventType, body, eventTime, now);
+        insertRow(id, eventId, s.id(), s.device().value(), s.notifyUrl().toString(), eventType, body, eventTime, now,
+                now);
     }
 
     /** A message for a partner MNO, queued in order behind the earlier ones about the same relationship. */
     public void insertPeer(org.omatwin.core.notify.PeerOutbox.PeerMessage m, long eventId, Instant eventTime,
             Instant now) {
+        insertPeer(m, eventId, eventTime, now, now);
+    }
+
+    /** The same, not to be sent before {@code due}. */
+    public void insertPeer(org.omatwin.core.notify.PeerOutbox.PeerMessage m, long eventId, Instant eventTime,
+            Instant now, Instant due) {
         insertRow(m.id(), eventId, m.queue(), m.localDevice().value(), m.target().toString(), m.kind(), m.body(),
-                eventTime, now);
+                eventTime, now, due);
     }
 
     private void insertRow(String id, long eventId, String queue, String device, String target, String eventType,
-            String body, Instant eventTime, Instant now) {
+            String body, Instant eventTime, Instant now, Instant due) {
         db.insertInto(NOTIFICATION)
                 .set(NOTIFICATION.ID, id)
                 .set(NOTIFICATION.EVENT_ID, eventId)
@@ -113,7 +120,7 @@ public final class NotificationRepository {
                 .set(NOTIFICATION.CREATED_AT, odt(now))
                 .set(NOTIFICATION.STATE, PENDING)
                 .set(NOTIFICATION.ATTEMPTS, 0)
-                .set(NOTIFICATION.NEXT_ATTEMPT_AT, odt(now))
+                .set(NOTIFICATION.NEXT_ATTEMPT_AT, odt(due))
                 .execute();
     }
 

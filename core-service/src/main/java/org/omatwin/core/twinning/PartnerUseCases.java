@@ -19,6 +19,8 @@ import org.omatwin.core.error.OmaError;
 public final class PartnerUseCases {
     /** A partner as a whole may fail this many times the per-device limit in one window. */
     static final int PARTNER_ATTEMPT_FACTOR = 50;
+    /** How far ahead of ours a partner's toggle time is believed. */
+    static final Duration MAX_CLOCK_AHEAD = Duration.ofSeconds(60);
 
     private final Transactions<TwinningStore> tx;
     private final TwinningPolicy policy;
@@ -174,12 +176,15 @@ public final class PartnerUseCases {
         return tx.inTransaction(store -> {
             Twinning current = lockedRelationship(store, partner, secondary, primary);
             requirePartnerSide(current, partner, actor);
-            int order = changedAt.compareTo(current.statusChangedAt());
+            // A partner's clock may run ahead; a time far in the future would win every later toggle.
+            Instant latest = clock.instant().plus(MAX_CLOCK_AHEAD);
+            Instant at = changedAt.isAfter(latest) ? latest : changedAt;
+            int order = at.compareTo(current.statusChangedAt());
             boolean later = order > 0 || (order == 0 && partner.id().compareTo(ownMno.id()) > 0);
             if (!later || current.status() == status) {
                 return current.status();
             }
-            Twinning saved = store.update(current.toggle(status, changedAt));
+            Twinning saved = store.update(current.toggle(status, at));
             store.appendEvent(TwinningEvent.fromPartner(saved, TwinningEvent.Type.STATUS_CHANGED, actor,
                     saved.addressOf(actor), partner));
             return saved.status();

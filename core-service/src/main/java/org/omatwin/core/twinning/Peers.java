@@ -35,7 +35,7 @@ public interface Peers {
         }
 
         @Override
-        public void undoActivation(Mno partner, String requestId, DeviceAddress secondary, DeviceAddress primary) {}
+        public void prepareUndo(Mno partner, String requestId, DeviceAddress secondary, DeviceAddress primary) {}
     };
 
     /** A code issued by the partner: shown to our secondary, redeemed at the partner. */
@@ -62,11 +62,13 @@ public interface Peers {
     void updateSecondary(Mno partner, SecondaryUpdate update);
 
     /**
-     * The activation {@code requestId} did not commit here after the partner may have applied it: the
-     * partner is told (reliably, through the outbox) to end the relationship that request created, so
-     * that no side stays half-twinned.
+     * Before a call that changes the partner's side during an activation: queues, in its own committed
+     * transaction, the partner's instruction to end what activation {@code requestId} made there, due
+     * after a delay. The activation's transaction withdraws it ({@link TwinningStore#withdrawPeerUndo})
+     * as it commits; if it never commits (failure, crash), the undo is delivered and no side stays
+     * half-twinned.
      */
-    void undoActivation(Mno partner, String requestId, DeviceAddress secondary, DeviceAddress primary);
+    void prepareUndo(Mno partner, String requestId, DeviceAddress secondary, DeviceAddress primary);
 
     static ApiException notPartner(Mno mno) {
         return ApiException.of(OmaError.SVC0002, "MNO " + mno + " is not a partner of this operator", "mno");

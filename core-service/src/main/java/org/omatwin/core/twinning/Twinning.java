@@ -198,8 +198,11 @@ public record Twinning(
         if (status == target) {
             return this;
         }
+        // Change times only move forward, even if a partner's clock ran ahead (its toggles are ordered
+        // by these times on both sides).
+        Instant at = statusChangedAt == null || now.isAfter(statusChangedAt) ? now : statusChangedAt.plusNanos(1_000);
         return new Twinning(id, secondary, primary, target, name, code, secondaryCorrelator, primaryCorrelator,
-                secondaryMno, primaryMno, primaryVoiceMailAddress, authCode, createdAt, activatedAt, now,
+                secondaryMno, primaryMno, primaryVoiceMailAddress, authCode, createdAt, activatedAt, at,
                 deactivatedAt, version, peer);
     }
 
@@ -231,6 +234,12 @@ public record Twinning(
         return new Twinning(id, secondary, primary, statusThen, nameThen, code, secondaryCorrelator,
                 primaryCorrelator, secondaryMno, primaryMno, primaryVoiceMailAddress, authCode, createdAt, activatedAt,
                 statusChangedAt, deactivatedAt, version, peer);
+    }
+
+    public Twinning withPeer(PeerLink link) {
+        return new Twinning(id, secondary, primary, status, name, code, secondaryCorrelator, primaryCorrelator,
+                secondaryMno, primaryMno, primaryVoiceMailAddress, authCode, createdAt, activatedAt, statusChangedAt,
+                deactivatedAt, version, link);
     }
 
     public Twinning withAuthCode(String newAuthCode) {

@@ -42,6 +42,12 @@ public interface TwinningStore {
     /** The live relationship that a partner's activation request created (HLF-IC-004/006), locked. */
     Optional<Twinning> findLiveByActivationForUpdate(DeviceAddress primary, String activationRequestId);
 
+    /**
+     * Withdraws the undo queued for a partner activation (see {@link Peers#prepareUndo}); false when
+     * one is already being delivered (the activation must then not commit).
+     */
+    boolean withdrawPeerUndo(Mno partner, String requestId);
+
     void insert(Twinning twinning);
 
     /**

@@ -63,6 +63,12 @@ public final class TwinningUseCases {
                 throw ApiException.of(OmaError.POL2000, "the device is already twinned with a primary device",
                         "already twinned");
             }
+            if (existing.isPresent() && !ownMno.equals(existing.get().secondaryMno())) {
+                // A partner asked for a code in this device's name, but the device is ours: that
+                // request ends here.
+                store.update(existing.get().deactivate(now));
+                existing = Optional.empty();
+            }
             String plain;
             Twinning.PendingCode code;
             if (partner == null) {
@@ -75,6 +81,8 @@ public final class TwinningUseCases {
                 // Redeemed at the partner, never here: hashed in the partner's namespace, so that it can
                 // never match a code entered by one of our primaries.
                 code = new Twinning.PendingCode(codes.hash(partner.id() + ":" + plain), partner, issued.expiresAt());
+                // an abandoned request may still hold the same partner code: it has expired at the partner
+                store.releaseExpiredCode(code.hash(), now.plusSeconds(1));
             }
             Twinning saved;
             if (existing.isPresent()) {
@@ -110,77 +118,81 @@ public final class TwinningUseCases {
                     "the activation code was issued by MNO " + partner + ", which is not a partner of this operator",
                     "activationCode");
         }
-        String requestId = Ids.newId();
-        PeerCall call = new PeerCall();
-        Outcome outcome;
-        try {
-            outcome = tx.inTransaction(store -> {
-                Instant now = clock.instant();
-                store.lockDevice(primary, now);
-                if (validCorrelator != null) {
-                    Optional<Twinning> replay = store.findActiveByPrimaryCorrelator(primary, validCorrelator);
-                    if (replay.isPresent()) {
-                        return new Outcome(TwinningView.of(replay.get(), Role.PRIMARY, null), null, false);
-                    }
+        // The same primary entering the same code gets the same request id: a retry after a timeout
+        // finds at the partner the activation the first attempt made (keyed, so logs do not reveal it).
+        String requestId = codes.hash(primary.value() + "|" + (partner != null ? partner : ownMno).id() + "|" + code)
+                .substring(0, 40);
+        Outcome outcome = tx.inTransaction(store -> {
+            Instant now = clock.instant();
+            store.lockDevice(primary, now);
+            if (validCorrelator != null) {
+                Optional<Twinning> replay = store.findActiveByPrimaryCorrelator(primary, validCorrelator);
+                if (replay.isPresent()) {
+                    return new Outcome(TwinningView.of(replay.get(), Role.PRIMARY, null), null, false);
                 }
-                Optional<AttemptWindow> attempts = store.attempts(primary);
-                Duration wait = attempts.map(a -> a.blockedFor(now, policy.maxFailedAttempts(),
-                        policy.attemptWindow())).orElse(Duration.ZERO);
-                if (!wait.isZero()) {
-                    throw ApiException.rateLimited("too many wrong activation codes, try again later", wait,
-                            "activationCode");
-                }
-                if (store.findLiveBySecondary(primary).isPresent()) {
-                    throw ApiException.of(OmaError.POL1037, "a secondary device cannot become a primary device",
-                            "Secondary", "Primary");
-                }
-                List<Twinning> mine = store.findActiveByPrimary(primary);
-                List<String> taken = mine.stream().map(Twinning::name).collect(Collectors.toList());
-                if (partner != null) {
-                    policy.checkRoomForAnotherSecondary(mine.size());
-                    if (validName != null) {
-                        TwinningPolicy.checkNameFree(validName, taken);
-                    }
-                    return activateAtPartner(store, partner, requestId, call, primary, code, validName, taken,
-                            validCorrelator, attempts, now);
-                }
-                Optional<Twinning> pending = store.findPendingByCodeHashForUpdate(codes.hash(code))
-                        .filter(t -> !t.code().isExpired(now));
-                if (pending.isEmpty()) {
-                    store.saveAttempts(primary,
-                            AttemptWindow.afterFailure(attempts.orElse(null), now, policy.attemptWindow()));
-                    return new Outcome(null, "the activation code is wrong, already used or expired", false);
-                }
+            }
+            Optional<AttemptWindow> attempts = store.attempts(primary);
+            Duration wait = attempts.map(a -> a.blockedFor(now, policy.maxFailedAttempts(),
+                    policy.attemptWindow())).orElse(Duration.ZERO);
+            if (!wait.isZero()) {
+                throw ApiException.rateLimited("too many wrong activation codes, try again later", wait,
+                        "activationCode");
+            }
+            // A Pending request that a partner made in this device's name does not make it a secondary.
+            if (store.findLiveBySecondary(primary).filter(t -> t.status().isActive()
+                    || ownMno.equals(t.secondaryMno())).isPresent()) {
+                throw ApiException.of(OmaError.POL1037, "a secondary device cannot become a primary device",
+                        "Secondary", "Primary");
+            }
+            List<Twinning> mine = store.findActiveByPrimary(primary);
+            List<String> taken = mine.stream().map(Twinning::name).collect(Collectors.toList());
+            if (partner != null) {
                 policy.checkRoomForAnotherSecondary(mine.size());
-                Twinning candidate = pending.get();
-                String chosen;
                 if (validName != null) {
                     TwinningPolicy.checkNameFree(validName, taken);
-                    chosen = validName;
-                } else {
-                    chosen = policy.defaultName(candidate.secondary(), taken);
                 }
-                // The primary's voice mail is reached through its own number (HLF-SD-009 services).
-                Twinning activated = candidate.activate(primary, ownMno, chosen, primary, validCorrelator, now);
-                Optional<Mno> secondaryMno = candidate.partner(ownMno);
-                if (secondaryMno.isPresent()) {
-                    // HLF-IC-006: the secondary's MNO asked for this code; its side turns On first.
-                    String authCode = authCodes.issue(primary, candidate.secondary(), candidate.id());
-                    call.started(secondaryMno.get(), candidate.secondary());
-                    call.definite(() -> peers.updateSecondary(secondaryMno.get(), new Peers.SecondaryUpdate(
-                            requestId, candidate.secondary(), primary, chosen, authCode, primary, true)));
-                    activated = activated.withAuthCode(authCode);
-                }
-                activated = store.update(activated);
-                store.appendEvent(TwinningEvent.of(activated, TwinningEvent.Type.ACTIVATED, Role.PRIMARY, primary));
-                return new Outcome(TwinningView.of(activated, Role.PRIMARY, null), null, call.partner == null);
-            });
-        } catch (RuntimeException e) {
-            if (call.partner != null) {
-                peers.undoActivation(call.partner, requestId, call.secondary, primary);
+                return activateAtPartner(store, partner, requestId, primary, code, validName, taken,
+                        validCorrelator, attempts, now);
             }
-            throw e;
-        }
+            Optional<Twinning> pending = store.findPendingByCodeHashForUpdate(codes.hash(code))
+                    .filter(t -> !t.code().isExpired(now));
+            if (pending.isEmpty()) {
+                store.saveAttempts(primary,
+                        AttemptWindow.afterFailure(attempts.orElse(null), now, policy.attemptWindow()));
+                return new Outcome(null, "the activation code is wrong, already used or expired", false);
+            }
+            policy.checkRoomForAnotherSecondary(mine.size());
+            Twinning candidate = pending.get();
+            if (store.isActivePrimary(candidate.secondary())) {
+                throw ApiException.of(OmaError.POL1037, "a primary device cannot become a secondary device",
+                        "Primary", "Secondary");
+            }
+            String chosen;
+            if (validName != null) {
+                TwinningPolicy.checkNameFree(validName, taken);
+                chosen = validName;
+            } else {
+                chosen = policy.defaultName(candidate.secondary(), taken);
+            }
+            // The primary's voice mail is reached through its own number (HLF-SD-009 services).
+            Twinning activated = candidate.activate(primary, ownMno, chosen, primary, validCorrelator, now);
+            Optional<Mno> secondaryMno = candidate.partner(ownMno);
+            if (secondaryMno.isPresent()) {
+                // HLF-IC-006: the secondary's MNO asked for this code; its side turns On first.
+                String authCode = authCodes.issue(primary, candidate.secondary(), candidate.id());
+                Mno other = secondaryMno.get();
+                atPartner(store, other, requestId, candidate.secondary(), primary, () -> {
+                    peers.updateSecondary(other, new Peers.SecondaryUpdate(requestId, candidate.secondary(), primary,
+                            chosen, authCode, primary, true));
+                    return null;
+                });
+                activated = activated.withAuthCode(authCode)
+                        .withPeer(new Twinning.PeerLink(requestId, java.util.Map.of()));
+            }
+            activated = store.update(activated);
+            store.appendEvent(TwinningEvent.of(activated, TwinningEvent.Type.ACTIVATED, Role.PRIMARY, primary));
+            return new Outcome(TwinningView.of(activated, Role.PRIMARY, null), null, secondaryMno.isEmpty());
+        });
         if (outcome.rejection != null) {
             throw ApiException.of(OmaError.SVC0002, outcome.rejection, "activationCode");
         }
@@ -191,26 +203,52 @@ public final class TwinningUseCases {
     }
 
     /**
+     * Runs a partner call that changes the partner's side inside our activation transaction. An undo of
+     * this activation is queued first, in its own transaction and due only after a delay; our
+     * transaction withdraws it as it commits. So if we fail to commit for any reason, a crash included,
+     * the partner is told to end what this request made there, and no side stays half-twinned.
+     */
+    private <T> T atPartner(TwinningStore store, Mno partner, String requestId, DeviceAddress secondary,
+            DeviceAddress primary, java.util.function.Supplier<T> call) {
+        peers.prepareUndo(partner, requestId, secondary, primary);
+        T result = call.get();
+        if (!store.withdrawPeerUndo(partner, requestId)) {
+            // The undo is already on its way (our transaction took too long): do not commit.
+            throw ApiException.of(OmaError.SVC0001, "the partner MNO " + partner + " did not answer in time, retry",
+                    "mno");
+        }
+        return result;
+    }
+
+    /**
      * HLF-IC-004: the code was issued by the secondary's MNO. It checks the code and turns its side On;
      * ours starts On. The authCode is minted before our commit so that the update sent to the partner
      * (through the outbox, on the Activated event) carries it.
      */
-    private Outcome activateAtPartner(TwinningStore store, Mno partner, String requestId, PeerCall call,
-            DeviceAddress primary, String code, String validName, List<String> taken, String correlator,
-            Optional<AttemptWindow> attempts, Instant now) {
+    private Outcome activateAtPartner(TwinningStore store, Mno partner, String requestId, DeviceAddress primary,
+            String code, String validName, List<String> taken, String correlator, Optional<AttemptWindow> attempts,
+            Instant now) {
         DeviceAddress secondary;
         try {
-            call.started(partner, null);
-            secondary = call.definite(() -> peers.redeem(partner, requestId, code, primary));
-            call.started(partner, secondary);
+            secondary = atPartner(store, partner, requestId, null, primary,
+                    () -> peers.redeem(partner, requestId, code, primary));
         } catch (ApiException refused) {
-            if (refused.error() == OmaError.SVC0002) {
+            if (refused.error() == OmaError.SVC0002 && refused.variables().contains("activationCode")) {
                 // A wrong code counts here too: a primary cannot probe partners' codes without limit.
                 store.saveAttempts(primary,
                         AttemptWindow.afterFailure(attempts.orElse(null), now, policy.attemptWindow()));
                 return new Outcome(null, refused.text(), false);
             }
             throw refused;
+        }
+        // A Pending request the partner made here for this secondary (flow 1) is superseded.
+        Optional<Twinning> here = store.findLiveBySecondary(secondary);
+        if (here.isPresent()) {
+            if (here.get().status() != TwinningStatus.PENDING || !partner.equals(here.get().secondaryMno())) {
+                throw ApiException.of(OmaError.POL2000, "the device is already twinned with a primary device",
+                        "already twinned");
+            }
+            store.update(here.get().deactivate(now));
         }
         String chosen = validName != null ? validName : policy.defaultName(secondary, taken);
         String id = Ids.newId();
@@ -219,36 +257,6 @@ public final class TwinningUseCases {
         store.insert(activated);
         store.appendEvent(TwinningEvent.of(activated, TwinningEvent.Type.ACTIVATED, Role.PRIMARY, primary));
         return new Outcome(TwinningView.of(activated, Role.PRIMARY, null), null, false);
-    }
-
-    /** Which partner an activation in progress has called (to undo its side if ours does not commit). */
-    private static final class PeerCall {
-        private Mno partner;
-        private DeviceAddress secondary;
-
-        void started(Mno mno, DeviceAddress secondaryDevice) {
-            partner = mno;
-            secondary = secondaryDevice;
-        }
-
-        /** Runs the call; a refusal by the partner (not an unknown outcome, SVC0001) needs no undo. */
-        <T> T definite(java.util.function.Supplier<T> work) {
-            try {
-                return work.get();
-            } catch (ApiException e) {
-                if (e.error() != OmaError.SVC0001) {
-                    partner = null;
-                }
-                throw e;
-            }
-        }
-
-        void definite(Runnable work) {
-            definite(() -> {
-                work.run();
-                return null;
-            });
-        }
     }
 
     /**

@@ -121,6 +121,13 @@ class PeeringTest {
         return op.get(device, url.substring(url.indexOf("/twinnings/")));
     }
 
+    /** Undo messages for activations by this phone still queued at an operator. */
+    private static int queuedUndos(Operator op, String phone) {
+        return op.server().database().dsl().fetchCount(org.jooq.impl.DSL.table("notification"),
+                org.jooq.impl.DSL.field("subscription_id", String.class).like("peer:%:undo-%")
+                        .and(org.jooq.impl.DSL.field("device_address", String.class).eq(phone)));
+    }
+
     private static <T> T await(Supplier<T> probe, java.util.function.Predicate<T> done) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         T value = probe.get();
@@ -188,6 +195,8 @@ class PeeringTest {
             // HLF-SD-009 across MNOs: the authCode minted by A's authorization server, for this pair.
             assertThat(atB.twinning().path("authCode").asText()).isEqualTo(MINTED.get(phone + " " + watch));
             assertThat(on.twinning().has("authCode")).isFalse();
+            // The undo prepared before B was changed was withdrawn when A committed.
+            assertThat(queuedUndos(a, phone)).isZero();
 
             assertThat(eventTypes(phoneEvents, 1)).containsExactly("Activated");
             assertThat(eventTypes(watchEvents, 1)).containsExactly("Activated");
@@ -342,12 +351,15 @@ class PeeringTest {
             assertThat(down.messageId()).isEqualTo("SVC0001");
             assertThat(down.text()).doesNotContain("UNAVAILABLE").doesNotContain("StatusRuntimeException");
             assertThat(a.get(phone, "/twinnings").json().path("twinningList").path("twinning").size()).isZero();
+            // In case B applied it after all, an undo waits at A (due after the call timeout and a margin).
+            assertThat(queuedUndos(a, phone)).isPositive();
         } finally {
             b.start();
         }
-        // The same code works once B is back.
+        // The same code works once B is back, and the retry withdraws the undo of the first attempt.
         Response retry = a.post(phone, "/twinnings", primaryWithCode(plain, "208", "01"));
         assertThat(retry.status()).as(retry.text()).isEqualTo(201);
+        assertThat(queuedUndos(a, phone)).isZero();
         assertThat(b.get(watch, "/twinnings/" + id(code)).twinning().path("twinningStatus").asText()).isEqualTo("On");
     }
 
