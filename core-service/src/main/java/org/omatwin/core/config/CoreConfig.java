@@ -33,7 +33,8 @@ public record CoreConfig(
         Duration subscriptionMaxDuration,
         int maxSubscriptionsPerDevice,
         NotifyPolicy notifyPolicy,
-        Auth auth) {
+        Auth auth,
+        String demoSubscribers) {
 
     /**
      * How callers are authenticated: "jwt" (OAuth 2.0 bearer tokens from the issuer) or "dev" (the
@@ -93,7 +94,9 @@ public record CoreConfig(
                         r.integer("TWIN_NOTIFY_MAX_IN_FLIGHT", 64, 1, 10_000),
                         java.util.Arrays.stream(r.string("TWIN_NOTIFY_ALLOW_HOSTS", "").split("\\s*,\\s*"))
                                 .filter(h -> !h.isBlank()).collect(Collectors.toUnmodifiableSet())),
-                auth(r));
+                auth(r),
+                // self-care portal: demo subscribers and their lines, seeded at start (embedded default run)
+                r.string("TWIN_DEMO_SUBSCRIBERS", ""));
     }
 
     private static Auth auth(Reader r) {
