@@ -1,0 +1,11 @@
+import './vaadin-featureflags.js';
+
+import './index';
+
+import './vaadin-react.js';
+import 'Frontend/generated/jar-resources/vaadin-dev-tools/vaadin-dev-tools.js';
+
+import './app-shell-imports.js';
+import './css.generated.js';
+import { applyCss } from './css.generated.js';
+applyCss(document);

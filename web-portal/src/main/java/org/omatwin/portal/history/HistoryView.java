@@ -1,0 +1,127 @@
+package org.omatwin.portal.history;
+
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.ListItem;
+import com.vaadin.flow.component.html.OrderedList;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.BeforeEvent;
+import com.vaadin.flow.router.HasUrlParameter;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouterLink;
+import jakarta.annotation.security.PermitAll;
+import java.util.List;
+import org.omatwin.portal.core.CoreError;
+import org.omatwin.portal.core.CurrentSubscriber;
+import org.omatwin.portal.core.Formats;
+import org.omatwin.portal.core.Twinnings;
+import org.omatwin.portal.layout.PortalLayout;
+import org.omatwin.portal.lines.LinesView;
+import org.slf4j.LoggerFactory;
+
+/** What happened to one twinning, newest first; updated by server push when either side changes it. */
+@Route(value = "history", layout = PortalLayout.class)
+@PageTitle("Twinning history")
+@PermitAll
+public class HistoryView extends VerticalLayout implements HasUrlParameter<String> {
+    private final Twinnings twinnings;
+    private final H2 title = new H2("History");
+    private final Paragraph message = new Paragraph();
+    private final OrderedList entries = new OrderedList();
+    private String twinningId;
+    private AutoCloseable watching;
+
+    public HistoryView(CurrentSubscriber subscriber) {
+        this.twinnings = subscriber.twinnings();
+        setMaxWidth("60rem");
+        message.setId("message");
+        message.getElement().setAttribute("role", "status");
+        entries.setId("history");
+        entries.getElement().setAttribute("reversed", true);
+        Button refresh = new Button("Refresh", e -> show(twinningId));
+        refresh.setId("refresh");
+        HorizontalLayout actions = new HorizontalLayout(new RouterLink("Back to my devices", LinesView.class), refresh);
+        actions.setAlignItems(Alignment.BASELINE);
+        add(title, actions, message, entries);
+    }
+
+    @Override
+    public void setParameter(BeforeEvent event, String id) {
+        show(id);
+    }
+
+    /** Shows the history of the twinning (the subscriber's own, or nothing). */
+    public void show(String id) {
+        this.twinningId = id;
+        entries.removeAll();
+        List<Twinnings.Change> changes;
+        try {
+            changes = twinnings.history(id);
+        } catch (CoreError e) {
+            message.setText(e.getMessage());
+            message.getElement().setAttribute("role", "alert");
+            return;
+        }
+        message.setText("");
+        String current = changes.stream().map(Twinnings.Change::name).filter(n -> n != null && !n.isEmpty())
+                .findFirst().orElse("this device");
+        title.setText("History of " + current);
+        for (Twinnings.Change c : changes) {
+            ListItem item = new ListItem(Formats.when(c.at()) + ": " + describe(c));
+            item.addClassName("history-entry");
+            entries.add(item);
+        }
+    }
+
+    /** One change in words: what, by which side. */
+    public static String describe(Twinnings.Change c) {
+        String who = ("Primary".equals(c.actorRole()) ? "the phone " : "the device ") + c.actorAddress();
+        return switch (c.eventType()) {
+            case "Activated" -> "Twinned as " + c.name() + " by " + who;
+            case "StatusChanged" -> "Turned " + c.status().toLowerCase(java.util.Locale.ROOT) + " by " + who;
+            case "Renamed" -> "Renamed to " + c.name() + " by " + who;
+            case "Deactivated" -> "Removed by " + who;
+            default -> c.eventType() + " by " + who;
+        };
+    }
+
+    public List<String> entries() {
+        return entries.getChildren().map(li -> li.getElement().getText()).toList();
+    }
+
+    public String message() {
+        return message.getText();
+    }
+
+    @Override
+    protected void onAttach(AttachEvent attach) {
+        UI ui = attach.getUI();
+        try {
+            watching = twinnings.watch(id -> {
+                if (id.equals(twinningId)) {
+                    ui.access(() -> show(twinningId));
+                }
+            }, () -> ui.access(() -> message.setText("Live updates stopped. Use Refresh to see the latest changes.")));
+        } catch (CoreError e) {
+            message.setText("Live updates are not available. Use Refresh to see the latest changes.");
+        }
+    }
+
+    @Override
+    protected void onDetach(DetachEvent detach) {
+        if (watching != null) {
+            try {
+                watching.close();
+            } catch (Exception e) {
+                LoggerFactory.getLogger(HistoryView.class).debug("closing the change stream", e);
+            }
+            watching = null;
+        }
+    }
+}
