@@ -7,8 +7,10 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.spring.security.AuthenticationContext;
+import jakarta.annotation.security.PermitAll;
 
 /** The frame of every screen: the portal's name, who is signed in, and Sign out. */
+@PermitAll
 public class PortalLayout extends AppLayout {
     public PortalLayout(AuthenticationContext auth) {
         H1 title = new H1("My twinned devices");
