@@ -26,5 +26,6 @@ public class PortalLayout extends AppLayout {
         bar.setFlexGrow(1, title);
         bar.getStyle().set("flex-wrap", "wrap");
         addToNavbar(bar);
+        setDrawerOpened(false); // one column of content: no navigation drawer
     }
 }

@@ -64,9 +64,9 @@ class PortalEndToEndIT {
         Files.createDirectories(docs);
         int authPort = JavaProcess.freePort();
         int portalPort = JavaProcess.freePort();
-        // different host names: the browser keeps the two servers' session cookies apart
+        // one host name for both, as in bin/run: their session cookies must not collide
         issuer = "http://localhost:" + authPort;
-        portalUrl = "http://127.0.0.1:" + portalPort;
+        portalUrl = "http://localhost:" + portalPort;
         String subscribers = "alice=" + ALICE_PHONE + ";bob=" + BOB_PHONE;
         Path data = Files.createTempDirectory("portal-e2e");
         auth = new JavaProcess(JavaProcess.jar("auth-server", "twinning-auth.jar"), "Started AuthServerApplication",
