@@ -20,6 +20,7 @@ import org.omatwin.portal.core.CoreError;
 import org.omatwin.portal.core.CurrentSubscriber;
 import org.omatwin.portal.core.Twinnings;
 import org.omatwin.portal.layout.PortalLayout;
+import org.omatwin.portal.layout.StatusMessage;
 import org.omatwin.portal.lines.LinesView;
 
 /** Add a device: the code shown on the watch or car, for one of the subscriber's lines (HLF-PD-001). */
@@ -62,7 +63,7 @@ public class AddDeviceView extends VerticalLayout {
     final TextField code = new TextField("Code shown on the device");
     final TextField name = new TextField("Name (optional)");
     final Button addButton = new Button("Add device");
-    final Paragraph message = new Paragraph();
+    final StatusMessage message = new StatusMessage();
     private final Twinnings twinnings;
     private final Binder<Form> binder = new Binder<>(Form.class);
 
@@ -81,8 +82,6 @@ public class AddDeviceView extends VerticalLayout {
         name.setId("name");
         name.setHelperText("For example: My watch");
         name.setMaxLength(64);
-        message.setId("message");
-        message.getElement().setAttribute("role", "alert");
         addButton.setId("add");
         addButton.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         addButton.addClickShortcut(Key.ENTER);
@@ -135,9 +134,11 @@ public class AddDeviceView extends VerticalLayout {
     }
 
     private void say(String text, boolean error) {
-        message.setText(text);
-        message.getElement().setAttribute("role", error ? "alert" : "status");
-        message.getStyle().set("color", error ? "var(--lumo-error-text-color)" : "var(--lumo-success-text-color)");
+        if (error) {
+            message.error(text);
+        } else {
+            message.info(text);
+        }
     }
 
     public String message() {

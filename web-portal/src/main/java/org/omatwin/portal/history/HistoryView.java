@@ -1,13 +1,9 @@
 package org.omatwin.portal.history;
 
-import com.vaadin.flow.component.AttachEvent;
-import com.vaadin.flow.component.DetachEvent;
-import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.ListItem;
 import com.vaadin.flow.component.html.OrderedList;
-import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.BeforeEvent;
@@ -20,10 +16,11 @@ import java.util.List;
 import org.omatwin.portal.core.CoreError;
 import org.omatwin.portal.core.CurrentSubscriber;
 import org.omatwin.portal.core.Formats;
+import org.omatwin.portal.core.LiveUpdates;
 import org.omatwin.portal.core.Twinnings;
 import org.omatwin.portal.layout.PortalLayout;
+import org.omatwin.portal.layout.StatusMessage;
 import org.omatwin.portal.lines.LinesView;
-import org.slf4j.LoggerFactory;
 
 /** What happened to one twinning, newest first; updated by server push when either side changes it. */
 @Route(value = "history", layout = PortalLayout.class)
@@ -32,16 +29,13 @@ import org.slf4j.LoggerFactory;
 public class HistoryView extends VerticalLayout implements HasUrlParameter<String> {
     private final Twinnings twinnings;
     private final H2 title = new H2("History");
-    private final Paragraph message = new Paragraph();
+    private final StatusMessage message = new StatusMessage();
     private final OrderedList entries = new OrderedList();
     private String twinningId;
-    private AutoCloseable watching;
 
     public HistoryView(CurrentSubscriber subscriber) {
         this.twinnings = subscriber.twinnings();
         setMaxWidth("60rem");
-        message.setId("message");
-        message.getElement().setAttribute("role", "status");
         entries.setId("history");
         entries.getElement().setAttribute("reversed", true);
         Button refresh = new Button("Refresh", e -> show(twinningId));
@@ -49,6 +43,11 @@ public class HistoryView extends VerticalLayout implements HasUrlParameter<Strin
         HorizontalLayout actions = new HorizontalLayout(new RouterLink("Back to my devices", LinesView.class), refresh);
         actions.setAlignItems(Alignment.BASELINE);
         add(title, actions, message, entries);
+        LiveUpdates.follow(this, twinnings, id -> {
+            if (id.equals(twinningId)) {
+                show(twinningId);
+            }
+        }, () -> message.info("Live updates stopped. Use Refresh to see the latest changes."));
     }
 
     @Override
@@ -64,8 +63,7 @@ public class HistoryView extends VerticalLayout implements HasUrlParameter<Strin
         try {
             changes = twinnings.history(id);
         } catch (CoreError e) {
-            message.setText(e.getMessage());
-            message.getElement().setAttribute("role", "alert");
+            message.error(e.getMessage());
             return;
         }
         message.setText("");
@@ -97,31 +95,5 @@ public class HistoryView extends VerticalLayout implements HasUrlParameter<Strin
 
     public String message() {
         return message.getText();
-    }
-
-    @Override
-    protected void onAttach(AttachEvent attach) {
-        UI ui = attach.getUI();
-        try {
-            watching = twinnings.watch(id -> {
-                if (id.equals(twinningId)) {
-                    ui.access(() -> show(twinningId));
-                }
-            }, () -> ui.access(() -> message.setText("Live updates stopped. Use Refresh to see the latest changes.")));
-        } catch (CoreError e) {
-            message.setText("Live updates are not available. Use Refresh to see the latest changes.");
-        }
-    }
-
-    @Override
-    protected void onDetach(DetachEvent detach) {
-        if (watching != null) {
-            try {
-                watching.close();
-            } catch (Exception e) {
-                LoggerFactory.getLogger(HistoryView.class).debug("closing the change stream", e);
-            }
-            watching = null;
-        }
     }
 }

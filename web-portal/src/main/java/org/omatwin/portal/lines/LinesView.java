@@ -1,8 +1,5 @@
 package org.omatwin.portal.lines;
 
-import com.vaadin.flow.component.AttachEvent;
-import com.vaadin.flow.component.DetachEvent;
-import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
@@ -22,10 +19,11 @@ import org.omatwin.portal.adddevice.AddDeviceView;
 import org.omatwin.portal.core.CoreError;
 import org.omatwin.portal.core.CurrentSubscriber;
 import org.omatwin.portal.core.Formats;
+import org.omatwin.portal.core.LiveUpdates;
 import org.omatwin.portal.core.Twinnings;
 import org.omatwin.portal.history.HistoryView;
 import org.omatwin.portal.layout.PortalLayout;
-import org.slf4j.LoggerFactory;
+import org.omatwin.portal.layout.StatusMessage;
 
 /**
  * The subscriber's lines and, per line, the devices twinned with it: toggle, rename, remove. Changes
@@ -36,15 +34,12 @@ import org.slf4j.LoggerFactory;
 @PermitAll
 public class LinesView extends VerticalLayout {
     private final Twinnings twinnings;
-    private final Paragraph message = new Paragraph();
+    private final StatusMessage message = new StatusMessage();
     private final Div linesList = new Div();
-    private AutoCloseable watching;
 
     public LinesView(CurrentSubscriber subscriber) {
         this.twinnings = subscriber.twinnings();
         setMaxWidth("60rem");
-        message.setId("message");
-        message.getElement().setAttribute("role", "status");
         linesList.setId("lines");
         linesList.setWidthFull();
         Button refresh = new Button("Refresh", e -> refresh());
@@ -55,6 +50,8 @@ public class LinesView extends VerticalLayout {
         actions.setAlignItems(Alignment.BASELINE);
         add(actions, message, linesList);
         refresh();
+        LiveUpdates.follow(this, twinnings, id -> refresh(),
+                () -> message.info("Live updates stopped. Use Refresh to see the latest state."));
     }
 
     /** Reads the lines again from the core and redraws them. */
@@ -164,36 +161,15 @@ public class LinesView extends VerticalLayout {
     }
 
     private void say(String text, boolean error) {
-        message.setText(text);
-        message.getElement().setAttribute("role", error ? "alert" : "status");
-        message.getStyle().set("color", error ? "var(--lumo-error-text-color)" : "var(--lumo-success-text-color)");
+        if (error) {
+            message.error(text);
+        } else {
+            message.info(text);
+        }
     }
 
     /** The visible message (for tests and screen readers alike). */
     public String message() {
         return message.getText();
-    }
-
-    @Override
-    protected void onAttach(AttachEvent attach) {
-        UI ui = attach.getUI();
-        try {
-            watching = twinnings.watch(id -> ui.access(this::refresh), () -> ui.access(() -> say(
-                    "Live updates stopped. Use Refresh to see the latest state.", false)));
-        } catch (CoreError e) {
-            say("Live updates are not available. Use Refresh to see the latest state.", false);
-        }
-    }
-
-    @Override
-    protected void onDetach(DetachEvent detach) {
-        if (watching != null) {
-            try {
-                watching.close();
-            } catch (Exception e) {
-                LoggerFactory.getLogger(LinesView.class).debug("closing the change stream", e);
-            }
-            watching = null;
-        }
     }
 }
