@@ -112,34 +112,27 @@ public class AddDeviceView extends VerticalLayout {
                 line.setValue(lines.get(0));
             }
         } catch (CoreError e) {
-            say(e.getMessage(), true);
+            message.show(e.getMessage(), true);
         }
     }
 
     private void submit() {
         Form form = new Form();
         if (!binder.writeBeanIfValid(form)) {
-            say("Please correct the highlighted fields.", true);
+            message.show("Please correct the highlighted fields.", true);
             return;
         }
         try {
             Twinnings.Device added = twinnings.activate(form.getLine(), form.getCode(), form.getName());
-            say(added.name() + " (" + added.address() + ") is now twinned with " + form.getLine() + ".", false);
+            message.show(added.name() + " (" + added.address() + ") is now twinned with " + form.getLine() + ".", false);
             code.clear();
             name.clear();
             code.setInvalid(false);
         } catch (CoreError e) {
-            say(e.getMessage(), true);
+            message.show(e.getMessage(), true);
         }
     }
 
-    private void say(String text, boolean error) {
-        if (error) {
-            message.error(text);
-        } else {
-            message.info(text);
-        }
-    }
 
     public String message() {
         return message.getText();

@@ -17,7 +17,7 @@ public class StatusMessage extends Paragraph {
         show(text, true);
     }
 
-    private void show(String text, boolean error) {
+    public void show(String text, boolean error) {
         setText(text);
         getElement().setAttribute("role", error ? "alert" : "status");
         getStyle().set("color", error ? "var(--lumo-error-text-color)" : "var(--lumo-success-text-color)");

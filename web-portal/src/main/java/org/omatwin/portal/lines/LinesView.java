@@ -60,7 +60,7 @@ public class LinesView extends VerticalLayout {
         try {
             lines = twinnings.lines();
         } catch (CoreError e) {
-            say(e.getMessage(), true);
+            message.show(e.getMessage(), true);
             return;
         }
         linesList.removeAll();
@@ -114,7 +114,7 @@ public class LinesView extends VerticalLayout {
         toggle.setEnabled(!"Pending".equals(d.status()));
         Button rename = new Button("Rename", e -> new RenameDialog(d.name(), newName -> {
             twinnings.rename(d.twinningId(), newName);
-            say("Renamed to " + newName + ".", false);
+            message.show("Renamed to " + newName + ".", false);
             refresh();
         }).open());
         rename.addClassName("rename");
@@ -153,20 +153,13 @@ public class LinesView extends VerticalLayout {
     private void act(java.util.function.Supplier<?> action, String done) {
         try {
             action.get();
-            say(done, false);
+            message.show(done, false);
         } catch (CoreError e) {
-            say(e.getMessage(), true);
+            message.show(e.getMessage(), true);
         }
         refresh();
     }
 
-    private void say(String text, boolean error) {
-        if (error) {
-            message.error(text);
-        } else {
-            message.info(text);
-        }
-    }
 
     /** The visible message (for tests and screen readers alike). */
     public String message() {
