@@ -51,6 +51,9 @@ class PortalEndToEndIT {
     private static String issuer;
     private static String restUrl;
     private static String portalUrl;
+    /** A second portal whose sessions time out after one idle minute. */
+    private static JavaProcess idlePortal;
+    private static String idlePortalUrl;
     private static Path docs;
 
     static String tel() {
@@ -64,16 +67,18 @@ class PortalEndToEndIT {
         Files.createDirectories(docs);
         int authPort = JavaProcess.freePort();
         int portalPort = JavaProcess.freePort();
+        int idlePortalPort = JavaProcess.freePort();
         // one host name for both, as in bin/run: their session cookies must not collide
         issuer = "http://localhost:" + authPort;
         portalUrl = "http://localhost:" + portalPort;
+        idlePortalUrl = "http://localhost:" + idlePortalPort;
         String subscribers = "alice=" + ALICE_PHONE + ";bob=" + BOB_PHONE;
         Path data = Files.createTempDirectory("portal-e2e");
         auth = new JavaProcess(JavaProcess.jar("auth-server", "twinning-auth.jar"), "Started AuthServerApplication",
                 Map.of("TWIN_AUTH_PORT", Integer.toString(authPort), "TWIN_AUTH_ISSUER", issuer,
                         "TWIN_DATA_DIR", data.toString(), "TWIN_DEV_DEVICE_TOKENS", "true",
                         "TWIN_DEMO_SUBSCRIBERS", subscribers, "TWIN_DEMO_PASSWORD", PASSWORD,
-                        "TWIN_PORTAL_URL", portalUrl));
+                        "TWIN_PORTAL_URL", portalUrl + "," + idlePortalUrl));
         core = new JavaProcess(JavaProcess.jar("core-service", "twinning-core.jar"), "ready",
                 Map.of("TWIN_HTTP_PORT", "0", "TWIN_GRPC_PORT", "0", "TWIN_DATA_DIR", data.toString(),
                         "TWIN_AUTH_ISSUER", issuer, "TWIN_DEMO_SUBSCRIBERS", subscribers));
@@ -83,11 +88,15 @@ class PortalEndToEndIT {
         portal = new JavaProcess(JavaProcess.jar("web-portal", "twinning-portal.jar"), "Started PortalApplication",
                 Map.of("TWIN_PORTAL_PORT", Integer.toString(portalPort), "TWIN_CORE_GRPC_TARGET", m.group(2),
                         "TWIN_PORTAL_OIDC_ISSUER", issuer));
+        idlePortal = new JavaProcess(JavaProcess.jar("web-portal", "twinning-portal.jar"),
+                "Started PortalApplication", Map.of("TWIN_PORTAL_PORT", Integer.toString(idlePortalPort),
+                        "TWIN_CORE_GRPC_TARGET", m.group(2), "TWIN_PORTAL_OIDC_ISSUER", issuer,
+                        "TWIN_PORTAL_SESSION_TIMEOUT", "1m", "TWIN_PORTAL_HEARTBEAT_SECONDS", "10"));
     }
 
     @AfterAll
     static void stopTheSystem() throws Exception {
-        for (JavaProcess p : new JavaProcess[] {portal, core, auth}) {
+        for (JavaProcess p : new JavaProcess[] {idlePortal, portal, core, auth}) {
             if (p != null) {
                 p.close();
             }
@@ -143,11 +152,18 @@ class PortalEndToEndIT {
     }
 
     private static WebDriverWait waitUpTo(WebDriver d, int seconds) {
-        return new WebDriverWait(d, Duration.ofSeconds(seconds));
+        // the list is redrawn on every change: an element read mid-redraw is read again
+        WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(seconds));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
     }
 
     private static void signIn(WebDriver d, String user) {
-        d.get(portalUrl + "/");
+        signIn(d, portalUrl, user);
+    }
+
+    private static void signIn(WebDriver d, String base, String user) {
+        d.get(base + "/");
         WebElement username = waitUpTo(d, 30).until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
         assertThat(d.getCurrentUrl()).startsWith(issuer + "/login");
         username.sendKeys(user);
@@ -208,18 +224,25 @@ class PortalEndToEndIT {
             // back to the list: the watch is On
             d.findElement(By.linkText("Back to my devices")).click();
             waitUpTo(d, 20).until(ExpectedConditions.visibilityOfElementLocated(card("Running watch")));
-            assertThat(statusOf(d, "Running watch")).isEqualTo("On");
-            assertThat(d.findElement(card("Running watch")).getText()).contains("Number: " + watch,
-                    "Network (MCC-MNC): 001-01");
-            twinningId = d.findElement(card("Running watch")).getDomAttribute("id").substring("device-".length());
+            waitUpTo(d, 20).until(x -> "On".equals(statusOf(x, "Running watch")));
+            assertThat(waitUpTo(d, 20).until(x -> x.findElement(card("Running watch")).getText()))
+                    .contains("Number: " + watch, "Network (MCC-MNC): 001-01");
+            twinningId = waitUpTo(d, 20).until(x -> x.findElement(card("Running watch")).getDomAttribute("id"))
+                    .substring("device-".length());
             screenshot(d, "portal-lines.png");
 
             // toggle off
-            d.findElement(By.cssSelector("vaadin-button[aria-label='Turn off Running watch']")).click();
+            waitUpTo(d, 20).until(x -> {
+                x.findElement(By.cssSelector("vaadin-button[aria-label='Turn off Running watch']")).click();
+                return true;
+            });
             waitUpTo(d, 20).until(x -> "Off".equals(statusOf(x, "Running watch")));
 
             // rename through the dialog, with the keyboard
-            d.findElement(By.cssSelector("vaadin-button[aria-label='Rename Running watch']")).click();
+            waitUpTo(d, 20).until(x -> {
+                x.findElement(By.cssSelector("vaadin-button[aria-label='Rename Running watch']")).click();
+                return true;
+            });
             waitUpTo(d, 20).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#rename-name input")));
             typeInto(d, "rename-name", "Trail watch");
             d.findElement(By.cssSelector("#rename-name input")).sendKeys(Keys.ENTER);
@@ -231,7 +254,10 @@ class PortalEndToEndIT {
             waitUpTo(d, 20).until(x -> "On".equals(statusOf(x, "Trail watch")));
 
             // history, newest first, with which side did what
-            d.findElement(card("Trail watch")).findElement(By.linkText("History")).click();
+            waitUpTo(d, 20).until(x -> {
+                x.findElement(card("Trail watch")).findElement(By.linkText("History")).click();
+                return true;
+            });
             waitUpTo(d, 20).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#history li"), 4));
             List<String> history = d.findElements(By.cssSelector("#history li")).stream().map(WebElement::getText)
                     .toList();
@@ -286,6 +312,28 @@ class PortalEndToEndIT {
             waitUpTo(again, 30).until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
         } finally {
             again.quit();
+        }
+    }
+
+    /** The status of GET / with the given session cookie, without following redirects; and where to. */
+    private static String visitWithSession(String base, String cookie) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/"))
+                .header("Cookie", "TWINPORTALSESSION=" + cookie).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() + " " + r.headers().firstValue("Location").orElse("");
+    }
+
+    @Test
+    void anIdleSessionTimesOutEvenWithThePageOpen() throws Exception {
+        WebDriver d = browser(1280, 900);
+        try {
+            signIn(d, idlePortalUrl, "bob");
+            String cookie = d.manage().getCookieNamed("TWINPORTALSESSION").getValue();
+            assertThat(visitWithSession(idlePortalUrl, cookie)).startsWith("200");
+            // the page stays open (its heartbeats keep coming) but nobody uses it for over a minute
+            Thread.sleep(85_000);
+            assertThat(visitWithSession(idlePortalUrl, cookie)).startsWith("302").contains("/oauth2/authorization/");
+        } finally {
+            d.quit();
         }
     }
 }
