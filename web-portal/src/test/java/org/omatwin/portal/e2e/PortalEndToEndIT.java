@@ -225,10 +225,10 @@ class PortalEndToEndIT {
             d.findElement(By.linkText("Back to my devices")).click();
             waitUpTo(d, 20).until(ExpectedConditions.visibilityOfElementLocated(card("Running watch")));
             waitUpTo(d, 20).until(x -> "On".equals(statusOf(x, "Running watch")));
-            assertThat(waitUpTo(d, 20).until(x -> x.findElement(card("Running watch")).getText()))
-                    .contains("Number: " + watch, "Network (MCC-MNC): 001-01");
-            twinningId = waitUpTo(d, 20).until(x -> x.findElement(card("Running watch")).getDomAttribute("id"))
-                    .substring("device-".length());
+            String cardText = waitUpTo(d, 20).until(x -> x.findElement(card("Running watch")).getText());
+            assertThat(cardText).contains("Number: " + watch, "Network (MCC-MNC): 001-01");
+            String cardId = waitUpTo(d, 20).until(x -> x.findElement(card("Running watch")).getDomAttribute("id"));
+            twinningId = cardId.substring("device-".length());
             screenshot(d, "portal-lines.png");
 
             // toggle off
