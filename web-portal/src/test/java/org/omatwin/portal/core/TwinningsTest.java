@@ -102,4 +102,20 @@ class TwinningsTest {
         Twinnings expired = core.client.forSubscriber(() -> "not.a.token");
         assertThatThrownBy(expired::lines).hasMessage("Your session has expired. Please sign in again.");
     }
+
+    @Test
+    void tooManyWrongCodesAskToWait() {
+        Twinnings carol = core.subscriber("carol");
+        for (int i = 0; i < 5; i++) {
+            assertThatThrownBy(() -> carol.activate(TestCore.CAROL_PHONE, "000000", null))
+                    .hasMessageStartingWith("That code is wrong");
+        }
+        // even the right code waits now
+        assertThatThrownBy(() -> carol.activate(TestCore.CAROL_PHONE, core.codeFor(TestCore.tel()), null))
+                .isInstanceOfSatisfying(CoreError.class, e -> {
+                    assertThat(e.messageId()).isEqualTo("POL2005");
+                    assertThat(e.getMessage()).matches("Too many wrong codes were entered\\. Please wait "
+                            + "(a minute|[0-9]+ minutes) and try again\\.");
+                });
+    }
 }

@@ -31,13 +31,15 @@ import org.omatwin.portal.core.Twinnings;
 /**
  * One real core per test JVM: the packaged core jar as a process (embedded PostgreSQL, real gRPC and
  * REST on ephemeral loopback ports), trusting a token issuer that lives in this JVM. Subscribers
- * "alice" (two lines) and "bob" (one line) have fresh line numbers, so test runs never meet.
+ * "alice" (two lines), "bob" and "carol" (one line each) have fresh line numbers, so test runs never meet.
  */
 public final class TestCore {
     public static final String ISSUER = "https://issuer.portal-test.example";
     public static final String ALICE_PHONE = tel();
     public static final String ALICE_TABLET = tel();
     public static final String BOB_PHONE = tel();
+    /** Carol's line is the one that gets blocked for wrong codes. */
+    public static final String CAROL_PHONE = tel();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static TestCore instance;
 
@@ -65,7 +67,7 @@ public final class TestCore {
                 "TWIN_AUTH_ISSUER", ISSUER,
                 "TWIN_AUTH_JWKS_URL", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/oauth2/jwks",
                 "TWIN_MCC", "234", "TWIN_MNC", "15",
-                "TWIN_DEMO_SUBSCRIBERS", "alice=" + ALICE_PHONE + "," + ALICE_TABLET + ";bob=" + BOB_PHONE));
+                "TWIN_DEMO_SUBSCRIBERS", "alice=" + ALICE_PHONE + "," + ALICE_TABLET + ";bob=" + BOB_PHONE + ";carol=" + CAROL_PHONE));
         Matcher m = Pattern.compile("rest=(\\S+) grpc=(\\S+)").matcher(core.readyLine);
         if (!m.find()) {
             throw new IllegalStateException("unexpected ready line: " + core.readyLine);
