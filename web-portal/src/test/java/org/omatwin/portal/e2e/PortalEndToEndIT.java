@@ -177,6 +177,18 @@ class PortalEndToEndIT {
         }
     }
 
+    /** Presses Tab until the focused element reads {@code text}, as a keyboard-only user does. */
+    private static WebElement tabTo(WebDriver d, String text) {
+        for (int i = 0; i < 30; i++) {
+            WebElement focused = d.switchTo().activeElement();
+            if (text.equals(focused.getText().strip())) {
+                return focused;
+            }
+            new org.openqa.selenium.interactions.Actions(d).sendKeys(Keys.TAB).perform();
+        }
+        throw new AssertionError("'" + text + "' cannot be reached with the Tab key");
+    }
+
     private static void screenshot(WebDriver d, String name) throws Exception {
         Thread.sleep(300); // let Lumo finish its transitions
         Path shot = ((TakesScreenshot) d).getScreenshotAs(OutputType.FILE).toPath();
@@ -207,8 +219,8 @@ class PortalEndToEndIT {
             waitUpTo(d, 20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("lines"),
                     "Line " + ALICE_PHONE));
 
-            // add a device: a wrong code first, then the one the watch shows
-            d.findElement(By.id("add-device")).click();
+            // add a device, with the keyboard only: a wrong code first, then the one the watch shows
+            tabTo(d, "Add a device").sendKeys(Keys.ENTER);
             waitUpTo(d, 20).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#code input")));
             typeInto(d, "code", "000000");
             d.findElement(By.id("add")).click();
@@ -217,7 +229,7 @@ class PortalEndToEndIT {
             screenshot(d, "portal-add-device.png");
             typeInto(d, "code", codeShownOnTheWatch(watch));
             typeInto(d, "name", "Running watch");
-            d.findElement(By.id("add")).click();
+            d.findElement(By.cssSelector("#name input")).sendKeys(Keys.ENTER);
             waitUpTo(d, 20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"),
                     "Running watch (" + watch + ") is now twinned with " + ALICE_PHONE + "."));
 
