@@ -36,7 +36,7 @@ public class PortalSignIn {
             String demo = env.getProperty("TWIN_DEMO_SUBSCRIBERS", "");
             List<String> ids = Arrays.stream(demo.split(";")).map(String::strip).filter(e -> e.contains("="))
                     .map(e -> e.substring(0, e.indexOf('=')).strip()).filter(s -> !s.isEmpty()).toList();
-            List<String> urls = Arrays.stream(env.getProperty("TWIN_PORTAL_URL", "http://localhost:8081").split(","))
+            List<String> urls = Arrays.stream(env.getProperty("TWIN_PORTAL_URL", "http://localhost:8081,http://127.0.0.1:8081").split(","))
                     .map(String::strip).filter(s -> !s.isEmpty())
                     .map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u).toList();
             return new Settings(ids, env.getProperty("TWIN_DEMO_PASSWORD", "demo"),
