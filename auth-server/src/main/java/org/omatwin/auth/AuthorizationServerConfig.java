@@ -71,8 +71,14 @@ public class AuthorizationServerConfig {
         http.oauth2AuthorizationServer((OAuth2AuthorizationServerConfigurer as) -> {
                     http.securityMatcher(as.getEndpointsMatcher());
                     http.csrf(c -> c.ignoringRequestMatchers(as.getEndpointsMatcher()));
+                    as.oidc(Customizer.withDefaults()); // portal sign-in (PortalSignIn)
                 })
-                .authorizeHttpRequests(a -> a.anyRequest().authenticated());
+                .authorizeHttpRequests(a -> a.anyRequest().authenticated())
+                // a browser (the portal's sign-in) is sent to the login form
+                .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
+                        new org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint("/login"),
+                        new org.springframework.security.web.util.matcher.MediaTypeRequestMatcher(
+                                org.springframework.http.MediaType.TEXT_HTML)));
         return http.build();
     }
 
@@ -80,14 +86,17 @@ public class AuthorizationServerConfig {
     @Order(2)
     SecurityFilterChain everythingElse(HttpSecurity http) throws Exception {
         // /internal/auth-codes authenticates the core itself (client secret), see AuthCodeController.
-        http.authorizeHttpRequests(a -> a.requestMatchers("/internal/auth-codes").permitAll().anyRequest().denyAll())
+        http.authorizeHttpRequests(a -> a.requestMatchers("/internal/auth-codes").permitAll()
+                        .requestMatchers("/login", "/error").permitAll().anyRequest().denyAll())
+                .formLogin(Customizer.withDefaults()) // portal subscribers (PortalSignIn)
                 .csrf(c -> c.ignoringRequestMatchers("/internal/auth-codes"));
         return http.build();
     }
 
     @Bean
-    RegisteredClientRepository registeredClients(AuthSettings settings) {
+    RegisteredClientRepository registeredClients(AuthSettings settings, PortalSignIn.Settings portal) {
         List<RegisteredClient> clients = new ArrayList<>();
+        clients.add(PortalSignIn.portalClient(portal, settings));
         if (settings.devDeviceTokens()) {
             // DEVELOPMENT ONLY: stands in for the operator's device authentication (SIM-based in real
             // networks): whoever holds this client's secret gets a token for any device address.
@@ -208,7 +217,8 @@ public class AuthorizationServerConfig {
                         found.twinningId(), context.getAuthorizedScopes());
                 return;
             }
-            if (AuthorizationGrantType.AUTHORIZATION_CODE.equals(context.getAuthorizationGrantType())) {
+            if (AuthorizationGrantType.AUTHORIZATION_CODE.equals(context.getAuthorizationGrantType())
+                    && SECONDARY_CLIENT.equals(client)) {
                 // the primary's services: subject is the primary, bound to the twinning and the secondary
                 Object twinning = context.getAuthorization().getAttribute(AuthCodeController.TWINNING_ATTRIBUTE);
                 Object secondary = context.getAuthorization().getAttribute(AuthCodeController.SECONDARY_ATTRIBUTE);

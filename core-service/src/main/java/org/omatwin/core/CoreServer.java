@@ -131,6 +131,8 @@ public final class CoreServer implements AutoCloseable {
             Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort()))
                     .addService(ServerInterceptors.intercept(service, interceptors))
                     .addService(ServerInterceptors.intercept(eventService, interceptors))
+                    .addService(org.omatwin.core.portal.SubscriberPortal.service(config, database, twinnings, events,
+                            clock))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .maxInboundMessageSize((int) Math.max(config.maxBodyBytes(), 4096) * 4)

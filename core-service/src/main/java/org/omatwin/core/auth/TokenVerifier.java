@@ -93,7 +93,8 @@ public final class TokenVerifier {
         return verified;
     }
 
-    private JWTClaimsSet verifiedClaims(String token) throws Rejected {
+    /** The verified claims, whatever the subject (the portal's subscriber tokens); not cached. */
+    public JWTClaimsSet verifiedClaims(String token) throws Rejected {
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);

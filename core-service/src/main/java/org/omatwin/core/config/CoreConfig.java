@@ -34,7 +34,8 @@ public record CoreConfig(
         int maxSubscriptionsPerDevice,
         NotifyPolicy notifyPolicy,
         Auth auth,
-        PeeringConfig peering) {
+        PeeringConfig peering,
+        String demoSubscribers) {
 
     /**
      * How callers are authenticated: "jwt" (OAuth 2.0 bearer tokens from the issuer) or "dev" (the
@@ -95,7 +96,9 @@ public record CoreConfig(
                         java.util.Arrays.stream(r.string("TWIN_NOTIFY_ALLOW_HOSTS", "").split("\\s*,\\s*"))
                                 .filter(h -> !h.isBlank()).collect(Collectors.toUnmodifiableSet())),
                 auth(r),
-                peering(env, bind));
+                peering(env, bind),
+                // self-care portal: demo subscribers and their lines, seeded at start (embedded default run)
+                r.string("TWIN_DEMO_SUBSCRIBERS", ""));
     }
 
     private static PeeringConfig peering(Map<String, String> env, String bind) {

@@ -1,0 +1,43 @@
+package org.omatwin.portal.security;
+
+import org.omatwin.portal.core.CoreClient;
+import org.omatwin.portal.core.CurrentSubscriber;
+import org.omatwin.portal.core.Twinnings;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
+import org.springframework.stereotype.Component;
+
+/**
+ * The subscriber of the current request: the core is called with their own access token (forwarded
+ * on every gRPC call), so the core decides what they may see; the portal holds no rights of its own.
+ */
+@Component
+public class SignedInSubscriber implements CurrentSubscriber {
+    private final CoreClient core;
+    private final OAuth2AuthorizedClientManager clients;
+
+    public SignedInSubscriber(CoreClient core, OAuth2AuthorizedClientManager clients) {
+        this.core = core;
+        this.clients = clients;
+    }
+
+    @Override
+    public Twinnings twinnings() {
+        // captured now, on the request thread: pushed updates run outside any request
+        Authentication signedIn = SecurityContextHolder.getContext().getAuthentication();
+        return core.forSubscriber(() -> {
+            if (signedIn == null) {
+                throw new IllegalStateException("not signed in");
+            }
+            OAuth2AuthorizedClient client = clients.authorize(OAuth2AuthorizeRequest
+                    .withClientRegistrationId(SecurityConfig.REGISTRATION).principal(signedIn).build());
+            if (client == null) {
+                throw new IllegalStateException("no access token");
+            }
+            return client.getAccessToken().getTokenValue();
+        });
+    }
+}

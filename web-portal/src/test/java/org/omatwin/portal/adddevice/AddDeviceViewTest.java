@@ -1,0 +1,79 @@
+package org.omatwin.portal.adddevice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.vaadin.browserless.BrowserlessTest;
+import com.vaadin.browserless.ViewPackages;
+import com.vaadin.flow.component.UI;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.omatwin.portal.core.Twinnings;
+import org.omatwin.portal.support.PortalRoutes;
+import org.omatwin.portal.support.TestCore;
+
+/** The add-a-device form without a browser, against a real core. */
+// views are created here with their service (Spring injects it in the application): no route scanning
+@ViewPackages(packages = "org.omatwin.portal.support")
+class AddDeviceViewTest extends BrowserlessTest {
+    private final TestCore core = TestCore.get();
+
+    @AfterEach
+    void removeTheDevicesAdded() {
+        core.removeAllDevices();
+    }
+    private Twinnings alice;
+    private AddDeviceView view;
+
+    @BeforeEach
+    void open() {
+        PortalRoutes.register();
+        alice = core.subscriber("alice");
+        view = new AddDeviceView(() -> alice);
+        UI.getCurrent().add(view);
+    }
+
+    @Test
+    void offersOnlyTheSubscribersLinesWithLabelledFields() {
+        assertThat(view.line.getListDataView().getItems()).containsExactlyInAnyOrder(TestCore.ALICE_PHONE,
+                TestCore.ALICE_TABLET);
+        assertThat(view.line.getLabel()).isEqualTo("Your line");
+        assertThat(view.code.getLabel()).isEqualTo("Code shown on the device");
+        assertThat(view.name.getLabel()).isEqualTo("Name (optional)");
+    }
+
+    @Test
+    void addsTheDeviceWhoseCodeIsEntered() {
+        String watch = TestCore.tel();
+        test(view.line).selectItem(TestCore.ALICE_TABLET);
+        test(view.code).setValue(core.codeFor(watch));
+        test(view.name).setValue("Swim watch " + watch.substring(9));
+        test(view.addButton).click();
+        assertThat(view.message()).isEqualTo("Swim watch " + watch.substring(9) + " (" + watch
+                + ") is now twinned with " + TestCore.ALICE_TABLET + ".");
+        assertThat(alice.lines().stream().flatMap(l -> l.devices().stream()).map(Twinnings.Device::address))
+                .contains(watch);
+        assertThat(view.code.getValue()).isEmpty();
+    }
+
+    @Test
+    void explainsAWrongCodeAndRefusesABadlyFormedOne() {
+        test(view.line).selectItem(TestCore.ALICE_PHONE);
+        test(view.code).setValue("123");
+        test(view.addButton).click();
+        assertThat(view.code.isInvalid()).isTrue();
+        assertThat(view.code.getErrorMessage()).isEqualTo("The code has six digits.");
+        test(view.code).setValue("000000");
+        test(view.addButton).click();
+        assertThat(view.message()).isEqualTo(
+                "That code is wrong, already used or expired. Ask the device for a new code and try again.");
+    }
+
+    @Test
+    void asksForTheLine() {
+        test(view.code).setValue("123456");
+        test(view.addButton).click();
+        assertThat(view.line.isInvalid()).isTrue();
+        assertThat(view.message()).isEqualTo("Please correct the highlighted fields.");
+    }
+}

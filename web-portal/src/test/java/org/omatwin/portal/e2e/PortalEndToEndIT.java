@@ -1,0 +1,351 @@
+package org.omatwin.portal.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.omatwin.portal.support.JavaProcess;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The whole system as an operator runs it: the authorization server, the core and the portal jars as
+ * processes, and a subscriber in real headless Chromium: sign in through the login form, add a watch
+ * with the code the watch got over REST, toggle, rename, see the watch's own change arrive by push,
+ * read the history, remove, sign out. Another subscriber sees none of it. Screenshots go to docs/.
+ */
+class PortalEndToEndIT {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String PASSWORD = "e2e-secret";
+    private static final String ALICE_PHONE = tel();
+    private static final String BOB_PHONE = tel();
+    private static JavaProcess auth;
+    private static JavaProcess core;
+    private static JavaProcess portal;
+    private static String issuer;
+    private static String restUrl;
+    private static String portalUrl;
+    /** A second portal whose sessions time out after one idle minute. */
+    private static JavaProcess idlePortal;
+    private static String idlePortalUrl;
+    private static Path docs;
+
+    static String tel() {
+        return "tel:+4477" + String.format("%09d", java.util.concurrent.ThreadLocalRandom.current()
+                .nextInt(1_000_000_000));
+    }
+
+    @BeforeAll
+    static void startTheSystem() throws Exception {
+        docs = Path.of(System.getProperty("twinning.docs", "../docs"));
+        Files.createDirectories(docs);
+        int authPort = JavaProcess.freePort();
+        int portalPort = JavaProcess.freePort();
+        int idlePortalPort = JavaProcess.freePort();
+        // one host name for both, as in bin/run: their session cookies must not collide
+        issuer = "http://localhost:" + authPort;
+        portalUrl = "http://localhost:" + portalPort;
+        idlePortalUrl = "http://localhost:" + idlePortalPort;
+        String subscribers = "alice=" + ALICE_PHONE + ";bob=" + BOB_PHONE;
+        Path data = Files.createTempDirectory("portal-e2e");
+        auth = new JavaProcess(JavaProcess.jar("auth-server", "twinning-auth.jar"), "Started AuthServerApplication",
+                Map.of("TWIN_AUTH_PORT", Integer.toString(authPort), "TWIN_AUTH_ISSUER", issuer,
+                        "TWIN_DATA_DIR", data.toString(), "TWIN_DEV_DEVICE_TOKENS", "true",
+                        "TWIN_DEMO_SUBSCRIBERS", subscribers, "TWIN_DEMO_PASSWORD", PASSWORD,
+                        "TWIN_PORTAL_URL", portalUrl + "," + idlePortalUrl));
+        core = new JavaProcess(JavaProcess.jar("core-service", "twinning-core.jar"), "ready",
+                Map.of("TWIN_HTTP_PORT", "0", "TWIN_GRPC_PORT", "0", "TWIN_DATA_DIR", data.toString(),
+                        "TWIN_AUTH_ISSUER", issuer, "TWIN_DEMO_SUBSCRIBERS", subscribers));
+        Matcher m = Pattern.compile("rest=(\\S+) grpc=(\\S+)").matcher(core.readyLine);
+        assertThat(m.find()).as(core.readyLine).isTrue();
+        restUrl = m.group(1);
+        portal = new JavaProcess(JavaProcess.jar("web-portal", "twinning-portal.jar"), "Started PortalApplication",
+                Map.of("TWIN_PORTAL_PORT", Integer.toString(portalPort), "TWIN_CORE_GRPC_TARGET", m.group(2),
+                        "TWIN_PORTAL_OIDC_ISSUER", issuer));
+        idlePortal = new JavaProcess(JavaProcess.jar("web-portal", "twinning-portal.jar"),
+                "Started PortalApplication", Map.of("TWIN_PORTAL_PORT", Integer.toString(idlePortalPort),
+                        "TWIN_CORE_GRPC_TARGET", m.group(2), "TWIN_PORTAL_OIDC_ISSUER", issuer,
+                        "TWIN_PORTAL_SESSION_TIMEOUT", "1m", "TWIN_PORTAL_HEARTBEAT_SECONDS", "10"));
+    }
+
+    @AfterAll
+    static void stopTheSystem() throws Exception {
+        for (JavaProcess p : new JavaProcess[] {idlePortal, portal, core, auth}) {
+            if (p != null) {
+                p.close();
+            }
+        }
+    }
+
+    // ---- the watch, over REST with a device token, as a real watch would ----
+
+    private static String deviceToken(String device) throws Exception {
+        String form = "grant_type=client_credentials&scope=oma_rest_twinning.all_v1&device="
+                + URLEncoder.encode(device, StandardCharsets.UTF_8);
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(issuer + "/oauth2/token"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        "device-simulator:device-simulator-secret".getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        Matcher m = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
+        assertThat(m.find()).as(r.body()).isTrue();
+        return m.group(1);
+    }
+
+    private static HttpResponse<String> watchCalls(String watch, String method, String path, String body)
+            throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(restUrl + "/" + URLEncoder.encode(watch,
+                StandardCharsets.UTF_8) + path))
+                .header("Authorization", "Bearer " + deviceToken(watch))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String codeShownOnTheWatch(String watch) throws Exception {
+        HttpResponse<String> r = watchCalls(watch, "POST", "/twinnings", "{\"twinning\":{\"role\":\"Secondary\"}}");
+        Matcher m = Pattern.compile("\"code\"\\s*:\\s*\"([0-9]{6})\"").matcher(r.body());
+        assertThat(r.statusCode() == 201 && m.find()).as(r.body()).isTrue();
+        return m.group(1);
+    }
+
+    // ---- the browser ----
+
+    private static WebDriver browser(int width, int height) throws Exception {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                "--user-data-dir=" + Files.createTempDirectory("chromium-e2e"), "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-sync",
+                "--window-size=" + width + "," + height);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        WebDriver driver = new ChromeDriver(service, options);
+        driver.manage().window().setSize(new Dimension(width, height));
+        return driver;
+    }
+
+    private static WebDriverWait waitUpTo(WebDriver d, int seconds) {
+        // the list is redrawn on every change: an element read mid-redraw is read again
+        WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(seconds));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
+    }
+
+    private static void signIn(WebDriver d, String user) {
+        signIn(d, portalUrl, user);
+    }
+
+    private static void signIn(WebDriver d, String base, String user) {
+        d.get(base + "/");
+        WebElement username = waitUpTo(d, 30).until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+        assertThat(d.getCurrentUrl()).startsWith(issuer + "/login");
+        username.sendKeys(user);
+        d.findElement(By.id("password")).sendKeys(PASSWORD + Keys.ENTER);
+        try {
+            waitUpTo(d, 30).until(ExpectedConditions.textToBePresentInElementLocated(By.id("signed-in-as"),
+                    "Signed in as " + user));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("not signed in: at " + d.getCurrentUrl() + "\n" + d.getPageSource()
+                    + "\nportal:\n" + portal.output() + "\nauth:\n" + auth.output(), e);
+        }
+    }
+
+    /** Presses Tab until the focused element reads {@code text}, as a keyboard-only user does. */
+    private static WebElement tabTo(WebDriver d, String text) {
+        for (int i = 0; i < 30; i++) {
+            WebElement focused = d.switchTo().activeElement();
+            if (text.equals(focused.getText().strip())) {
+                return focused;
+            }
+            new org.openqa.selenium.interactions.Actions(d).sendKeys(Keys.TAB).perform();
+        }
+        throw new AssertionError("'" + text + "' cannot be reached with the Tab key");
+    }
+
+    private static void screenshot(WebDriver d, String name) throws Exception {
+        Thread.sleep(300); // let Lumo finish its transitions
+        Path shot = ((TakesScreenshot) d).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, docs.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static By card(String name) {
+        return By.xpath("//div[contains(@class,'device')][.//h3[normalize-space()='" + name + "']]");
+    }
+
+    private static String statusOf(WebDriver d, String name) {
+        return d.findElement(card(name)).findElement(By.className("device-status")).getText();
+    }
+
+    private static void typeInto(WebDriver d, String fieldId, String text) {
+        WebElement input = d.findElement(By.cssSelector("#" + fieldId + " input"));
+        input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+        input.sendKeys(text);
+    }
+
+    @Test
+    void aSubscriberManagesTheirWatchInTheBrowser() throws Exception {
+        String watch = tel();
+        WebDriver d = browser(412, 915); // a phone-sized screen
+        String twinningId;
+        try {
+            signIn(d, "alice");
+            waitUpTo(d, 20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("lines"),
+                    "Line " + ALICE_PHONE));
+
+            // add a device, with the keyboard only: a wrong code first, then the one the watch shows
+            tabTo(d, "Add a device").sendKeys(Keys.ENTER);
+            waitUpTo(d, 20).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#code input")));
+            typeInto(d, "code", "000000");
+            d.findElement(By.id("add")).click();
+            waitUpTo(d, 20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"),
+                    "That code is wrong, already used or expired."));
+            screenshot(d, "portal-add-device.png");
+            typeInto(d, "code", codeShownOnTheWatch(watch));
+            typeInto(d, "name", "Running watch");
+            d.findElement(By.cssSelector("#name input")).sendKeys(Keys.ENTER);
+            waitUpTo(d, 20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"),
+                    "Running watch (" + watch + ") is now twinned with " + ALICE_PHONE + "."));
+
+            // back to the list: the watch is On
+            d.findElement(By.linkText("Back to my devices")).click();
+            waitUpTo(d, 20).until(ExpectedConditions.visibilityOfElementLocated(card("Running watch")));
+            waitUpTo(d, 20).until(x -> "On".equals(statusOf(x, "Running watch")));
+            String cardText = waitUpTo(d, 20).until(x -> x.findElement(card("Running watch")).getText());
+            assertThat(cardText).contains("Number: " + watch, "Network (MCC-MNC): 001-01");
+            String cardId = waitUpTo(d, 20).until(x -> x.findElement(card("Running watch")).getDomAttribute("id"));
+            twinningId = cardId.substring("device-".length());
+            screenshot(d, "portal-lines.png");
+
+            // toggle off
+            waitUpTo(d, 20).until(x -> {
+                x.findElement(By.cssSelector("vaadin-button[aria-label='Turn off Running watch']")).click();
+                return true;
+            });
+            waitUpTo(d, 20).until(x -> "Off".equals(statusOf(x, "Running watch")));
+
+            // rename through the dialog, with the keyboard
+            waitUpTo(d, 20).until(x -> {
+                x.findElement(By.cssSelector("vaadin-button[aria-label='Rename Running watch']")).click();
+                return true;
+            });
+            waitUpTo(d, 20).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#rename-name input")));
+            typeInto(d, "rename-name", "Trail watch");
+            d.findElement(By.cssSelector("#rename-name input")).sendKeys(Keys.ENTER);
+            waitUpTo(d, 20).until(ExpectedConditions.visibilityOfElementLocated(card("Trail watch")));
+
+            // the watch turns itself back on over REST: the open page follows by server push
+            assertThat(watchCalls(watch, "PUT", "/twinnings/" + twinningId + "/twinningStatus",
+                    "{\"twinningStatus\":\"On\"}").statusCode()).isEqualTo(200);
+            waitUpTo(d, 20).until(x -> "On".equals(statusOf(x, "Trail watch")));
+
+            // history, newest first, with which side did what
+            waitUpTo(d, 20).until(x -> {
+                x.findElement(card("Trail watch")).findElement(By.linkText("History")).click();
+                return true;
+            });
+            waitUpTo(d, 20).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#history li"), 4));
+            List<String> history = d.findElements(By.cssSelector("#history li")).stream().map(WebElement::getText)
+                    .toList();
+            assertThat(history.get(0)).endsWith("Turned on by the device " + watch);
+            assertThat(history.get(1)).endsWith("Renamed to Trail watch by the phone " + ALICE_PHONE);
+            assertThat(history.get(2)).endsWith("Turned off by the phone " + ALICE_PHONE);
+            assertThat(history.get(3)).endsWith("Twinned as Running watch by the phone " + ALICE_PHONE);
+            screenshot(d, "portal-history.png");
+        } finally {
+            d.quit();
+        }
+
+        // Bob sees none of it, even when he asks for Alice's twinning by its id
+        WebDriver bob = browser(1280, 900);
+        try {
+            signIn(bob, "bob");
+            waitUpTo(bob, 20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("lines"),
+                    "Line " + BOB_PHONE));
+            assertThat(bob.findElement(By.id("lines")).getText()).doesNotContain(ALICE_PHONE, watch, "Trail watch");
+            bob.get(portalUrl + "/history/" + twinningId);
+            waitUpTo(bob, 20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"),
+                    "That device is no longer twinned with your line."));
+            assertThat(bob.findElements(By.cssSelector("#history li"))).isEmpty();
+        } finally {
+            bob.quit();
+        }
+
+        // Alice removes the watch after a confirmation that says what will happen, then signs out
+        WebDriver again = browser(1280, 900);
+        try {
+            signIn(again, "alice");
+            waitUpTo(again, 20).until(ExpectedConditions.visibilityOfElementLocated(card("Trail watch")));
+            screenshot(again, "portal-lines-desktop.png");
+            again.findElement(By.cssSelector("vaadin-button[aria-label='Remove Trail watch']")).click();
+            WebElement confirm = waitUpTo(again, 20).until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("vaadin-confirm-dialog vaadin-button[slot='confirm-button']")));
+            String dialog = (String) ((JavascriptExecutor) again).executeScript(
+                    "const d = document.querySelector('vaadin-confirm-dialog');"
+                            + "return (d.header || '') + ' ' + (d.message || d.textContent || '');");
+            assertThat(dialog).contains("Remove Trail watch?", watch + " will stop sharing the number",
+                    "cannot be undone");
+            screenshot(again, "portal-remove.png");
+            confirm.click();
+            waitUpTo(again, 20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"),
+                    "Trail watch was removed."));
+            assertThat(again.findElements(card("Trail watch"))).isEmpty();
+            assertThat(watchCalls(watch, "GET", "/twinnings/" + twinningId, null).statusCode()).isEqualTo(404);
+
+            again.findElement(By.id("sign-out")).click();
+            waitUpTo(again, 30).until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+            again.get(portalUrl + "/");
+            waitUpTo(again, 30).until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+        } finally {
+            again.quit();
+        }
+    }
+
+    /** The status of GET / with the given session cookie, without following redirects; and where to. */
+    private static String visitWithSession(String base, String cookie) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/"))
+                .header("Cookie", "TWINPORTALSESSION=" + cookie).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() + " " + r.headers().firstValue("Location").orElse("");
+    }
+
+    @Test
+    void anIdleSessionTimesOutEvenWithThePageOpen() throws Exception {
+        WebDriver d = browser(1280, 900);
+        try {
+            signIn(d, idlePortalUrl, "bob");
+            String cookie = d.manage().getCookieNamed("TWINPORTALSESSION").getValue();
+            assertThat(visitWithSession(idlePortalUrl, cookie)).startsWith("200");
+            // the page stays open (its heartbeats keep coming) but nobody uses it for over a minute
+            Thread.sleep(85_000);
+            assertThat(visitWithSession(idlePortalUrl, cookie)).startsWith("302").contains("/oauth2/authorization/");
+        } finally {
+            d.quit();
+        }
+    }
+}
