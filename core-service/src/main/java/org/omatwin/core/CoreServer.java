@@ -144,7 +144,7 @@ public final class CoreServer implements AutoCloseable {
             if (config.peering().enabled()) {
                 peering = PeeringServer.start(config.peering(), new PartnerDirectory(config.peering()),
                         new PartnerUseCases(database.twinningTransactions(dispatcher::wake), config.policy(), codes,
-                                config.ownMno(), clock));
+                                config.ownMno(), config.peering().maxPendingPerPartner(), clock));
             }
             listener.start();
             dispatcher.start();

@@ -30,6 +30,7 @@ public record PeeringConfig(
         Path certificateChain,
         Path privateKey,
         Duration callTimeout,
+        int maxPendingPerPartner,
         Map<String, String> serviceEndpoints,
         List<Partner> partners) {
 
@@ -78,6 +79,7 @@ public record PeeringConfig(
         String bind = value(env, "TWIN_PEER_BIND_ADDRESS", defaultBind);
         int port = integer(env, "TWIN_PEER_PORT", 9443, 0, 65535);
         long timeoutMs = integer(env, "TWIN_PEER_TIMEOUT_MS", 3_000, 100, 60_000);
+        int maxPending = integer(env, "TWIN_PEER_MAX_PENDING_CODES", 10_000, 1, 100_000);
         Map<String, String> endpoints = new LinkedHashMap<>();
         if (defaultTokenEndpoint != null) {
             endpoints.put("token", defaultTokenEndpoint);
@@ -91,11 +93,11 @@ public record PeeringConfig(
             endpoints.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
         }
         if (partners.isEmpty()) {
-            return new PeeringConfig(bind, port, null, null, Duration.ofMillis(timeoutMs), Map.copyOf(endpoints),
-                    List.of());
+            return new PeeringConfig(bind, port, null, null, Duration.ofMillis(timeoutMs), maxPending,
+                    Map.copyOf(endpoints), List.of());
         }
         return new PeeringConfig(bind, port, readable(env, "TWIN_PEER_CERT"), readable(env, "TWIN_PEER_KEY"),
-                Duration.ofMillis(timeoutMs), Map.copyOf(endpoints), List.copyOf(partners));
+                Duration.ofMillis(timeoutMs), maxPending, Map.copyOf(endpoints), List.copyOf(partners));
     }
 
     private static List<String> list(String value) {

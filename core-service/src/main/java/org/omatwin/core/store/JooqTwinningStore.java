@@ -146,6 +146,14 @@ final class JooqTwinningStore implements TwinningStore {
     }
 
     @Override
+    public int countPendingCodesFor(Mno partner, Instant now) {
+        return db.fetchCount(TWINNING, TWINNING.STATUS.eq(TwinningStatus.PENDING.name())
+                .and(TWINNING.SECONDARY_MCC.eq(partner.mcc()))
+                .and(TWINNING.SECONDARY_MNC.eq(partner.mnc()))
+                .and(TWINNING.CODE_EXPIRES_AT.gt(odt(now))));
+    }
+
+    @Override
     public void insert(Twinning t) {
         TwinningRecord r = db.newRecord(TWINNING);
         fill(r, t);

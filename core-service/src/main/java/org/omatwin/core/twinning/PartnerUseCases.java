@@ -27,15 +27,18 @@ public final class PartnerUseCases {
     private final ActivationCodes codes;
     private final CodeIssuance issuance;
     private final Mno ownMno;
+    private final int maxPendingPerPartner;
     private final Clock clock;
 
+    /** @param maxPendingPerPartner how many unexpired codes a partner may hold at once */
     public PartnerUseCases(Transactions<TwinningStore> tx, TwinningPolicy policy, ActivationCodes codes, Mno ownMno,
-            Clock clock) {
+            int maxPendingPerPartner, Clock clock) {
         this.tx = tx;
         this.policy = policy;
         this.codes = codes;
         this.issuance = new CodeIssuance(codes);
         this.ownMno = ownMno;
+        this.maxPendingPerPartner = maxPendingPerPartner;
         this.clock = clock;
     }
 
@@ -57,6 +60,11 @@ public final class PartnerUseCases {
             if (existing.isPresent() && existing.get().status().isActive()) {
                 throw ApiException.of(OmaError.POL2000, "the device is already twinned with a primary device",
                         "already twinned");
+            }
+            // A partner cannot fill our code space: its unexpired codes are capped.
+            if (existing.isEmpty() && store.countPendingCodesFor(partner, now) >= maxPendingPerPartner) {
+                throw ApiException.rateLimited("MNO " + partner + " holds too many unexpired activation codes",
+                        policy.codeLifetime(), "activationCode");
             }
             String plain = issuance.freshCode(store, now);
             Twinning.PendingCode code = new Twinning.PendingCode(codes.hash(plain), ownMno,

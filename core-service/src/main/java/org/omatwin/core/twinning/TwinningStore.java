@@ -48,6 +48,9 @@ public interface TwinningStore {
      */
     boolean withdrawPeerUndo(Mno partner, String requestId);
 
+    /** Pending relationships of the partner's secondaries whose code has not expired. */
+    int countPendingCodesFor(Mno partner, Instant now);
+
     void insert(Twinning twinning);
 
     /**

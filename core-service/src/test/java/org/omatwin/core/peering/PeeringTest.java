@@ -77,7 +77,8 @@ class PeeringTest {
                 .identity(certs.certificate(A_NAME), certs.key(A_NAME))
                 .partner(b.mccMnc(), b.peerEndpoint(), certs.ca(B_NAME), B_NAME, "tel:+3361")
                 .start();
-        b.identity(certs.certificate(B_NAME), certs.key(B_NAME))
+        b.set("TWIN_PEER_MAX_PENDING_CODES", "3")
+                .identity(certs.certificate(B_NAME), certs.key(B_NAME))
                 .partner(a.mccMnc(), a.peerEndpoint(), certs.ca(A_NAME), A_NAME, "tel:+1555")
                 .partner("262-07", "127.0.0.1:1", certs.ca(C_NAME), C_NAME, "tel:+49")
                 .start();
@@ -459,6 +460,25 @@ class PeeringTest {
             }
             assertThat(last).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
             assertThat(calls).isGreaterThan(5).isLessThanOrEqualTo(251);
+        } finally {
+            c.shutdownNow();
+        }
+    }
+
+    @Test
+    void aPartnerCannotHoldMoreUnexpiredCodesThanItsQuota() throws Exception {
+        ManagedChannel c = channelAs(certs, C_NAME, b, B_NAME);
+        try {
+            List<String> watches = List.of("tel:+4916000000001", "tel:+4916000000002", "tel:+4916000000003");
+            for (String w : watches) {
+                requestCodeAs(c, w);
+            }
+            // B allows C three unexpired codes: a fourth secondary is refused ...
+            assertThatThrownBy(() -> requestCodeAs(c, "tel:+4916000000004"))
+                    .extracting(e -> ((StatusRuntimeException) e).getStatus().getCode())
+                    .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            // ... while asking again for one of the three replaces its code, as for any secondary.
+            requestCodeAs(c, watches.get(0));
         } finally {
             c.shutdownNow();
         }
