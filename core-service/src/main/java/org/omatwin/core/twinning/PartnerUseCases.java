@@ -26,6 +26,7 @@ public final class PartnerUseCases {
     private final TwinningPolicy policy;
     private final ActivationCodes codes;
     private final CodeIssuance issuance;
+    private final CodeAttempts failures;
     private final Mno ownMno;
     private final int maxPendingPerPartner;
     private final Clock clock;
@@ -37,6 +38,7 @@ public final class PartnerUseCases {
         this.policy = policy;
         this.codes = codes;
         this.issuance = new CodeIssuance(codes);
+        this.failures = new CodeAttempts(policy);
         this.ownMno = ownMno;
         this.maxPendingPerPartner = maxPendingPerPartner;
         this.clock = clock;
@@ -103,22 +105,14 @@ public final class PartnerUseCases {
             // our codes by naming ever new primaries.
             Optional<AttemptWindow> attempts = store.attempts(primary);
             Optional<AttemptWindow> partnerAttempts = store.attempts(partnerKey(partner));
-            Duration wait = max(
-                    attempts.map(a -> a.blockedFor(now, policy.maxFailedAttempts(), policy.attemptWindow())),
-                    partnerAttempts.map(a -> a.blockedFor(now, policy.maxFailedAttempts() * PARTNER_ATTEMPT_FACTOR,
-                            policy.attemptWindow())));
-            if (!wait.isZero()) {
-                throw ApiException.rateLimited("too many wrong activation codes, try again later", wait,
-                        "activationCode");
-            }
+            CodeAttempts.requireNotBlocked(max(failures.blockedFor(attempts, policy.maxFailedAttempts(), now),
+                    failures.blockedFor(partnerAttempts, policy.maxFailedAttempts() * PARTNER_ATTEMPT_FACTOR, now)));
             Optional<Twinning> pending = store.findPendingByCodeHashForUpdate(hash)
                     .filter(t -> !t.code().isExpired(now))
                     .filter(t -> ownMno.equals(t.secondaryMno()));
             if (pending.isEmpty()) {
-                store.saveAttempts(primary, AttemptWindow.afterFailure(attempts.orElse(null), now,
-                        policy.attemptWindow()));
-                store.saveAttempts(partnerKey(partner), AttemptWindow.afterFailure(partnerAttempts.orElse(null), now,
-                        policy.attemptWindow()));
+                failures.recordFailure(store, primary, attempts, now);
+                failures.recordFailure(store, partnerKey(partner), partnerAttempts, now);
                 return Result.rejected("the activation code is wrong, already used or expired");
             }
             // Name, authCode and voice mail follow in the partner's update (HLF-IC-006).
@@ -258,10 +252,8 @@ public final class PartnerUseCases {
         return new DeviceAddress("acr:partner-" + partner.id());
     }
 
-    private static Duration max(Optional<Duration> a, Optional<Duration> b) {
-        Duration x = a.orElse(Duration.ZERO);
-        Duration y = b.orElse(Duration.ZERO);
-        return x.compareTo(y) >= 0 ? x : y;
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static ApiException unknown(DeviceAddress device) {

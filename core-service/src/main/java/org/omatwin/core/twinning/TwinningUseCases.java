@@ -1,7 +1,6 @@
 package org.omatwin.core.twinning;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +23,7 @@ public final class TwinningUseCases {
     private final AuthCodeIssuer authCodes;
     private final Peers peers;
     private final CodeIssuance issuance;
+    private final CodeAttempts failures;
     private final Clock clock;
 
     public TwinningUseCases(Transactions<TwinningStore> tx, TwinningPolicy policy, ActivationCodes codes, Mno ownMno,
@@ -35,6 +35,7 @@ public final class TwinningUseCases {
         this.authCodes = authCodes;
         this.peers = peers;
         this.issuance = new CodeIssuance(codes);
+        this.failures = new CodeAttempts(policy);
         this.clock = clock;
     }
 
@@ -132,12 +133,7 @@ public final class TwinningUseCases {
                 }
             }
             Optional<AttemptWindow> attempts = store.attempts(primary);
-            Duration wait = attempts.map(a -> a.blockedFor(now, policy.maxFailedAttempts(),
-                    policy.attemptWindow())).orElse(Duration.ZERO);
-            if (!wait.isZero()) {
-                throw ApiException.rateLimited("too many wrong activation codes, try again later", wait,
-                        "activationCode");
-            }
+            CodeAttempts.requireNotBlocked(failures.blockedFor(attempts, policy.maxFailedAttempts(), now));
             // A Pending request that a partner made in this device's name does not make it a secondary.
             if (store.findLiveBySecondary(primary).filter(t -> t.status().isActive()
                     || ownMno.equals(t.secondaryMno())).isPresent()) {
@@ -157,8 +153,7 @@ public final class TwinningUseCases {
             Optional<Twinning> pending = store.findPendingByCodeHashForUpdate(codes.hash(code))
                     .filter(t -> !t.code().isExpired(now));
             if (pending.isEmpty()) {
-                store.saveAttempts(primary,
-                        AttemptWindow.afterFailure(attempts.orElse(null), now, policy.attemptWindow()));
+                failures.recordFailure(store, primary, attempts, now);
                 return new Outcome(null, "the activation code is wrong, already used or expired", false);
             }
             policy.checkRoomForAnotherSecondary(mine.size());
@@ -235,8 +230,7 @@ public final class TwinningUseCases {
         } catch (ApiException refused) {
             if (refused.error() == OmaError.SVC0002 && refused.variables().contains("activationCode")) {
                 // A wrong code counts here too: a primary cannot probe partners' codes without limit.
-                store.saveAttempts(primary,
-                        AttemptWindow.afterFailure(attempts.orElse(null), now, policy.attemptWindow()));
+                failures.recordFailure(store, primary, attempts, now);
                 return new Outcome(null, refused.text(), false);
             }
             throw refused;
