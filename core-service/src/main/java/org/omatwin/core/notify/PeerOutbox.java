@@ -30,12 +30,22 @@ public interface PeerOutbox {
         }
     };
 
-    /** One message for a partner, about one relationship (deliveries are ordered per relationship). */
-    record PeerMessage(String id, Mno partner, String twinningId, DeviceAddress localDevice, String kind,
+    /**
+     * One message for a partner. Deliveries are ordered per {@code queue}: per relationship, or per
+     * activation request for the undo of an activation.
+     */
+    record PeerMessage(String id, Mno partner, String queue, DeviceAddress localDevice, String kind,
             String body) {
-        public String queue() {
-            return twinningId.startsWith("undo-") ? undoQueue(partner, twinningId.substring(5))
-                    : "peer:" + partner.id() + ":" + twinningId;
+        /** A message about one relationship, queued behind the earlier ones about it. */
+        public static PeerMessage about(String twinningId, String id, Mno partner, DeviceAddress localDevice,
+                String kind, String body) {
+            return new PeerMessage(id, partner, "peer:" + partner.id() + ":" + twinningId, localDevice, kind, body);
+        }
+
+        /** The undo of the partner activation {@code requestId}. */
+        public static PeerMessage undo(String requestId, String id, Mno partner, DeviceAddress localDevice,
+                String body) {
+            return new PeerMessage(id, partner, undoQueue(partner, requestId), localDevice, "peer.deactivate", body);
         }
 
         public URI target() {

@@ -203,8 +203,7 @@ public final class PeerClient implements Peers, PeerOutbox, AutoCloseable {
                 .setActorRole(Role.PRIMARY.omaName())
                 .setActivationRequestId(requestId);
         Optional.ofNullable(secondary).map(DeviceAddress::value).ifPresent(undo::setSecondaryAddress);
-        PeerMessage m = new PeerMessage(id, partner, "undo-" + requestId, primary, "peer.deactivate",
-                json(undo.build()));
+        PeerMessage m = PeerMessage.undo(requestId, id, partner, primary, json(undo.build()));
         // Due once the activation has certainly either committed (and withdrawn it) or failed.
         outbox.inTransaction(repo -> {
             Instant now = Instant.now();
@@ -229,7 +228,11 @@ public final class PeerClient implements Peers, PeerOutbox, AutoCloseable {
      */
     private ApiException translate(Mno partner, StatusRuntimeException e) {
         Status.Code code = e.getStatus().getCode();
-        Optional<ExceptionDetail> detail = detail(e);
+        com.google.rpc.Status status = StatusProto.fromThrowable(e);
+        if (status == null) {
+            status = com.google.rpc.Status.getDefaultInstance();
+        }
+        Optional<ExceptionDetail> detail = detail(status);
         String id = detail.map(ExceptionDetail::getMessageId).orElse("");
         if (code == Status.Code.NOT_FOUND) {
             return ApiException.of(OmaError.SVC0002, "the activation code is no longer valid at MNO " + partner,
@@ -241,7 +244,8 @@ public final class PeerClient implements Peers, PeerOutbox, AutoCloseable {
                 return ApiException.of(OmaError.SVC0002, detail.get().getText(), "activationCode");
             }
             if (id.equals("POL2005")) {
-                return ApiException.rateLimited("too many wrong activation codes, try again later", retryAfter(e),
+                return ApiException.rateLimited("too many wrong activation codes, try again later",
+                        retryAfter(status),
                         "activationCode");
             }
             if (id.equals("POL2000") || id.equals("POL1037")) {
@@ -260,11 +264,7 @@ public final class PeerClient implements Peers, PeerOutbox, AutoCloseable {
                 "mno");
     }
 
-    private static Optional<ExceptionDetail> detail(StatusRuntimeException e) {
-        com.google.rpc.Status status = StatusProto.fromThrowable(e);
-        if (status == null) {
-            return Optional.empty();
-        }
+    private static Optional<ExceptionDetail> detail(com.google.rpc.Status status) {
         for (Any any : status.getDetailsList()) {
             if (any.is(RequestError.class)) {
                 try {
@@ -279,17 +279,13 @@ public final class PeerClient implements Peers, PeerOutbox, AutoCloseable {
         return Optional.empty();
     }
 
-    private static Duration retryAfter(StatusRuntimeException e) {
-        com.google.rpc.Status status = StatusProto.fromThrowable(e);
-        if (status != null) {
-            for (Any any : status.getDetailsList()) {
-                if (any.is(com.google.rpc.RetryInfo.class)) {
-                    try {
-                        return Duration.ofSeconds(any.unpack(com.google.rpc.RetryInfo.class).getRetryDelay()
-                                .getSeconds());
-                    } catch (InvalidProtocolBufferException ignored) {
-                        break;
-                    }
+    private static Duration retryAfter(com.google.rpc.Status status) {
+        for (Any any : status.getDetailsList()) {
+            if (any.is(com.google.rpc.RetryInfo.class)) {
+                try {
+                    return Duration.ofSeconds(any.unpack(com.google.rpc.RetryInfo.class).getRetryDelay().getSeconds());
+                } catch (InvalidProtocolBufferException ignored) {
+                    break;
                 }
             }
         }
@@ -345,7 +341,7 @@ public final class PeerClient implements Peers, PeerOutbox, AutoCloseable {
             case STATUS_CHANGED -> "peer.status";
             case DEACTIVATED -> "peer.deactivate";
         };
-        return List.of(new PeerMessage(id, partner.get(), t.id(), local, kind, json(request)));
+        return List.of(PeerMessage.about(t.id(), id, partner.get(), local, kind, json(request)));
     }
 
     @Override
