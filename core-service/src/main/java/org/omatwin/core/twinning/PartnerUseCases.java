@@ -133,10 +133,8 @@ public final class PartnerUseCases {
         String validName = update.name() == null ? null : TwinningPolicy.validName(update.name());
         return tx.inTransaction(store -> {
             Instant now = clock.instant();
-            Twinning found = store.findLiveBySecondary(update.secondary())
+            Twinning current = lockLiveOf(store, update.secondary())
                     .filter(t -> ownMno.equals(t.secondaryMno()))
-                    .orElseThrow(() -> unknown(update.secondary()));
-            Twinning current = store.findByIdForUpdate(found.id()).filter(Twinning::isLive)
                     .orElseThrow(() -> unknown(update.secondary()));
             if (current.status() == TwinningStatus.PENDING) {
                 if (!update.activation() || current.code() == null || !partner.equals(current.code().issuer())) {
@@ -201,11 +199,10 @@ public final class PartnerUseCases {
     public void applyDeactivation(Mno partner, DeviceAddress secondary, DeviceAddress primary, Role actor,
             String activationRequestId) {
         tx.inTransaction(store -> {
-            Optional<Twinning> found = activationRequestId != null
+            Optional<Twinning> current = activationRequestId != null
                     ? store.findLiveByActivationForUpdate(primary, activationRequestId)
                     // no primary: the partner's secondary gave up a Pending request for one of our codes
-                    : store.findLiveBySecondary(secondary).filter(t -> java.util.Objects.equals(primary, t.primary()));
-            Optional<Twinning> current = found.flatMap(t -> store.findByIdForUpdate(t.id())).filter(Twinning::isLive);
+                    : lockLiveOf(store, secondary).filter(t -> java.util.Objects.equals(primary, t.primary()));
             if (current.isEmpty()) {
                 return null;
             }
@@ -222,11 +219,16 @@ public final class PartnerUseCases {
 
     private Twinning lockedRelationship(TwinningStore store, Mno partner, DeviceAddress secondary,
             DeviceAddress primary) {
-        Twinning found = store.findLiveBySecondary(secondary).orElseThrow(() -> unknown(secondary));
-        Twinning current = store.findByIdForUpdate(found.id()).filter(Twinning::isLive)
-                .orElseThrow(() -> unknown(secondary));
+        Twinning current = lockLiveOf(store, secondary).orElseThrow(() -> unknown(secondary));
         requireRelationship(current, partner, primary, secondary);
         return current;
+    }
+
+    /** The secondary's live relationship, locked (and read again under the lock). */
+    private static Optional<Twinning> lockLiveOf(TwinningStore store, DeviceAddress secondary) {
+        return store.findLiveBySecondary(secondary)
+                .flatMap(t -> store.findByIdForUpdate(t.id()))
+                .filter(Twinning::isLive);
     }
 
     /** The relationship is between the named devices, and the partner serves one side, we the other. */
