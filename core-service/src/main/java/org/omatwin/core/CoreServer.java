@@ -1,56 +1,91 @@
 package org.omatwin.core;
 
+import com.google.protobuf.Descriptors.ServiceDescriptor;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.omatwin.core.activation.ActivationCodes;
-import org.omatwin.core.api.ErrorInterceptor;
-import org.omatwin.core.api.ResourceUrls;
-import org.omatwin.core.api.TwinningEventGrpcService;
-import org.omatwin.core.api.TwinningGrpcService;
-import org.omatwin.core.notify.CallbackTargets;
-import org.omatwin.core.notify.Dispatcher;
-import org.omatwin.core.notify.EventBus;
-import org.omatwin.core.notify.NotificationRenderer;
-import org.omatwin.core.notify.PeerOutbox;
-import org.omatwin.core.peering.PartnerDirectory;
-import org.omatwin.core.peering.PeerClient;
-import org.omatwin.core.peering.PeeringServer;
+import org.omatwin.core.infra.edge.ErrorInterceptor;
+import org.omatwin.core.infra.edge.auth.AccessRules;
+import org.omatwin.core.infra.edge.auth.BearerAuthInterceptor;
+import org.omatwin.core.infra.edge.auth.BearerAuthInterceptor.TokenRule;
+import org.omatwin.core.infra.edge.auth.TokenVerifier;
+import org.omatwin.core.infra.edge.rest.RestServer;
+import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.error.ApiError;
+import org.omatwin.core.infra.outbox.CallbackSender;
+import org.omatwin.core.infra.outbox.CallbackTargets;
+import org.omatwin.core.infra.outbox.Dispatcher;
+import org.omatwin.core.infra.outbox.JooqOutbox;
+import org.omatwin.core.infra.outbox.Sender;
+import org.omatwin.core.infra.storage.Database;
+import org.omatwin.core.infra.storage.PgEventListener;
+import org.omatwin.core.infra.storage.Transactions;
+import org.omatwin.core.twinning.AuthCodeIssuer;
+import org.omatwin.core.twinning.DeviceAddress;
 import org.omatwin.core.twinning.PartnerUseCases;
 import org.omatwin.core.twinning.Peers;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.omatwin.core.auth.BearerTokenInterceptor;
-import org.omatwin.core.auth.DevCallerInterceptor;
-import org.omatwin.core.auth.HttpAuthCodeIssuer;
-import org.omatwin.core.auth.TokenVerifier;
-import org.omatwin.core.twinning.AuthCodeIssuer;
-import org.omatwin.core.config.CoreConfig;
-import org.omatwin.core.rest.RestServer;
-import org.omatwin.core.store.Database;
-import org.omatwin.core.store.PgEventListener;
-import org.omatwin.core.subscription.SubscriptionUseCases;
+import org.omatwin.core.twinning.TwinningStore;
 import org.omatwin.core.twinning.TwinningUseCases;
+import org.omatwin.core.twinning.activation.ActivationCodes;
+import org.omatwin.core.twinning.api.DevCallerInterceptor;
+import org.omatwin.core.twinning.api.HttpAuthCodeIssuer;
+import org.omatwin.core.twinning.api.PathUser;
+import org.omatwin.core.twinning.api.ResourceUrls;
+import org.omatwin.core.twinning.api.Scopes;
+import org.omatwin.core.twinning.api.TwinningEventGrpcService;
+import org.omatwin.core.twinning.api.TwinningGrpcService;
+import org.omatwin.core.twinning.notify.EventBus;
+import org.omatwin.core.twinning.notify.NotificationRenderer;
+import org.omatwin.core.twinning.notify.PeerOutbox;
+import org.omatwin.core.twinning.notify.TwinningEvents;
+import org.omatwin.core.twinning.notify.TwinningFanOut;
+import org.omatwin.core.twinning.peering.PartnerDirectory;
+import org.omatwin.core.twinning.peering.PeerClient;
+import org.omatwin.core.twinning.peering.PeeringGrpcService;
+import org.omatwin.core.twinning.peering.PeeringServer;
+import org.omatwin.core.twinning.portal.DemoSubscribers;
+import org.omatwin.core.twinning.portal.SubscriberGrpcService;
+import org.omatwin.core.twinning.portal.SubscriberUseCases;
+import org.omatwin.core.twinning.store.JooqSubscriberStore;
+import org.omatwin.core.twinning.store.JooqSubscriptionStore;
+import org.omatwin.core.twinning.store.JooqTwinningStore;
+import org.omatwin.core.twinning.store.TwinningEventLog;
+import org.omatwin.core.twinning.subscription.SubscriptionUseCases;
+import org.omatwin.proto.portal.v1.PortalProto;
+import org.omatwin.proto.twinning.v1.TwinningEventsProto;
+import org.omatwin.proto.twinning.v1.TwinningProto;
 import org.omatwin.proto.twinning.v1.TwinningServiceGrpc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Wires the core: database, use cases, the gRPC server and the embedded REST edge. */
+/**
+ * The one place where the core is wired: the database, the shared infrastructure (outbox, change feed,
+ * edges), each API family's use cases and services, the gRPC server and the embedded REST edge.
+ */
 public final class CoreServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CoreServer.class);
 
@@ -62,12 +97,13 @@ public final class CoreServer implements AutoCloseable {
     private final HealthStatusManager health;
     private final PeeringServer peering;
     private final PeerClient peerClient;
+    private final CallbackSender callbacks;
     private final String restUrl;
     private final String grpcTarget;
 
     private CoreServer(Database database, Dispatcher dispatcher, PgEventListener listener, Server grpc,
             com.linecorp.armeria.server.Server rest, HealthStatusManager health, PeeringServer peering,
-            PeerClient peerClient, String restUrl, String grpcTarget) {
+            PeerClient peerClient, CallbackSender callbacks, String restUrl, String grpcTarget) {
         this.database = database;
         this.dispatcher = dispatcher;
         this.listener = listener;
@@ -76,63 +112,98 @@ public final class CoreServer implements AutoCloseable {
         this.health = health;
         this.peering = peering;
         this.peerClient = peerClient;
+        this.callbacks = callbacks;
         this.restUrl = restUrl;
         this.grpcTarget = grpcTarget;
     }
 
     public static CoreServer start(CoreConfig config) throws IOException {
         LOG.info("starting with {}", config);
-        Database database = Database.start(config);
+        Database database = Database.start(config.database());
         Dispatcher dispatcher = null;
         PgEventListener listener = null;
         PeerClient peerClient = null;
         PeeringServer peering = null;
+        CallbackSender callbacks = null;
         try {
             // Timestamps at microsecond precision, as PostgreSQL stores them.
             Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1_000));
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            // One verifier of bearer tokens for every API (its cache of verified tokens is shared too).
+            TokenVerifier verifier = config.auth().jwt() ? new TokenVerifier(config.auth().issuer(),
+                    config.auth().audience(), URI.create(config.auth().jwksUrl()).toURL(), config.auth().clockSkew())
+                    : null;
+
+            // --- shared infrastructure: the outbox and the change feed ---
+            Transactions<JooqOutbox> outbox = database.transactions(JooqOutbox::new);
+            CallbackTargets targets = new CallbackTargets(config.notifyPolicy().allowedPrivateHosts());
+            callbacks = new CallbackSender(config.notifyPolicy(), targets);
+            List<Sender> senders = new ArrayList<>(List.of(callbacks));
+            if (config.peering().enabled()) {
+                peerClient = new PeerClient(config.peering(), config.ownMno(), outbox);
+                senders.add(peerClient);
+            }
+
+            // --- the twinning API family ---
             ActivationCodes codes = new ActivationCodes(codeHashKey(config));
             // The HTTP port is bound first: resource URLs are built from it.
             AtomicReference<String> publicUrl = new AtomicReference<>();
             ResourceUrls urls = new ResourceUrls(publicUrl::get);
-
-            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            CallbackTargets targets = new CallbackTargets(config.notifyPolicy().allowedPrivateHosts());
             EventBus events = new EventBus();
-            if (config.peering().enabled()) {
-                peerClient = new PeerClient(config.peering(), config.ownMno(), database.notificationTransactions());
-            }
-            dispatcher = new Dispatcher(database.notificationTransactions(), config.notifyPolicy(),
-                    new NotificationRenderer(urls), targets, peerClient == null ? PeerOutbox.NONE : peerClient,
-                    metrics, clock);
-            listener = new PgEventListener(database.dataSource(), database.notificationTransactions(),
-                    events::publish);
+            Transactions<TwinningEvents> eventLog = database.transactions(TwinningEventLog::new);
+            // Every producer of outgoing messages, then the one dispatcher that delivers them all.
+            List<Dispatcher.Producer> producers = List.of(new TwinningFanOut(eventLog, new NotificationRenderer(urls),
+                    peerClient == null ? PeerOutbox.NONE : peerClient, metrics));
+            dispatcher = new Dispatcher(outbox, config.notifyPolicy(), producers, senders, metrics, clock);
+            Runnable wake = dispatcher::wake;
+            listener = new PgEventListener(database.dataSource(), TwinningEventLog.CHANNEL,
+                    events.fromAnnouncements(eventLog));
 
             AuthCodeIssuer authCodes = config.auth().authCodeUrl().isEmpty() ? AuthCodeIssuer.NONE
-                    : new HttpAuthCodeIssuer(java.net.URI.create(config.auth().authCodeUrl()), "twinning-core",
+                    : new HttpAuthCodeIssuer(URI.create(config.auth().authCodeUrl()), "twinning-core",
                             config.auth().coreClientSecret());
-            TwinningUseCases twinnings = new TwinningUseCases(database.twinningTransactions(dispatcher::wake),
-                    config.policy(), codes, config.ownMno(), authCodes, peerClient == null ? Peers.NONE : peerClient,
-                    clock);
-            SubscriptionUseCases subscriptions = new SubscriptionUseCases(database.subscriptionTransactions(),
-                    config.subscriptionDefaultDuration(), config.subscriptionMaxDuration(),
-                    config.maxSubscriptionsPerDevice(), targets, clock);
+            Transactions<TwinningStore> twinningStore = database.transactions(JooqTwinningStore::new, wake);
+            TwinningUseCases twinnings = new TwinningUseCases(twinningStore, config.policy(), codes, config.ownMno(),
+                    authCodes, peerClient == null ? Peers.NONE : peerClient, clock);
+            SubscriptionUseCases subscriptions = new SubscriptionUseCases(
+                    database.transactions(JooqSubscriptionStore::new), config.subscriptionDefaultDuration(),
+                    config.subscriptionMaxDuration(), config.maxSubscriptionsPerDevice(), targets, clock);
+            SubscriberUseCases subscribers = new SubscriberUseCases(database.transactions(JooqSubscriberStore::new),
+                    twinnings, clock);
+            Map<String, List<DeviceAddress>> demo = DemoSubscribers.parse(config.demoSubscribers());
+            if (!demo.isEmpty()) {
+                subscribers.seed(demo);
+                LOG.warn("TWIN_DEMO_SUBSCRIBERS: demo subscribers {} seeded; development only", demo.keySet());
+            }
 
+            // --- the edges: each API's chain is [its own resolution, authentication, errors (outermost)] ---
+            AccessRules access = AccessRules.of(List.<ServiceDescriptor>of(
+                    TwinningProto.getDescriptor().findServiceByName("TwinningService"),
+                    TwinningEventsProto.getDescriptor().findServiceByName("TwinningEventService"),
+                    PortalProto.getDescriptor().findServiceByName("SubscriberService")));
+            List<ServerInterceptor> deviceChain = List.of(new PathUser(), deviceAuthentication(config, verifier,
+                    access, twinnings), new ErrorInterceptor());
             TwinningGrpcService service = new TwinningGrpcService(twinnings, subscriptions, urls);
-            TwinningEventGrpcService eventService = new TwinningEventGrpcService(events);
-            List<ServerInterceptor> interceptors = List.of(callerInterceptor(config, twinnings),
+            ServerServiceDefinition eventService = ServerInterceptors.intercept(new TwinningEventGrpcService(events),
+                    deviceChain);
+            ServerServiceDefinition subscriberService = ServerInterceptors.intercept(
+                    new SubscriberGrpcService(subscribers, events),
+                    verifier == null ? REFUSE_ALL : new BearerAuthInterceptor(verifier, access, "twinning-portal",
+                            List.of(new TokenRule(c -> c.subject().length() <= 200,
+                                    "the access token names no subscriber"))),
                     new ErrorInterceptor());
+
             com.linecorp.armeria.server.Server rest = RestServer.build(config.bindAddress(), config.httpPort(),
-                    config.maxBodyBytes(), service, interceptors, metrics);
+                    config.maxBodyBytes(), service, deviceChain, metrics);
             rest.start().join();
             int httpPort = rest.activeLocalPort();
             publicUrl.set(config.publicUrlFor(httpPort));
 
             HealthStatusManager health = new HealthStatusManager();
             Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort()))
-                    .addService(ServerInterceptors.intercept(service, interceptors))
-                    .addService(ServerInterceptors.intercept(eventService, interceptors))
-                    .addService(org.omatwin.core.portal.SubscriberPortal.service(config, database, twinnings, events,
-                            clock))
+                    .addService(ServerInterceptors.intercept(service, deviceChain))
+                    .addService(eventService)
+                    .addService(subscriberService)
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .maxInboundMessageSize((int) Math.max(config.maxBodyBytes(), 4096) * 4)
@@ -142,43 +213,61 @@ public final class CoreServer implements AutoCloseable {
             health.setStatus("", ServingStatus.SERVING);
             health.setStatus(TwinningServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
             if (config.peering().enabled()) {
+                PartnerUseCases partners = new PartnerUseCases(twinningStore, config.policy(), codes, config.ownMno(),
+                        config.peering().maxPendingPerPartner(), clock);
                 peering = PeeringServer.start(config.peering(), new PartnerDirectory(config.peering()),
-                        new PartnerUseCases(database.twinningTransactions(dispatcher::wake), config.policy(), codes,
-                                config.ownMno(), config.peering().maxPendingPerPartner(), clock));
+                        ServerInterceptors.intercept(new PeeringGrpcService(partners), new ErrorInterceptor()));
             }
             listener.start();
             dispatcher.start();
-            return new CoreServer(database, dispatcher, listener, grpc, rest, health, peering, peerClient,
+            return new CoreServer(database, dispatcher, listener, grpc, rest, health, peering, peerClient, callbacks,
                     "http://" + config.bindAddress() + ":" + httpPort + "/twinning/v1",
                     config.bindAddress() + ":" + grpc.getPort());
         } catch (RuntimeException | IOException e) {
-            if (peering != null) {
-                peering.close();
-            }
-            if (peerClient != null) {
-                peerClient.close();
-            }
-            if (dispatcher != null) {
-                dispatcher.close();
-            }
-            if (listener != null) {
-                listener.close();
+            for (AutoCloseable c : new AutoCloseable[] {peering, peerClient, dispatcher, callbacks, listener}) {
+                closeQuietly(c);
             }
             database.close();
             throw e;
         }
     }
 
-    /** The one place where callers are authenticated: bearer tokens, or the development header. */
-    private static ServerInterceptor callerInterceptor(CoreConfig config, TwinningUseCases twinnings)
-            throws IOException {
-        CoreConfig.Auth auth = config.auth();
-        if (auth.jwt()) {
-            TokenVerifier verifier = new TokenVerifier(auth.issuer(), auth.audience(),
-                    java.net.URI.create(auth.jwksUrl()).toURL(), auth.clockSkew());
-            return new BearerTokenInterceptor(verifier, twinnings::isLive);
+    /** Without an authorization server there is no subscriber sign-in: the portal's service refuses all. */
+    private static final ServerInterceptor REFUSE_ALL = new ServerInterceptor() {
+        @Override
+        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                ServerCallHandler<Q, R> next) {
+            throw ApiException.bearer(ApiError.UNAUTHENTICATED, "the subscriber service needs TWIN_AUTH_MODE=jwt",
+                    "Bearer realm=\"twinning-portal\", error=\"invalid_token\"", "Authorization");
         }
-        return new DevCallerInterceptor(config.devCallerHeader());
+    };
+
+    /**
+     * Devices: bearer tokens whose subject is a device address and, for a secondary's twinning token, whose
+     * relationship still exists (deactivation revokes the token at once, HLF-TE-004); or the development header.
+     */
+    private static ServerInterceptor deviceAuthentication(CoreConfig config, TokenVerifier verifier,
+            AccessRules access, TwinningUseCases twinnings) {
+        if (verifier == null) {
+            return new DevCallerInterceptor(config.devCallerHeader());
+        }
+        return new BearerAuthInterceptor(verifier, access, "twinning", List.of(
+                new TokenRule(c -> DeviceAddress.isValid(c.subject()),
+                        "invalid access token: the token subject is not a device address"),
+                new TokenRule(c -> c.claim(Scopes.TWINNING_CLAIM) == null
+                        || twinnings.isLive(c.claim(Scopes.TWINNING_CLAIM)),
+                        "the access token was revoked: its twinning was deactivated")));
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("could not close {} after a failed start", c.getClass().getSimpleName(), e);
+        }
     }
 
     /** The operator's key (TWIN_CODE_HASH_KEY), or for a single embedded instance one kept in the data dir. */
@@ -249,6 +338,7 @@ public final class CoreServer implements AutoCloseable {
             grpc.shutdownNow();
         }
         dispatcher.close();
+        callbacks.close();
         if (peerClient != null) {
             peerClient.close();
         }

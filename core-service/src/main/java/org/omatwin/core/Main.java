@@ -1,7 +1,7 @@
 package org.omatwin.core;
 
 import java.util.concurrent.CountDownLatch;
-import org.omatwin.core.config.CoreConfig;
+import org.omatwin.core.CoreConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;

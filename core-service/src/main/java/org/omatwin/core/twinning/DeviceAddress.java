@@ -1,8 +1,8 @@
 package org.omatwin.core.twinning;
 
 import java.util.regex.Pattern;
-import org.omatwin.core.error.ApiException;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.error.ApiError;
 
 /**
  * A device address: a global tel: URI ("+" and 6-15 digits), a sip: URI or an acr: URI. Values reach
@@ -35,10 +35,10 @@ public record DeviceAddress(String value) {
     /** Parses a client-supplied address; {@code element} names the message part for the error. */
     public static DeviceAddress parse(String value, String element) {
         if (value == null || value.isEmpty()) {
-            throw ApiException.of(OmaError.SVC2006, "missing address in " + element, element);
+            throw ApiException.of(ApiError.MISSING_ELEMENT, "missing address in " + element, element);
         }
         if (!isValid(value)) {
-            throw ApiException.of(OmaError.SVC0002,
+            throw ApiException.of(ApiError.INVALID_INPUT,
                     "invalid address in " + element + ": expected tel:+<6-15 digits>, sip:user@host or acr:...",
                     element);
         }

@@ -1,8 +1,8 @@
 package org.omatwin.core.twinning;
 
 import java.util.regex.Pattern;
-import org.omatwin.core.error.ApiException;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.error.ApiError;
 
 /** A mobile network operator: Mobile Country Code (3 digits) and Mobile Network Code (2-3 digits). */
 public record Mno(String mcc, String mnc) {
@@ -11,10 +11,10 @@ public record Mno(String mcc, String mnc) {
 
     public Mno {
         if (mcc == null || !MCC.matcher(mcc).matches()) {
-            throw ApiException.of(OmaError.SVC0002, "mcc must be three digits", "mcc");
+            throw ApiException.of(ApiError.INVALID_INPUT, "mcc must be three digits", "mcc");
         }
         if (mnc == null || !MNC.matcher(mnc).matches()) {
-            throw ApiException.of(OmaError.SVC0002, "mnc must be two or three digits", "mnc");
+            throw ApiException.of(ApiError.INVALID_INPUT, "mnc must be two or three digits", "mnc");
         }
     }
 
@@ -22,7 +22,7 @@ public record Mno(String mcc, String mnc) {
     public static Mno parse(String id) {
         int dash = id == null ? -1 : id.indexOf('-');
         if (dash < 0) {
-            throw ApiException.of(OmaError.SVC0002, "an MNO is written MCC-MNC, for example 310-410", "mno");
+            throw ApiException.of(ApiError.INVALID_INPUT, "an MNO is written MCC-MNC, for example 310-410", "mno");
         }
         return new Mno(id.substring(0, dash), id.substring(dash + 1));
     }

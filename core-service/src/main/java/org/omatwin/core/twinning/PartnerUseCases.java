@@ -1,14 +1,19 @@
 package org.omatwin.core.twinning;
 
+import org.omatwin.core.infra.storage.Transactions;
+import org.omatwin.core.twinning.activation.CodeAttempts;
+import org.omatwin.core.infra.storage.Ids;
+import org.omatwin.core.twinning.activation.CodeIssuance;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import org.omatwin.core.activation.ActivationCodes;
-import org.omatwin.core.activation.AttemptWindow;
-import org.omatwin.core.error.ApiException;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.twinning.activation.ActivationCodes;
+import org.omatwin.core.twinning.activation.AttemptWindow;
+import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.error.ApiError;
 
 /**
  * What a partner MNO may ask of us (HLF-IC-002..007), each in one transaction committed before the
@@ -38,7 +43,7 @@ public final class PartnerUseCases {
         this.policy = policy;
         this.codes = codes;
         this.issuance = new CodeIssuance(codes);
-        this.failures = new CodeAttempts(policy);
+        this.failures = new CodeAttempts(policy.attemptWindow());
         this.ownMno = ownMno;
         this.maxPendingPerPartner = maxPendingPerPartner;
         this.clock = clock;
@@ -60,7 +65,7 @@ public final class PartnerUseCases {
                 throw notYours(secondary);
             }
             if (existing.isPresent() && existing.get().status().isActive()) {
-                throw ApiException.of(OmaError.POL2000, "the device is already twinned with a primary device",
+                throw ApiException.of(ApiError.ALREADY_TWINNED, "the device is already twinned with a primary device",
                         "already twinned");
             }
             // A partner cannot fill our code space: its unexpired codes are capped.
@@ -87,7 +92,7 @@ public final class PartnerUseCases {
      */
     public DeviceAddress redeem(Mno partner, String requestId, String code, DeviceAddress primary) {
         if (!ActivationCodes.isWellFormed(code)) {
-            throw ApiException.of(OmaError.SVC0002, "the activation code must be six digits", "activationCode");
+            throw ApiException.of(ApiError.INVALID_INPUT, "the activation code must be six digits", "activationCode");
         }
         String hash = codes.hash(code);
         Result<DeviceAddress> result = tx.inTransaction(store -> {
@@ -98,7 +103,7 @@ public final class PartnerUseCases {
                 return Result.of(done.get().secondary());
             }
             if (store.findLiveBySecondary(primary).isPresent()) {
-                throw ApiException.of(OmaError.POL1037, "a secondary device cannot become a primary device",
+                throw ApiException.of(ApiError.WRONG_ROLE, "a secondary device cannot become a primary device",
                         "Secondary", "Primary");
             }
             // Wrong codes are limited per primary, and for the partner as a whole: a partner cannot probe
@@ -111,8 +116,8 @@ public final class PartnerUseCases {
                     .filter(t -> !t.code().isExpired(now))
                     .filter(t -> ownMno.equals(t.secondaryMno()));
             if (pending.isEmpty()) {
-                failures.recordFailure(store, primary, attempts, now);
-                failures.recordFailure(store, partnerKey(partner), partnerAttempts, now);
+                store.saveAttempts(primary, failures.afterFailure(attempts, now));
+                store.saveAttempts(partnerKey(partner), failures.afterFailure(partnerAttempts, now));
                 return Result.rejected("the activation code is wrong, already used or expired");
             }
             // Name, authCode and voice mail follow in the partner's update (HLF-IC-006).
@@ -171,7 +176,7 @@ public final class PartnerUseCases {
     public TwinningStatus applyStatus(Mno partner, DeviceAddress secondary, DeviceAddress primary, Role actor,
             TwinningStatus status, Instant changedAt) {
         if (!status.isActive()) {
-            throw ApiException.of(OmaError.SVC0002, "twinning_status must be On or Off", "twinningStatus");
+            throw ApiException.of(ApiError.INVALID_INPUT, "twinning_status must be On or Off", "twinningStatus");
         }
         return tx.inTransaction(store -> {
             Twinning current = lockedRelationship(store, partner, secondary, primary);
@@ -244,7 +249,7 @@ public final class PartnerUseCases {
     private void requirePartnerSide(Twinning t, Mno partner, Role actor) {
         Mno actorMno = actor == Role.PRIMARY ? t.primaryMno() : t.secondaryMno();
         if (!partner.equals(actorMno)) {
-            throw ApiException.of(OmaError.POL2003, "the " + actor.omaName()
+            throw ApiException.of(ApiError.NOT_PERMITTED, "the " + actor.omaName()
                     + " of this relationship is not served by MNO " + partner, "actorRole");
         }
     }
@@ -259,12 +264,12 @@ public final class PartnerUseCases {
     }
 
     private static ApiException unknown(DeviceAddress device) {
-        return ApiException.of(OmaError.SVC2008, "no relationship of " + device.value()
+        return ApiException.of(ApiError.NOT_FOUND, "no relationship of " + device.value()
                 + " between a subscriber of yours and one of ours", "twinning");
     }
 
     private static ApiException notYours(DeviceAddress device) {
-        return ApiException.of(OmaError.POL2003, device.value() + " is not a subscriber of the calling MNO",
+        return ApiException.of(ApiError.NOT_PERMITTED, device.value() + " is not a subscriber of the calling MNO",
                 "secondaryAddress");
     }
 
@@ -280,7 +285,7 @@ public final class PartnerUseCases {
 
         T orThrow(String variable) {
             if (rejection != null) {
-                throw ApiException.of(OmaError.SVC0002, rejection, variable);
+                throw ApiException.of(ApiError.INVALID_INPUT, rejection, variable);
             }
             return value;
         }

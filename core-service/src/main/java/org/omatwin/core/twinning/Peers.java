@@ -1,8 +1,8 @@
 package org.omatwin.core.twinning;
 
 import java.time.Instant;
-import org.omatwin.core.error.ApiException;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.error.ApiError;
 
 /**
  * The synchronous calls to partner MNOs that an activation needs (HLF-IC-002..006). Each throws an
@@ -71,6 +71,6 @@ public interface Peers {
     void prepareUndo(Mno partner, String requestId, DeviceAddress secondary, DeviceAddress primary);
 
     static ApiException notPartner(Mno mno) {
-        return ApiException.of(OmaError.SVC0002, "MNO " + mno + " is not a partner of this operator", "mno");
+        return ApiException.of(ApiError.INVALID_INPUT, "MNO " + mno + " is not a partner of this operator", "mno");
     }
 }

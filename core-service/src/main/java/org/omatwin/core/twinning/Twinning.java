@@ -3,8 +3,8 @@ package org.omatwin.core.twinning;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import org.omatwin.core.error.ApiException;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.error.ApiError;
 
 /**
  * One twinning relationship, seen by both sides under one id. Immutable: every transition returns the
@@ -113,7 +113,7 @@ public record Twinning(
             DeviceAddress voiceMail, String newAuthCode, PeerLink link, Instant now) {
         requireStatus(TwinningStatus.PENDING);
         if (primaryDevice.equals(secondary)) {
-            throw ApiException.of(OmaError.POL1037, "a device cannot be twinned with itself", "Secondary", "Primary");
+            throw ApiException.of(ApiError.WRONG_ROLE, "a device cannot be twinned with itself", "Secondary", "Primary");
         }
         return new Twinning(id, secondary, primaryDevice, TwinningStatus.ON, twinningName, null,
                 secondaryCorrelator, null, secondaryMno, partner, voiceMail, newAuthCode, createdAt, now, now, null,
@@ -176,7 +176,7 @@ public record Twinning(
             DeviceAddress voiceMail, String correlator, Instant now) {
         requireStatus(TwinningStatus.PENDING);
         if (primaryDevice.equals(secondary)) {
-            throw ApiException.of(OmaError.POL1037, "a device cannot be twinned with itself", "Secondary", "Primary");
+            throw ApiException.of(ApiError.WRONG_ROLE, "a device cannot be twinned with itself", "Secondary", "Primary");
         }
         return new Twinning(id, secondary, primaryDevice, TwinningStatus.ON, twinningName, null,
                 secondaryCorrelator, correlator, secondaryMno, primaryMnoOf, voiceMail, authCode, createdAt, now, now,
@@ -192,7 +192,7 @@ public record Twinning(
             throw new IllegalArgumentException("toggle target must be On or Off");
         }
         if (!status.isActive()) {
-            throw ApiException.of(OmaError.POL1038,
+            throw ApiException.of(ApiError.NOT_CHANGEABLE,
                     "twinningStatus can be changed only once the twinning is activated", "twinningStatus");
         }
         if (status == target) {
@@ -209,10 +209,10 @@ public record Twinning(
     /** Only the primary names a relationship (contract section 2). */
     public Twinning rename(Role actor, String newName) {
         if (actor != Role.PRIMARY) {
-            throw ApiException.of(OmaError.POL1038, "only the primary device may rename a twinning", "name");
+            throw ApiException.of(ApiError.NOT_CHANGEABLE, "only the primary device may rename a twinning", "name");
         }
         if (!status.isActive()) {
-            throw ApiException.of(OmaError.POL1038, "a twinning can be renamed only once activated", "name");
+            throw ApiException.of(ApiError.NOT_CHANGEABLE, "a twinning can be renamed only once activated", "name");
         }
         return new Twinning(id, secondary, primary, status, newName, code, secondaryCorrelator, primaryCorrelator,
                 secondaryMno, primaryMno, primaryVoiceMailAddress, authCode, createdAt, activatedAt,

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.omatwin.core.error.ApiException;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.error.ApiError;
 
 /**
  * The operator's policy for twinning: the limit of secondaries, code lifetime, attempt limits and the
@@ -40,7 +40,7 @@ public record TwinningPolicy(
     /** POL2008: a primary may have many secondaries, up to the operator's limit. */
     public void checkRoomForAnotherSecondary(int activeSecondaries) {
         if (activeSecondaries >= maxSecondaries) {
-            throw ApiException.of(OmaError.POL2008,
+            throw ApiException.of(ApiError.TOO_MANY_SECONDARIES,
                     "the primary device already has " + activeSecondaries + " twinned devices, the limit is "
                             + maxSecondaries,
                     Integer.toString(maxSecondaries));
@@ -50,11 +50,11 @@ public record TwinningPolicy(
     /** A client-chosen name: 1-64 characters, printable, no surrounding blanks. */
     public static String validName(String name) {
         if (name == null) {
-            throw ApiException.of(OmaError.SVC2006, "name is missing", "name");
+            throw ApiException.of(ApiError.MISSING_ELEMENT, "name is missing", "name");
         }
         if (name.isEmpty() || name.length() > MAX_NAME_LENGTH || !name.strip().equals(name)
                 || name.codePoints().anyMatch(Character::isISOControl)) {
-            throw ApiException.of(OmaError.SVC0002,
+            throw ApiException.of(ApiError.INVALID_INPUT,
                     "name must be 1-" + MAX_NAME_LENGTH + " printable characters without leading or trailing blanks",
                     "name");
         }
@@ -64,7 +64,7 @@ public record TwinningPolicy(
     /** HLF-TE-007: names are unique among a primary's live secondaries. */
     public static void checkNameFree(String name, Collection<String> taken) {
         if (taken.contains(name)) {
-            throw ApiException.of(OmaError.SVC0002, "name '" + name + "' is already used by another twinned device",
+            throw ApiException.of(ApiError.INVALID_INPUT, "name '" + name + "' is already used by another twinned device",
                     "name");
         }
     }
@@ -85,7 +85,7 @@ public record TwinningPolicy(
             return null;
         }
         if (correlator.isEmpty() || correlator.length() > MAX_CORRELATOR_LENGTH) {
-            throw ApiException.of(OmaError.SVC0002, "clientCorrelator must be 1-" + MAX_CORRELATOR_LENGTH + " characters",
+            throw ApiException.of(ApiError.INVALID_INPUT, "clientCorrelator must be 1-" + MAX_CORRELATOR_LENGTH + " characters",
                     "clientCorrelator");
         }
         return correlator;

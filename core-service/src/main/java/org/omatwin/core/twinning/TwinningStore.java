@@ -1,12 +1,13 @@
 package org.omatwin.core.twinning;
 
+import org.omatwin.core.twinning.activation.CodeSpace;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.omatwin.core.activation.AttemptWindow;
+import org.omatwin.core.twinning.activation.AttemptWindow;
 
 /** What the twinning use cases need from storage; every call runs inside the caller's transaction. */
-public interface TwinningStore {
+public interface TwinningStore extends CodeSpace {
 
     /** Locks the device's row (created if absent) until the transaction ends. */
     void lockDevice(DeviceAddress device, Instant now);
@@ -31,11 +32,6 @@ public interface TwinningStore {
 
     /** A Pending relationship whose code hash matches, locked; null hash matches nothing. */
     Optional<Twinning> findPendingByCodeHashForUpdate(String codeHash);
-
-    /** Forgets expired codes with this hash so the hash can be issued again. */
-    void releaseExpiredCode(String codeHash, Instant now);
-
-    boolean isCodeHashInUse(String codeHash);
 
     Optional<Twinning> findActiveByPrimaryCorrelator(DeviceAddress primary, String correlator);
 

@@ -1,15 +1,20 @@
 package org.omatwin.core.twinning;
 
+import org.omatwin.core.infra.storage.Transactions;
+import org.omatwin.core.twinning.activation.CodeAttempts;
+import org.omatwin.core.infra.storage.Ids;
+import org.omatwin.core.twinning.activation.CodeIssuance;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.omatwin.core.activation.ActivationCodes;
-import org.omatwin.core.activation.AttemptWindow;
-import org.omatwin.core.error.ApiException;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.twinning.activation.ActivationCodes;
+import org.omatwin.core.twinning.activation.AttemptWindow;
+import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.error.ApiError;
 
 /**
  * The device API's use cases. Each public method is one transaction: the rules are checked, the new
@@ -35,7 +40,7 @@ public final class TwinningUseCases {
         this.authCodes = authCodes;
         this.peers = peers;
         this.issuance = new CodeIssuance(codes);
-        this.failures = new CodeAttempts(policy);
+        this.failures = new CodeAttempts(policy.attemptWindow());
         this.clock = clock;
     }
 
@@ -48,7 +53,7 @@ public final class TwinningUseCases {
         String validCorrelator = TwinningPolicy.validCorrelator(correlator);
         Mno partner = primaryMno != null && !primaryMno.equals(ownMno) ? primaryMno : null;
         if (partner != null && !peers.isPartner(partner)) {
-            throw ApiException.of(OmaError.SVC0002,
+            throw ApiException.of(ApiError.INVALID_INPUT,
                     "the primary's MNO " + partner + " is not a partner of this operator", "otherDevice.mno");
         }
         String requestId = Ids.newId();
@@ -56,12 +61,12 @@ public final class TwinningUseCases {
             Instant now = clock.instant();
             store.lockDevice(secondary, now);
             if (store.isActivePrimary(secondary)) {
-                throw ApiException.of(OmaError.POL1037, "a primary device cannot become a secondary device",
+                throw ApiException.of(ApiError.WRONG_ROLE, "a primary device cannot become a secondary device",
                         "Primary", "Secondary");
             }
             Optional<Twinning> existing = store.findLiveBySecondary(secondary);
             if (existing.isPresent() && existing.get().status().isActive()) {
-                throw ApiException.of(OmaError.POL2000, "the device is already twinned with a primary device",
+                throw ApiException.of(ApiError.ALREADY_TWINNED, "the device is already twinned with a primary device",
                         "already twinned");
             }
             if (existing.isPresent() && !ownMno.equals(existing.get().secondaryMno())) {
@@ -108,14 +113,14 @@ public final class TwinningUseCases {
         String validCorrelator = TwinningPolicy.validCorrelator(correlator);
         String validName = name == null ? null : TwinningPolicy.validName(name);
         if (code == null) {
-            throw ApiException.of(OmaError.SVC2006, "activationCode.code is missing", "activationCode");
+            throw ApiException.of(ApiError.MISSING_ELEMENT, "activationCode.code is missing", "activationCode");
         }
         if (!ActivationCodes.isWellFormed(code)) {
-            throw ApiException.of(OmaError.SVC0002, "the activation code must be six digits", "activationCode");
+            throw ApiException.of(ApiError.INVALID_INPUT, "the activation code must be six digits", "activationCode");
         }
         Mno partner = codeIssuer != null && !codeIssuer.equals(ownMno) ? codeIssuer : null;
         if (partner != null && !peers.isPartner(partner)) {
-            throw ApiException.of(OmaError.SVC0002,
+            throw ApiException.of(ApiError.INVALID_INPUT,
                     "the activation code was issued by MNO " + partner + ", which is not a partner of this operator",
                     "activationCode");
         }
@@ -137,7 +142,7 @@ public final class TwinningUseCases {
             // A Pending request that a partner made in this device's name does not make it a secondary.
             if (store.findLiveBySecondary(primary).filter(t -> t.status().isActive()
                     || ownMno.equals(t.secondaryMno())).isPresent()) {
-                throw ApiException.of(OmaError.POL1037, "a secondary device cannot become a primary device",
+                throw ApiException.of(ApiError.WRONG_ROLE, "a secondary device cannot become a primary device",
                         "Secondary", "Primary");
             }
             List<Twinning> mine = store.findActiveByPrimary(primary);
@@ -153,13 +158,13 @@ public final class TwinningUseCases {
             Optional<Twinning> pending = store.findPendingByCodeHashForUpdate(codes.hash(code))
                     .filter(t -> !t.code().isExpired(now));
             if (pending.isEmpty()) {
-                failures.recordFailure(store, primary, attempts, now);
+                store.saveAttempts(primary, failures.afterFailure(attempts, now));
                 return new Outcome(null, "the activation code is wrong, already used or expired", false);
             }
             policy.checkRoomForAnotherSecondary(mine.size());
             Twinning candidate = pending.get();
             if (store.isActivePrimary(candidate.secondary())) {
-                throw ApiException.of(OmaError.POL1037, "a primary device cannot become a secondary device",
+                throw ApiException.of(ApiError.WRONG_ROLE, "a primary device cannot become a secondary device",
                         "Primary", "Secondary");
             }
             String chosen;
@@ -189,7 +194,7 @@ public final class TwinningUseCases {
             return new Outcome(TwinningView.of(activated, Role.PRIMARY, null), null, secondaryMno.isEmpty());
         });
         if (outcome.rejection != null) {
-            throw ApiException.of(OmaError.SVC0002, outcome.rejection, "activationCode");
+            throw ApiException.of(ApiError.INVALID_INPUT, outcome.rejection, "activationCode");
         }
         if (outcome.activated) {
             attachAuthCode(outcome.view);
@@ -209,7 +214,7 @@ public final class TwinningUseCases {
         T result = call.get();
         if (!store.withdrawPeerUndo(partner, requestId)) {
             // The undo is already on its way (our transaction took too long): do not commit.
-            throw ApiException.of(OmaError.SVC0001, "the partner MNO " + partner + " did not answer in time, retry",
+            throw ApiException.of(ApiError.UNAVAILABLE, "the partner MNO " + partner + " did not answer in time, retry",
                     "mno");
         }
         return result;
@@ -228,9 +233,9 @@ public final class TwinningUseCases {
             secondary = atPartner(store, partner, requestId, null, primary,
                     () -> peers.redeem(partner, requestId, code, primary));
         } catch (ApiException refused) {
-            if (refused.error() == OmaError.SVC0002 && refused.variables().contains("activationCode")) {
+            if (refused.error() == ApiError.INVALID_INPUT && refused.variables().contains("activationCode")) {
                 // A wrong code counts here too: a primary cannot probe partners' codes without limit.
-                failures.recordFailure(store, primary, attempts, now);
+                store.saveAttempts(primary, failures.afterFailure(attempts, now));
                 return new Outcome(null, refused.text(), false);
             }
             throw refused;
@@ -239,7 +244,7 @@ public final class TwinningUseCases {
         Optional<Twinning> here = store.findLiveBySecondary(secondary);
         if (here.isPresent()) {
             if (here.get().status() != TwinningStatus.PENDING || !partner.equals(here.get().secondaryMno())) {
-                throw ApiException.of(OmaError.POL2000, "the device is already twinned with a primary device",
+                throw ApiException.of(ApiError.ALREADY_TWINNED, "the device is already twinned with a primary device",
                         "already twinned");
             }
             store.update(here.get().deactivate(now));
@@ -299,7 +304,7 @@ public final class TwinningUseCases {
             Instant now = clock.instant();
             Twinning current = visible(store.findByIdForUpdate(id), caller, id);
             if (current.version() != expectedVersion) {
-                throw ApiException.of(OmaError.SVC2007, "the twinning changed while it was being replaced", id);
+                throw ApiException.of(ApiError.CONFLICT, "the twinning changed while it was being replaced", id);
             }
             Role actor = current.roleOf(caller).orElseThrow();
             Twinning next = current;
@@ -381,7 +386,7 @@ public final class TwinningUseCases {
     private static Twinning visible(Optional<Twinning> found, DeviceAddress caller, String id) {
         return found.filter(Twinning::isLive)
                 .filter(t -> t.roleOf(caller).isPresent())
-                .orElseThrow(() -> ApiException.of(OmaError.SVC2008, "no twinning " + id + " for this device",
+                .orElseThrow(() -> ApiException.of(ApiError.NOT_FOUND, "no twinning " + id + " for this device",
                         "twinningId"));
     }
 }

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.omatwin.core.CoreServer;
-import org.omatwin.core.config.CoreConfig;
+import org.omatwin.core.CoreConfig;
 import org.omatwin.core.support.Rest.Response;
 
 /**

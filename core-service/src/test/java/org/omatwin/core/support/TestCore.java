@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.omatwin.core.CoreServer;
-import org.omatwin.core.config.CoreConfig;
+import org.omatwin.core.CoreConfig;
 
 /**
  * One real core per test JVM: embedded PostgreSQL, the gRPC server and the REST edge on ephemeral

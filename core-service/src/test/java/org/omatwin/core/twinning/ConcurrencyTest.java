@@ -1,5 +1,7 @@
 package org.omatwin.core.twinning;
 
+import org.omatwin.core.infra.storage.Transactions;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.omatwin.core.store.schema.Tables.TWINNING;
@@ -17,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.omatwin.core.error.ApiException;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.error.ApiError;
 import org.omatwin.core.support.Devices;
 import org.omatwin.core.support.Rest.Response;
 import org.omatwin.core.support.TestCore;
@@ -114,13 +116,13 @@ class ConcurrencyTest {
     @Test
     void aStaleWriteIsAConcurrentModificationSvc2007() {
         Response p = twin(Devices.tel(), Devices.tel());
-        Transactions<TwinningStore> tx = TestCore.get().database().twinningTransactions();
+        Transactions<TwinningStore> tx = TestCore.get().database().transactions(org.omatwin.core.twinning.store.JooqTwinningStore::new);
         Twinning stale = tx.inTransaction(store -> store.findById(id(p)).orElseThrow());
         tx.inTransaction(store -> store.update(stale.toggle(TwinningStatus.OFF, stale.createdAt().plusSeconds(1))));
         Function<TwinningStore, Twinning> lostUpdate = store -> store.update(stale.rename(Role.PRIMARY, "Late"));
         assertThatThrownBy(() -> tx.inTransaction(lostUpdate))
                 .isInstanceOf(ApiException.class)
-                .extracting(e -> ((ApiException) e).error()).isEqualTo(OmaError.SVC2007);
+                .extracting(e -> ((ApiException) e).error()).isEqualTo(ApiError.CONFLICT);
         assertThat(get(p.twinning().path("resourceURL").asText()).twinning().path("name").asText())
                 .isNotEqualTo("Late");
     }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
-import org.omatwin.core.error.ApiException;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.error.ApiError;
 
 class DeviceAddressTest {
 
@@ -32,9 +32,9 @@ class DeviceAddressTest {
         assertThat(DeviceAddress.isValid("acr:auth")).isFalse();
         assertThat(DeviceAddress.isValid("tel%3A%2B447700900123")).isFalse();
         assertThatThrownBy(() -> DeviceAddress.parse("tel%3A%2B447700900123", "userId"))
-                .extracting(e -> ((ApiException) e).error()).isEqualTo(OmaError.SVC0002);
+                .extracting(e -> ((ApiException) e).error()).isEqualTo(ApiError.INVALID_INPUT);
         assertThatThrownBy(() -> DeviceAddress.parse("", "userId"))
-                .extracting(e -> ((ApiException) e).error()).isEqualTo(OmaError.SVC2006);
+                .extracting(e -> ((ApiException) e).error()).isEqualTo(ApiError.MISSING_ELEMENT);
     }
 
     @Test

@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.omatwin.core.error.ApiException;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.error.ApiError;
 
 /** The relationship state machine and the section-3 rules, as plain Java. */
 class TwinningTest {
@@ -40,7 +40,7 @@ class TwinningTest {
     void aDeviceCannotTwinWithItself() {
         assertThatThrownBy(() -> pending().activate(WATCH, MNO, "x", WATCH, null, T0))
                 .isInstanceOf(ApiException.class)
-                .extracting(e -> ((ApiException) e).error()).isEqualTo(OmaError.POL1037);
+                .extracting(e -> ((ApiException) e).error()).isEqualTo(ApiError.WRONG_ROLE);
     }
 
     @Test
@@ -57,7 +57,7 @@ class TwinningTest {
     @Test
     void aPendingRelationshipCannotBeToggled() {
         assertThatThrownBy(() -> pending().toggle(TwinningStatus.OFF, T0))
-                .extracting(e -> ((ApiException) e).error()).isEqualTo(OmaError.POL1038);
+                .extracting(e -> ((ApiException) e).error()).isEqualTo(ApiError.NOT_CHANGEABLE);
     }
 
     @Test
@@ -65,7 +65,7 @@ class TwinningTest {
         Twinning on = pending().activate(PHONE, MNO, "Watch", PHONE, null, T0);
         assertThat(on.rename(Role.PRIMARY, "Car").name()).isEqualTo("Car");
         assertThatThrownBy(() -> on.rename(Role.SECONDARY, "Car"))
-                .extracting(e -> ((ApiException) e).error()).isEqualTo(OmaError.POL1038);
+                .extracting(e -> ((ApiException) e).error()).isEqualTo(ApiError.NOT_CHANGEABLE);
     }
 
     @Test
@@ -113,11 +113,11 @@ class TwinningTest {
         TwinningPolicy policy = TwinningPolicy.defaults();
         policy.checkRoomForAnotherSecondary(4);
         assertThatThrownBy(() -> policy.checkRoomForAnotherSecondary(5))
-                .extracting(e -> ((ApiException) e).error()).isEqualTo(OmaError.POL2008);
+                .extracting(e -> ((ApiException) e).error()).isEqualTo(ApiError.TOO_MANY_SECONDARIES);
         assertThat(policy.defaultName(WATCH, List.of())).isEqualTo("Device-0123");
         assertThat(policy.defaultName(WATCH, List.of("Device-0123", "Device-0123-2"))).isEqualTo("Device-0123-3");
         assertThatThrownBy(() -> TwinningPolicy.checkNameFree("Watch", List.of("Watch")))
-                .extracting(e -> ((ApiException) e).error()).isEqualTo(OmaError.SVC0002);
+                .extracting(e -> ((ApiException) e).error()).isEqualTo(ApiError.INVALID_INPUT);
     }
 
     @Test
@@ -126,7 +126,7 @@ class TwinningTest {
         assertThat(TwinningPolicy.validName("x".repeat(64))).hasSize(64);
         for (String bad : new String[] {"", "x".repeat(65), " lead", "trail ", "bell\u0007"}) {
             assertThatThrownBy(() -> TwinningPolicy.validName(bad)).as(bad)
-                    .extracting(e -> ((ApiException) e).error()).isEqualTo(OmaError.SVC0002);
+                    .extracting(e -> ((ApiException) e).error()).isEqualTo(ApiError.INVALID_INPUT);
         }
     }
 }

@@ -1,0 +1,181 @@
+package org.omatwin.core;
+
+import org.omatwin.core.infra.storage.DatabaseSettings;
+import org.omatwin.core.twinning.peering.PeeringConfig;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.omatwin.core.infra.outbox.NotifyPolicy;
+import org.omatwin.core.twinning.Mno;
+import org.omatwin.core.twinning.TwinningPolicy;
+
+/**
+ * Every setting of the core, read from environment variables in this one place, with safe defaults.
+ * The README's configuration table lists the same names.
+ */
+public record CoreConfig(
+        String bindAddress,
+        int httpPort,
+        int grpcPort,
+        String publicUrl,
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        int databasePoolSize,
+        Path dataDir,
+        Mno ownMno,
+        TwinningPolicy policy,
+        byte[] codeHashKey,
+        long maxBodyBytes,
+        boolean devCallerHeader,
+        Duration subscriptionDefaultDuration,
+        Duration subscriptionMaxDuration,
+        int maxSubscriptionsPerDevice,
+        NotifyPolicy notifyPolicy,
+        Auth auth,
+        PeeringConfig peering,
+        String demoSubscribers) {
+
+    /**
+     * How callers are authenticated: "jwt" (OAuth 2.0 bearer tokens from the issuer) or "dev" (the
+     * development-only caller header, for running the core without an authorization server).
+     */
+    public record Auth(String mode, String issuer, String jwksUrl, String audience, Duration clockSkew,
+            String authCodeUrl, String coreClientSecret) {
+        public boolean jwt() {
+            return "jwt".equals(mode);
+        }
+    }
+
+    public static CoreConfig fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    public static CoreConfig from(Map<String, String> env) {
+        Reader r = new Reader(env);
+        String bind = r.string("TWIN_BIND_ADDRESS", "127.0.0.1");
+        int httpPort = r.integer("TWIN_HTTP_PORT", 8080, 0, 65535);
+        int grpcPort = r.integer("TWIN_GRPC_PORT", 9090, 0, 65535);
+        TwinningPolicy defaults = TwinningPolicy.defaults();
+        TwinningPolicy policy = new TwinningPolicy(
+                r.integer("TWIN_MAX_SECONDARIES", defaults.maxSecondaries(), 1, 1000),
+                Duration.ofSeconds(r.integer("TWIN_CODE_TTL_SECONDS", (int) defaults.codeLifetime().toSeconds(), 30,
+                        86_400)),
+                r.integer("TWIN_MAX_CODE_FAILURES", defaults.maxFailedAttempts(), 1, 1000),
+                Duration.ofSeconds(r.integer("TWIN_CODE_FAILURE_WINDOW_SECONDS",
+                        (int) defaults.attemptWindow().toSeconds(), 1, 86_400)),
+                r.string("TWIN_DEFAULT_NAME_PREFIX", defaults.defaultNamePrefix()));
+        String key = env.get("TWIN_CODE_HASH_KEY");
+        return new CoreConfig(
+                bind,
+                httpPort,
+                grpcPort,
+                env.get("TWIN_PUBLIC_URL") == null || env.get("TWIN_PUBLIC_URL").isBlank() ? null
+                        : stripSlash(env.get("TWIN_PUBLIC_URL").strip()),
+                env.get("TWIN_DATABASE_URL"),
+                r.string("TWIN_DATABASE_USER", "twinning"),
+                r.string("TWIN_DATABASE_PASSWORD", ""),
+                r.integer("TWIN_DATABASE_POOL_SIZE", 16, 1, 500),
+                Path.of(r.string("TWIN_DATA_DIR", "twinning-data")).toAbsolutePath(),
+                new Mno(r.string("TWIN_MCC", "001"), r.string("TWIN_MNC", "01")),
+                policy,
+                key == null || key.isBlank() ? null : Base64.getDecoder().decode(key.strip()),
+                r.integer("TWIN_MAX_BODY_BYTES", 16_384, 256, 1_048_576),
+                Boolean.parseBoolean(r.string("TWIN_DEV_CALLER_HEADER", "true"))
+                        && "dev".equals(r.string("TWIN_AUTH_MODE", "jwt")),
+                Duration.ofSeconds(r.integer("TWIN_SUBSCRIPTION_DEFAULT_SECONDS", 86_400, 60, 31_536_000)),
+                Duration.ofSeconds(r.integer("TWIN_SUBSCRIPTION_MAX_SECONDS", 2_592_000, 60, 31_536_000)),
+                r.integer("TWIN_MAX_SUBSCRIPTIONS", 10, 1, 1000),
+                new NotifyPolicy(
+                        Duration.ofMillis(r.integer("TWIN_NOTIFY_TIMEOUT_MS", 5_000, 100, 60_000)),
+                        Duration.ofMillis(r.integer("TWIN_NOTIFY_BACKOFF_MS", 1_000, 10, 3_600_000)),
+                        Duration.ofMillis(r.integer("TWIN_NOTIFY_BACKOFF_MAX_MS", 300_000, 10, 86_400_000)),
+                        Duration.ofSeconds(r.integer("TWIN_NOTIFY_RETRY_HORIZON_SECONDS", 86_400, 1, 2_592_000)),
+                        r.integer("TWIN_NOTIFY_MAX_IN_FLIGHT", 64, 1, 10_000),
+                        java.util.Arrays.stream(r.string("TWIN_NOTIFY_ALLOW_HOSTS", "").split("\\s*,\\s*"))
+                                .filter(h -> !h.isBlank()).collect(Collectors.toUnmodifiableSet())),
+                auth(r),
+                peering(env, bind),
+                // self-care portal: demo subscribers and their lines, seeded at start (embedded default run)
+                r.string("TWIN_DEMO_SUBSCRIBERS", ""));
+    }
+
+    private static PeeringConfig peering(Map<String, String> env, String bind) {
+        Auth auth = auth(new Reader(env));
+        return PeeringConfig.from(env, bind, auth.jwt() ? stripSlash(auth.issuer()) + "/oauth2/token" : null);
+    }
+
+    private static Auth auth(Reader r) {
+        // Secure by default: bearer tokens unless development mode is asked for explicitly.
+        String mode = r.string("TWIN_AUTH_MODE", "jwt");
+        if (!mode.equals("dev") && !mode.equals("jwt")) {
+            throw new IllegalArgumentException("TWIN_AUTH_MODE must be jwt or dev");
+        }
+        String issuer = r.string("TWIN_AUTH_ISSUER", "");
+        if (mode.equals("jwt") && issuer.isEmpty()) {
+            throw new IllegalArgumentException("TWIN_AUTH_ISSUER is required (bearer tokens are the default): "
+                    + "bin/run starts an authorization server and sets it; TWIN_AUTH_MODE=dev runs without "
+                    + "authentication, for development only");
+        }
+        return new Auth(mode, issuer, r.string("TWIN_AUTH_JWKS_URL", stripSlash(issuer) + "/oauth2/jwks"),
+                r.string("TWIN_AUTH_AUDIENCE", "twinning"),
+                Duration.ofSeconds(r.integer("TWIN_AUTH_CLOCK_SKEW_SECONDS", 60, 0, 600)),
+                r.string("TWIN_AUTH_CODE_URL", ""),
+                r.string("TWIN_AUTH_CORE_CLIENT_SECRET", "twinning-core-secret"));
+    }
+
+    /** The public base URL of the REST API; by default http://localhost:{the bound HTTP port}. */
+    public String publicUrlFor(int boundHttpPort) {
+        return publicUrl != null ? publicUrl : "http://localhost:" + boundHttpPort;
+    }
+
+    /** Where the database is (TWIN_DATABASE_*, or embedded in TWIN_DATA_DIR). */
+    public DatabaseSettings database() {
+        return new DatabaseSettings(databaseUrl, databaseUser, databasePassword, databasePoolSize, dataDir);
+    }
+
+    /** Whether the core runs its own PostgreSQL (no TWIN_DATABASE_URL given). */
+    public boolean embeddedDatabase() {
+        return databaseUrl == null || databaseUrl.isBlank();
+    }
+
+    @Override
+    public String toString() {
+        // Never print secrets (database password, code hash key).
+        return "CoreConfig[bind=" + bindAddress + ", http=" + httpPort + ", grpc=" + grpcPort + ", publicUrl="
+                + publicUrl + ", database=" + (embeddedDatabase() ? "embedded in " + dataDir : databaseUrl)
+                + ", mno=" + ownMno + ", policy=" + policy + ", auth=" + auth.mode() + (auth.jwt() ? " issuer="
+                + auth.issuer() : "") + ", partners=" + peering.partners().stream().map(p -> p.mno().id()).toList() + "]";
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private record Reader(Map<String, String> env) {
+        String string(String name, String fallback) {
+            String v = env.get(name);
+            return v == null || v.isBlank() ? fallback : v.strip();
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            String v = env.get(name);
+            if (v == null || v.isBlank()) {
+                return fallback;
+            }
+            try {
+                int value = Integer.parseInt(v.strip());
+                if (value < min || value > max) {
+                    throw new IllegalArgumentException(name + " must be between " + min + " and " + max);
+                }
+                return value;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be an integer, got '" + v + "'");
+            }
+        }
+    }
+}

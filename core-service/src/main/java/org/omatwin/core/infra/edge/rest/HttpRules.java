@@ -1,0 +1,159 @@
+package org.omatwin.core.infra.edge.rest;
+
+import com.google.api.AnnotationsProto;
+import com.google.api.HttpRule;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Descriptors.MethodDescriptor;
+import com.google.protobuf.Descriptors.ServiceDescriptor;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The google.api.http rules of a service, read from its descriptor: the same rules the transcoders
+ * serve. The REST edge uses them to be as strict as Envoy: which methods a path allows (405 + Allow),
+ * which query parameters and body elements a route accepts.
+ */
+public final class HttpRules {
+
+    /** One rule: HTTP method, path template and what the body and query may carry. */
+    public record Rule(String method, String template, List<String> segments, Descriptor requestType,
+            String bodyField, Set<String> queryParams) {
+
+        public boolean hasBody() {
+            return !bodyField.isEmpty();
+        }
+
+        /** The message the JSON body must match: the request minus path variables for body "*". */
+        public Descriptor bodyType() {
+            if ("*".equals(bodyField)) {
+                return requestType;
+            }
+            return requestType.findFieldByName(bodyField).getMessageType();
+        }
+
+        /** Fields bound from the path, which the body may not repeat. */
+        public Set<String> pathFields() {
+            Set<String> vars = new HashSet<>();
+            for (String s : segments) {
+                if (s.startsWith("{")) {
+                    vars.add(s.substring(1, s.length() - 1));
+                }
+            }
+            return vars;
+        }
+
+        boolean matches(List<String> pathSegments) {
+            if (pathSegments.size() != segments.size()) {
+                return false;
+            }
+            for (int i = 0; i < segments.size(); i++) {
+                String want = segments.get(i);
+                String got = pathSegments.get(i);
+                if (want.startsWith("{") ? got.isEmpty() : !want.equals(got)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** The outcome of matching a request against the rules. */
+    public sealed interface Match {}
+
+    public record Found(Rule rule) implements Match {}
+
+    public record WrongMethod(Set<String> allowed) implements Match {}
+
+    public record NoSuchPath() implements Match {}
+
+    private final List<Rule> rules;
+
+    private HttpRules(List<Rule> rules) {
+        this.rules = List.copyOf(rules);
+    }
+
+    public static HttpRules of(ServiceDescriptor service) {
+        List<Rule> rules = new ArrayList<>();
+        for (MethodDescriptor m : service.getMethods()) {
+            if (!m.getOptions().hasExtension(AnnotationsProto.http)) {
+                continue;
+            }
+            HttpRule http = m.getOptions().getExtension(AnnotationsProto.http);
+            String method;
+            String template;
+            switch (http.getPatternCase()) {
+                case GET -> { method = "GET"; template = http.getGet(); }
+                case PUT -> { method = "PUT"; template = http.getPut(); }
+                case POST -> { method = "POST"; template = http.getPost(); }
+                case DELETE -> { method = "DELETE"; template = http.getDelete(); }
+                case PATCH -> { method = "PATCH"; template = http.getPatch(); }
+                default -> throw new IllegalArgumentException("unsupported rule on " + m.getFullName());
+            }
+            List<String> segments = split(template);
+            Descriptor req = m.getInputType();
+            Rule partial = new Rule(method, template, segments, req, http.getBody(), Set.of());
+            Set<String> query = new LinkedHashSet<>();
+            if (!"*".equals(http.getBody())) {
+                for (FieldDescriptor f : req.getFields()) {
+                    boolean scalar = f.getJavaType() != FieldDescriptor.JavaType.MESSAGE;
+                    if (scalar && !partial.pathFields().contains(f.getName()) && !f.getName().equals(http.getBody())) {
+                        query.add(f.getName());
+                        query.add(f.getJsonName());
+                    }
+                }
+            }
+            rules.add(new Rule(method, template, segments, req, http.getBody(), Set.copyOf(query)));
+        }
+        return new HttpRules(rules);
+    }
+
+    /**
+     * Whether a path lies under one of the API roots of these rules ("/twinning/", "/dmwsi/"): the edge
+     * answers every request there, known or not, in the contract's terms.
+     */
+    public boolean covers(String path) {
+        for (Rule r : rules) {
+            String root = "/" + r.segments().get(0) + "/";
+            if (path.startsWith(root)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    public Match match(String method, String path) {
+        List<String> segments = split(path);
+        Set<String> allowed = new TreeSet<>();
+        for (Rule r : rules) {
+            if (r.matches(segments)) {
+                if (r.method().equals(method)) {
+                    return new Found(r);
+                }
+                allowed.add(r.method());
+            }
+        }
+        return allowed.isEmpty() ? new NoSuchPath() : new WrongMethod(allowed);
+    }
+
+    private static List<String> split(String path) {
+        String p = path.startsWith("/") ? path.substring(1) : path;
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= p.length(); i++) {
+            if (i == p.length() || p.charAt(i) == '/') {
+                out.add(p.substring(start, i));
+                start = i + 1;
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,113 @@
+package org.omatwin.core.infra.edge.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.error.ApiError;
+
+/**
+ * Checks a JSON request body against the protobuf message it must become, the way Envoy's transcoder
+ * does and stricter than protobuf's parser: every element must be known (SVC2005) and of the right
+ * JSON type (SVC0002, naming the element), so nothing is silently dropped or coerced.
+ */
+final class StrictJson {
+    private static final String TIMESTAMP = "google.protobuf.Timestamp";
+
+    private StrictJson() {}
+
+    /** @param excluded top-level fields that may not appear in the body (bound from the path) */
+    static void check(JsonNode body, Descriptor type, Set<String> excluded) {
+        if (!body.isObject()) {
+            throw ApiException.of(ApiError.INVALID_INPUT, "the request body must be a JSON object", "body");
+        }
+        checkObject(body, type, excluded, "");
+    }
+
+    private static void checkObject(JsonNode node, Descriptor type, Set<String> excluded, String path) {
+        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String element = path + e.getKey();
+            FieldDescriptor f = find(type, e.getKey());
+            if (f == null || excluded.contains(f.getName())) {
+                throw ApiException.of(ApiError.UNKNOWN_ELEMENT, "unknown element '" + element + "' in the request", element);
+            }
+            JsonNode value = e.getValue();
+            if (value.isNull()) {
+                continue;
+            }
+            if (f.isRepeated()) {
+                if (!value.isArray()) {
+                    throw wrongType(element, "an array");
+                }
+                for (JsonNode item : value) {
+                    checkValue(item, f, element + "[]");
+                }
+            } else {
+                checkValue(value, f, element);
+            }
+        }
+    }
+
+    private static void checkValue(JsonNode value, FieldDescriptor f, String element) {
+        switch (f.getJavaType()) {
+            case STRING -> {
+                if (!value.isTextual()) {
+                    throw wrongType(element, "a string");
+                }
+            }
+            case INT, LONG -> {
+                boolean integral = value.isIntegralNumber()
+                        && (f.getJavaType() == FieldDescriptor.JavaType.LONG ? value.canConvertToLong()
+                                : value.canConvertToInt());
+                if (!integral) {
+                    throw wrongType(element, "an integer");
+                }
+            }
+            case BOOLEAN -> {
+                if (!value.isBoolean()) {
+                    throw wrongType(element, "true or false");
+                }
+            }
+            case FLOAT, DOUBLE -> {
+                if (!value.isNumber()) {
+                    throw wrongType(element, "a number");
+                }
+            }
+            case ENUM -> {
+                if (!value.isTextual()) {
+                    throw wrongType(element, "a string");
+                }
+            }
+            case MESSAGE -> {
+                if (TIMESTAMP.equals(f.getMessageType().getFullName())) {
+                    if (!value.isTextual()) {
+                        throw wrongType(element, "an RFC 3339 timestamp string");
+                    }
+                } else if (!value.isObject()) {
+                    throw wrongType(element, "an object");
+                } else {
+                    checkObject(value, f.getMessageType(), Set.of(), element + ".");
+                }
+            }
+            default -> throw wrongType(element, "a supported value");
+        }
+    }
+
+    private static FieldDescriptor find(Descriptor type, String key) {
+        for (FieldDescriptor f : type.getFields()) {
+            if (f.getJsonName().equals(key) || f.getName().equals(key)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private static ApiException wrongType(String element, String expected) {
+        return ApiException.of(ApiError.INVALID_INPUT, "element '" + element + "' must be " + expected, element);
+    }
+}

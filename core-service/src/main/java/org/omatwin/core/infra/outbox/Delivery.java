@@ -1,0 +1,7 @@
+package org.omatwin.core.infra.outbox;
+
+import java.time.Instant;
+
+/** A message claimed for one delivery attempt; {@code id} is its X-Notification-Id. */
+public record Delivery(String id, String queue, Target target, String body, int attempts, Instant createdAt,
+        Instant eventTime) {}

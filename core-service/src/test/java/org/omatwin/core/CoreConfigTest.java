@@ -1,0 +1,44 @@
+package org.omatwin.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CoreConfigTest {
+
+    @Test
+    void bearerTokensAreTheDefaultAndNeedAnIssuer() {
+        assertThatThrownBy(() -> CoreConfig.from(Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TWIN_AUTH_ISSUER");
+        CoreConfig jwt = CoreConfig.from(Map.of("TWIN_AUTH_ISSUER", "https://auth.example/"));
+        assertThat(jwt.auth().jwt()).isTrue();
+        assertThat(jwt.auth().jwksUrl()).isEqualTo("https://auth.example/oauth2/jwks");
+        assertThat(jwt.devCallerHeader()).as("no development header with tokens").isFalse();
+    }
+
+    @Test
+    void developmentModeMustBeAskedFor() {
+        CoreConfig dev = CoreConfig.from(Map.of("TWIN_AUTH_MODE", "dev"));
+        assertThat(dev.auth().jwt()).isFalse();
+        assertThat(dev.devCallerHeader()).isTrue();
+        assertThatThrownBy(() -> CoreConfig.from(Map.of("TWIN_AUTH_MODE", "none")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void defaultsAreSafeAndSecretsAreNotPrinted() {
+        CoreConfig c = CoreConfig.from(Map.of("TWIN_AUTH_MODE", "dev", "TWIN_DATABASE_URL", "jdbc:postgresql://db/t",
+                "TWIN_DATABASE_PASSWORD", "s3cret-pw", "TWIN_CODE_HASH_KEY",
+                "c2VjcmV0LWtleS1vZi1hdC1sZWFzdC0zMi1ieXRlcy0hIQ=="));
+        assertThat(c.bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(c.httpPort()).isEqualTo(8080);
+        assertThat(c.grpcPort()).isEqualTo(9090);
+        assertThat(c.policy().maxSecondaries()).isEqualTo(5);
+        assertThat(c.policy().codeLifetime().toMinutes()).isEqualTo(10);
+        assertThat(c.toString()).doesNotContain("s3cret-pw").doesNotContain("c2VjcmV0");
+        assertThatThrownBy(() -> CoreConfig.from(Map.of("TWIN_AUTH_MODE", "dev", "TWIN_HTTP_PORT", "http")))
+                .hasMessageContaining("TWIN_HTTP_PORT");
+    }
+}
