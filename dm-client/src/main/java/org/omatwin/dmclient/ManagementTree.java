@@ -421,6 +421,7 @@ public final class ManagementTree {
         public static final int IDLE = 10;
         public static final int DOWNLOAD_FAILED = 20;
         public static final int DOWNLOAD_PROGRESSING = 30;
+        public static final int DOWNLOAD_COMPLETE = 40;
         public static final int UPDATE_PROGRESSING = 60;
         public static final int UPDATE_FAILED_NO_DATA = 80;
         public static final int UPDATE_SUCCESSFUL_NO_DATA = 100;
