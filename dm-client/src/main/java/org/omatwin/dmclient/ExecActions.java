@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@code ./SCOMO/Inventory/Deployed/<x>/Operations/Activate|Deactivate|Remove}) answer 202 and leave a
  * {@link DeferredJob}: download the package (size and SHA-256 checked while streaming), apply it to the tree, and
  * produce the generic alert carrying the command's {@code correlator} and the result code. DiagMon
- * ({@code ./DiagMon/<x>/Operations/Start|Stop}) runs at once (200). Any other existing node: 405; absent: 404.
+ * ({@code ./DiagMon/<x>/Operations/Start|Stop}) runs at once (200). An absent MO instance: 404; any other
+ * existing node: 405.
  */
 public final class ExecActions {
 
@@ -79,25 +80,30 @@ public final class ExecActions {
 
     public Outcome exec(Wire.Command cmd) {
         String uri = ManagementTree.normalize(cmd.uri() == null ? "" : cmd.uri());
-        if (!tree.exists(uri)) {
-            return Outcome.now(StatusCode.NOT_FOUND);
-        }
         Matcher m;
         if ((m = FUMO.matcher(uri)).matches()) {
-            return Outcome.later(fumo(cmd, "./FUMO/" + m.group(1), m.group(2)));
+            String instance = "./FUMO/" + m.group(1);
+            return tree.exists(instance) ? Outcome.later(fumo(cmd, instance, m.group(2))) : Outcome.now(StatusCode.NOT_FOUND);
         }
         if ((m = SCOMO_DOWNLOAD.matcher(uri)).matches()) {
-            return Outcome.later(scomoInstall(cmd, "./SCOMO/Download/" + m.group(1), m.group(2)));
+            // the server creates the Download/<x> entry (HGET of PkgID, PkgURL...); its Operations node may be absent
+            String entry = "./SCOMO/Download/" + m.group(1);
+            return tree.exists(entry) ? Outcome.later(scomoInstall(cmd, entry, m.group(2))) : Outcome.now(StatusCode.NOT_FOUND);
         }
         if ((m = SCOMO_DEPLOYED.matcher(uri)).matches()) {
-            return Outcome.later(scomoDeployed(cmd, "./SCOMO/Inventory/Deployed/" + m.group(1), m.group(2)));
+            String component = "./SCOMO/Inventory/Deployed/" + m.group(1);
+            return tree.exists(component) ? Outcome.later(scomoDeployed(cmd, component, m.group(2)))
+                    : Outcome.now(StatusCode.NOT_FOUND);
         }
         if ((m = DIAGMON.matcher(uri)).matches()) {
-            tree.setText("./DiagMon/" + m.group(1) + "/Status", m.group(2).equals("Start") ? "running" : "stopped",
-                    Origin.DEVICE);
+            String function = "./DiagMon/" + m.group(1);
+            if (!tree.exists(function)) {
+                return Outcome.now(StatusCode.NOT_FOUND);
+            }
+            tree.setText(function + "/Status", m.group(2).equals("Start") ? "running" : "stopped", Origin.DEVICE);
             return Outcome.now(StatusCode.OK);
         }
-        return Outcome.now(StatusCode.COMMAND_NOT_ALLOWED);
+        return Outcome.now(tree.exists(uri) ? StatusCode.COMMAND_NOT_ALLOWED : StatusCode.NOT_FOUND);
     }
 
     // --- FUMO ---
