@@ -54,15 +54,15 @@ public class DmException extends RuntimeException {
             return t.getMessage();
         }
         StringBuilder sb = new StringBuilder(t.getClass().getSimpleName());
-        if (t.getMessage() != null) {
-            sb.append(": ").append(t.getMessage());
+        // the first message along the cause chain (a ConnectException from HttpClient often has none itself)
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c.getMessage() != null && !c.getMessage().isBlank()) {
+                sb.append(": ").append(c.getMessage());
+                break;
+            }
         }
-        Throwable root = t.getCause();
-        while (root != null && root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        if (root != null && root.getMessage() != null && !root.getMessage().equals(t.getMessage())) {
-            sb.append(" (").append(root.getMessage()).append(')');
+        if (t instanceof java.net.ConnectException && sb.indexOf(":") < 0) {
+            sb.append(" (nothing listening, or unreachable)");
         }
         return sb.toString();
     }
