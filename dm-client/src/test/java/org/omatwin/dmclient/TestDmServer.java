@@ -57,17 +57,7 @@ final class TestDmServer implements AutoCloseable {
     final List<Request> requests = new CopyOnWriteArrayList<>();
 
     TestDmServer(Path dir) throws Exception {
-        Path keystore = dir.resolve("server.p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(keytool, "-genkeypair", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-alias", "dm", "-dname", "CN=localhost", "-ext", "san=dns:localhost,ip:127.0.0.1",
-                "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("keytool failed: " + out);
-        }
+        Path keystore = keystore();
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keystore)) {
             ks.load(in, PASSWORD);
@@ -82,6 +72,31 @@ final class TestDmServer implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
+    }
+
+    private static Path keystore;
+
+    /** One certificate per test run: keytool takes a second or two on a busy machine. */
+    private static synchronized Path keystore() throws Exception {
+        if (keystore != null) {
+            return keystore;
+        }
+        Path dir = Files.createTempDirectory("dm-client-test-tls");
+        Path file = dir.resolve("server.p12");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process p = new ProcessBuilder(keytool, "-genkeypair", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-alias", "dm", "-dname", "CN=localhost", "-ext", "san=dns:localhost,ip:127.0.0.1",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", file.toString(),
+                "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("keytool failed: " + out);
+        }
+        file.toFile().deleteOnExit();
+        dir.toFile().deleteOnExit();
+        keystore = file;
+        return file;
     }
 
     String origin() {
