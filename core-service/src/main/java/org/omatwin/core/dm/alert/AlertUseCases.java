@@ -1,0 +1,72 @@
+package org.omatwin.core.dm.alert;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import org.omatwin.core.dm.command.Command;
+import org.omatwin.core.dm.common.DmIds;
+import org.omatwin.core.dm.common.UnitOfWork;
+import org.omatwin.core.dm.device.DevId;
+import org.omatwin.core.dm.operation.Operation;
+import org.omatwin.core.dm.operation.Operations;
+import org.omatwin.core.error.ApiException;
+
+/**
+ * {@code POST /alert} (2.2). One transaction holding the device's lock. The edge, when the device's
+ * {@code Accept} asks for commands, then calls {@code SessionUseCases.next} for the pending session's
+ * first package.
+ */
+public final class AlertUseCases {
+    private final UnitOfWork<? extends AlertStore> tx;
+    private final AlertPolicy policy;
+    private final Clock clock;
+
+    public AlertUseCases(UnitOfWork<? extends AlertStore> tx, AlertPolicy policy, Clock clock) {
+        this.tx = tx;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /**
+     * Records the alert. A repeated alertId returns the first receipt (and costs no allowance); past
+     * the device's allowance: 429 POL2005 and nothing recorded. A correlator counts only when it
+     * belongs to a command sent to this device; it then completes the command's operation with the
+     * result code, unless the operation already ended (recorded, changes nothing).
+     */
+    public AlertReceipt receive(DevId devId, Alert alert) {
+        return tx.inTransaction(store -> {
+            Instant now = clock.instant();
+            store.lockDevice(devId, now);
+            if (alert.alertId() != null) {
+                Optional<ReceivedAlert> earlier = store.findAlert(devId, alert.alertId());
+                if (earlier.isPresent()) {
+                    return new AlertReceipt(earlier.get(), true, Optional.empty());
+                }
+            }
+            TokenBucket bucket = store.alertBucket(devId).orElseGet(() -> TokenBucket.full(policy, now))
+                    .refilled(policy, now);
+            if (!bucket.hasToken()) {
+                throw ApiException.rateLimited("too many alerts from this device", bucket.untilNextToken(policy),
+                        "alert");
+            }
+            store.saveAlertBucket(devId, bucket.take());
+
+            Optional<Command> command = Optional.ofNullable(alert.correlator())
+                    .flatMap(store::findCommandByCorrelator)
+                    .filter(c -> c.devId().equals(devId) && c.isBound());
+            ReceivedAlert received = new ReceivedAlert(DmIds.alert(), devId, alert, now,
+                    command.map(Command::operationId).orElse(null));
+            store.insertAlert(received);
+            Optional<Operation> completed = command.flatMap(c -> store.findOperation(c.operationId()))
+                    .filter(o -> !o.isFinal() && alert.resultCode() != null)
+                    .map(o -> {
+                        int code = alert.resultCode();
+                        Operation done = o.completedByAlert(code,
+                                ResultCodes.outcome(code) == ResultCodes.Outcome.SUCCESS, ResultCodes.text(code), now);
+                        Operations.save(store, done);
+                        return done;
+                    });
+            return new AlertReceipt(received, false, completed);
+        });
+    }
+}

@@ -1,0 +1,54 @@
+package org.omatwin.core.dm.data;
+
+import java.time.Clock;
+import org.omatwin.core.dm.common.UnitOfWork;
+import org.omatwin.core.dm.device.DevId;
+import org.omatwin.core.error.ApiException;
+import org.omatwin.core.error.OmaError;
+
+/** The device side of the data repository: {@code GET}/{@code PUT}/{@code POST /dm/v2/data/{itemId}} (2.3). */
+public final class DataUseCases {
+    private final UnitOfWork<? extends DataStore> tx;
+    private final Clock clock;
+
+    public DataUseCases(UnitOfWork<? extends DataStore> tx, Clock clock) {
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /** The value an HGET command points to. */
+    public DataItem read(DevId devId, String itemId) {
+        return tx.inTransaction(store -> {
+            DataItem item = ownItem(store, devId, itemId);
+            if (item.kind() != DataItem.Kind.VALUE) {
+                throw unknown(itemId);
+            }
+            return item;
+        });
+    }
+
+    /** What an HPUT/HPOST command sends; at most 1 MiB (413). */
+    public Upload upload(DevId devId, String itemId, String mediaType, byte[] content) {
+        if (content.length > DataItem.MAX_UPLOAD_BYTES) {
+            throw ApiException.of(OmaError.TOO_LARGE, "an upload is at most 1 MiB", "content");
+        }
+        return tx.inTransaction(store -> {
+            DataItem item = ownItem(store, devId, itemId);
+            if (!item.kind().isUpload()) {
+                throw unknown(itemId);
+            }
+            Upload upload = new Upload(itemId, item.operationId(), devId, mediaType, content.clone(), clock.instant());
+            store.insertUpload(upload);
+            return upload;
+        });
+    }
+
+    /** Another device's item is reported exactly like an unknown one, so ids cannot be probed. */
+    private static DataItem ownItem(DataStore store, DevId devId, String itemId) {
+        return store.findDataItem(itemId).filter(i -> i.belongsTo(devId)).orElseThrow(() -> unknown(itemId));
+    }
+
+    private static ApiException unknown(String itemId) {
+        return ApiException.of(OmaError.SVC2008, "no data item " + itemId, "itemId");
+    }
+}

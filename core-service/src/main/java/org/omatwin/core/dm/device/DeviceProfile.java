@@ -1,0 +1,31 @@
+package org.omatwin.core.dm.device;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the server knows of a device without contacting it (ES11, CC5): the last {@code sessionStart}
+ * (DevInfo, DevDetail, supported MOs) and when the device was last seen. The last known tree values
+ * are kept next to it, per node, in {@link DeviceStore#putNodeValues}.
+ */
+public record DeviceProfile(DevId devId, DevInfo devInfo, DevDetail devDetail, List<String> supportedMOs,
+        Instant lastSeen) {
+
+    public DeviceProfile {
+        supportedMOs = supportedMOs == null ? List.of() : List.copyOf(supportedMOs);
+    }
+
+    public static DeviceProfile unknown(DevId devId) {
+        return new DeviceProfile(devId, DevInfo.EMPTY, DevDetail.EMPTY, List.of(), null);
+    }
+
+    /** A Package#1: every element given replaces the stored one (2.2). */
+    public DeviceProfile started(DevInfo info, DevDetail detail, List<String> mos, Instant now) {
+        return new DeviceProfile(devId, devInfo.mergedWith(info), devDetail.mergedWith(detail),
+                mos != null ? mos : supportedMOs, now);
+    }
+
+    public DeviceProfile seen(Instant now) {
+        return new DeviceProfile(devId, devInfo, devDetail, supportedMOs, now);
+    }
+}

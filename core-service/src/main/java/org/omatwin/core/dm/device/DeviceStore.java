@@ -1,0 +1,26 @@
+package org.omatwin.core.dm.device;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Devices and their last known tree; every call runs inside the caller's transaction. */
+public interface DeviceStore {
+
+    /**
+     * Locks the device's row (created if absent) until the transaction ends. Every use case that
+     * changes a device's queue, sessions or alerts takes this lock first, so instances serialise per
+     * device in the database (SELECT ... FOR UPDATE) and never in memory.
+     */
+    void lockDevice(DevId devId, Instant now);
+
+    Optional<DeviceProfile> findDevice(DevId devId);
+
+    void saveDevice(DeviceProfile profile);
+
+    /** Replaces the stored value of each node (by uri) with the given one. */
+    void putNodeValues(DevId devId, List<NodeValue> values);
+
+    /** The last known values at or under {@code uri} ("./" for the whole tree), ordered by uri. */
+    List<NodeValue> tree(DevId devId, String uri);
+}

@@ -1,0 +1,125 @@
+package org.omatwin.core.dm.dmwsi;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.omatwin.core.dm.common.DmIds;
+import org.omatwin.core.dm.operation.Operation;
+import org.omatwin.core.dm.operation.OperationPlanner;
+import org.omatwin.core.dm.operation.OperationRequest;
+import org.omatwin.core.dm.operation.OperationState;
+import org.omatwin.core.dm.operation.Operations;
+import org.omatwin.core.dm.operation.Plan;
+import org.omatwin.core.dm.operation.Requester;
+import org.omatwin.core.dm.session.DeviceQueue;
+import org.omatwin.core.error.ApiException;
+import org.omatwin.core.error.OmaError;
+
+/**
+ * DMWSI operations (section 4): accept, read, cancel, and the timeout sweep. Each public method is one
+ * transaction; an operation is visible only to its requester (others: 404). Lives above the session
+ * package because accepting and cancelling work changes the device's pending session.
+ */
+public final class OperationUseCases {
+    private static final int SWEEP_BATCH = 500;
+
+    private final DeviceQueue queue;
+    private final OperationPlanner planner;
+    private final Clock clock;
+
+    public OperationUseCases(DeviceQueue queue, OperationPlanner planner, Clock clock) {
+        this.queue = queue;
+        this.planner = planner;
+        this.clock = clock;
+    }
+
+    /**
+     * Queues the operation's commands for its device and makes a session pending (the device is
+     * woken after the commit). A clientCorrelator already used by this requester answers the existing
+     * operation when the body is the same, and 409 SVC2007 when it differs.
+     */
+    public Accepted accept(Requester requester, OperationRequest request) {
+        String operationId = DmIds.operation();
+        return queue.inTransaction(q -> {
+            Instant now = clock.instant();
+            q.lock(request.devId(), now);
+            var store = q.store();
+            if (request.clientCorrelator() != null) {
+                Optional<Operation> earlier = store.findByClientCorrelator(requester, request.clientCorrelator());
+                if (earlier.isPresent()) {
+                    if (!earlier.get().request().equals(request)) {
+                        throw ApiException.of(OmaError.SVC2007, "clientCorrelator already used with another request",
+                                "clientCorrelator");
+                    }
+                    return new Accepted(earlier.get(), false);
+                }
+            }
+            Plan plan = planner.plan(operationId, request, now);
+            Operation operation = Operation.queued(operationId, store.nextOperationSeq(), requester, request, now);
+            store.insertOperation(operation);
+            plan.dataItems().forEach(store::insertDataItem);
+            store.insertCommands(plan.commands());
+            q.reconcile(request.devId(), now);
+            return new Accepted(operation, true);
+        });
+    }
+
+    public Operation get(Requester requester, String operationId) {
+        return queue.inTransaction(q -> own(q.store().findOperation(operationId), requester, operationId));
+    }
+
+    /** The requester's operations, newest first. */
+    public List<Operation> list(Requester requester, int offset, int limit) {
+        return queue.inTransaction(q -> q.store().operationsOf(requester, offset, limit));
+    }
+
+    /** Cancels an undelivered operation (CC4); once delivered: 409 SVC2007. Cancelling twice is harmless. */
+    public Operation cancel(Requester requester, String operationId) {
+        Operation seen = get(requester, operationId);
+        return queue.inTransaction(q -> {
+            Instant now = clock.instant();
+            q.lock(seen.devId(), now);
+            Operation operation = own(q.store().findOperation(operationId), requester, operationId);
+            if (operation.state() == OperationState.CANCELLED) {
+                return operation;
+            }
+            if (operation.state() != OperationState.QUEUED) {
+                throw ApiException.of(OmaError.SVC2007, "the operation is " + operation.state().wire()
+                        + " and can no longer be cancelled", "operationId");
+            }
+            Operation cancelled = operation.cancelled(now);
+            Operations.save(q.store(), cancelled);
+            q.reconcile(operation.devId(), now);
+            return cancelled;
+        });
+    }
+
+    /**
+     * Called periodically by the infrastructure: ends every operation past its deadline TimedOut
+     * (section 4). Commands already delivered stay in their session; their later statuses are recorded
+     * but change nothing. Returns how many ended. One transaction per operation's device.
+     */
+    public int expireOperations(Instant now) {
+        List<Operation> overdue = queue.inTransaction(q -> q.store().overdueOperations(now, SWEEP_BATCH));
+        int ended = 0;
+        for (Operation candidate : overdue) {
+            ended += queue.inTransaction(q -> {
+                q.lock(candidate.devId(), now);
+                Operation operation = q.store().findOperation(candidate.operationId()).orElseThrow();
+                if (!operation.isOverdue(now)) {
+                    return 0;
+                }
+                Operations.save(q.store(), operation.timedOut(now));
+                q.reconcile(operation.devId(), now);
+                return 1;
+            });
+        }
+        return ended;
+    }
+
+    private static Operation own(Optional<Operation> operation, Requester requester, String operationId) {
+        return operation.filter(o -> o.requester().equals(requester)).orElseThrow(() -> ApiException.of(
+                OmaError.SVC2008, "no operation " + operationId, "operationId"));
+    }
+}

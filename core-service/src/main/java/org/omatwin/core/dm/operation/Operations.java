@@ -1,0 +1,46 @@
+package org.omatwin.core.dm.operation;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.omatwin.core.dm.command.Command;
+import org.omatwin.core.dm.command.CommandStatus;
+import org.omatwin.core.dm.command.ResultItem;
+
+/** Rules about an operation that need its store: where reports, aborts, alerts and timeouts meet. */
+public final class Operations {
+    private Operations() {}
+
+    /** Writes the operation; once it has ended, its configure values leave the data repository (2.3). */
+    public static void save(OperationStore store, Operation operation) {
+        store.updateOperation(operation);
+        if (operation.isFinal()) {
+            store.deleteValueItemsOf(operation.operationId());
+        }
+    }
+
+    /**
+     * The outcome once the device reported statuses: unchanged while a command is unreported or when
+     * the operation already ended (TimedOut: recorded, changes nothing); Failed at the first non-2xx
+     * status; kept Delivered with 202 while an EXEC's result alert is due; otherwise Succeeded with
+     * every value the GETs returned (for {@code retrieve}, the results).
+     */
+    public static Operation afterReport(Operation operation, List<Command> commands, Instant now) {
+        if (operation.isFinal() || commands.stream().anyMatch(c -> !c.isReported())) {
+            return operation;
+        }
+        Optional<Command> failed = commands.stream().filter(c -> !c.status().isSuccess()).findFirst();
+        if (failed.isPresent()) {
+            Command c = failed.get();
+            return operation.failed(c.status().sc(),
+                    c.op() + (c.uri() != null ? " " + c.uri() : "") + " answered " + c.status().sc(), now);
+        }
+        List<ResultItem> values = new ArrayList<>();
+        commands.forEach(c -> values.addAll(c.status().results()));
+        if (commands.stream().anyMatch(c -> c.status().sc() == CommandStatus.ACCEPTED)) {
+            return operation.awaitingAlert(CommandStatus.ACCEPTED, values);
+        }
+        return operation.succeeded(200, values, now);
+    }
+}

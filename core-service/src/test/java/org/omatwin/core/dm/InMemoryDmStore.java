@@ -1,0 +1,320 @@
+package org.omatwin.core.dm;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.omatwin.core.dm.alert.ReceivedAlert;
+import org.omatwin.core.dm.alert.TokenBucket;
+import org.omatwin.core.dm.command.Command;
+import org.omatwin.core.dm.common.UnitOfWork;
+import org.omatwin.core.dm.data.DataItem;
+import org.omatwin.core.dm.data.Upload;
+import org.omatwin.core.dm.device.DevId;
+import org.omatwin.core.dm.device.DeviceProfile;
+import org.omatwin.core.dm.device.NodeValue;
+import org.omatwin.core.dm.operation.Operation;
+import org.omatwin.core.dm.operation.OperationState;
+import org.omatwin.core.dm.operation.Requester;
+import org.omatwin.core.dm.session.Session;
+import org.omatwin.core.dm.session.SessionPackage;
+import org.omatwin.core.dm.session.SessionState;
+
+/**
+ * A working in-memory {@link DmStore} for tests: one transaction at a time (a global lock stands in
+ * for the per-device row lock), and a transaction that throws leaves everything as it was, like a
+ * database rollback, so "a refusal records nothing" can be tested.
+ */
+public final class InMemoryDmStore implements DmStore, UnitOfWork<DmStore> {
+
+    private State state = new State();
+
+    private static final class State {
+        final Map<DevId, DeviceProfile> devices = new HashMap<>();
+        final TreeMap<String, NodeValue> tree = new TreeMap<>();
+        final Map<String, DataItem> dataItems = new LinkedHashMap<>();
+        final List<Upload> uploads = new ArrayList<>();
+        long seq;
+        final Map<String, Operation> operations = new LinkedHashMap<>();
+        final Map<String, Command> commands = new LinkedHashMap<>();
+        final Map<String, Session> sessions = new LinkedHashMap<>();
+        final Map<String, SessionPackage> packages = new LinkedHashMap<>();
+        final List<ReceivedAlert> alerts = new ArrayList<>();
+        final Map<DevId, TokenBucket> buckets = new HashMap<>();
+
+        State copy() {
+            State c = new State();
+            c.devices.putAll(devices);
+            c.tree.putAll(tree);
+            c.dataItems.putAll(dataItems);
+            c.uploads.addAll(uploads);
+            c.seq = seq;
+            c.operations.putAll(operations);
+            c.commands.putAll(commands);
+            c.sessions.putAll(sessions);
+            c.packages.putAll(packages);
+            c.alerts.addAll(alerts);
+            c.buckets.putAll(buckets);
+            return c;
+        }
+    }
+
+    @Override
+    public synchronized <T> T inTransaction(Function<DmStore, T> work) {
+        State before = state.copy();
+        try {
+            return work.apply(this);
+        } catch (RuntimeException e) {
+            state = before;
+            throw e;
+        }
+    }
+
+    /** Test inspection: every alert recorded. */
+    public synchronized List<ReceivedAlert> alerts() {
+        return List.copyOf(state.alerts);
+    }
+
+    // devices
+
+    @Override
+    public void lockDevice(DevId devId, Instant now) {
+        state.devices.putIfAbsent(devId, DeviceProfile.unknown(devId));
+    }
+
+    @Override
+    public Optional<DeviceProfile> findDevice(DevId devId) {
+        return Optional.ofNullable(state.devices.get(devId));
+    }
+
+    @Override
+    public void saveDevice(DeviceProfile profile) {
+        state.devices.put(profile.devId(), profile);
+    }
+
+    @Override
+    public void putNodeValues(DevId devId, List<NodeValue> values) {
+        values.forEach(v -> state.tree.put(devId.value() + "\n" + v.uri(), v));
+    }
+
+    @Override
+    public List<NodeValue> tree(DevId devId, String uri) {
+        String prefix = devId.value() + "\n";
+        boolean all = uri.equals(".") || uri.equals("./");
+        return state.tree.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).map(Map.Entry::getValue)
+                .filter(v -> all || v.uri().equals(uri) || v.uri().startsWith(uri + "/")).toList();
+    }
+
+    // data repository
+
+    @Override
+    public void insertDataItem(DataItem item) {
+        state.dataItems.put(item.itemId(), item);
+    }
+
+    @Override
+    public Optional<DataItem> findDataItem(String itemId) {
+        return Optional.ofNullable(state.dataItems.get(itemId));
+    }
+
+    @Override
+    public void deleteValueItemsOf(String operationId) {
+        state.dataItems.values().removeIf(i -> i.operationId().equals(operationId) && i.kind() == DataItem.Kind.VALUE);
+    }
+
+    @Override
+    public void insertUpload(Upload upload) {
+        state.uploads.add(upload);
+    }
+
+    @Override
+    public List<Upload> uploadsOf(String operationId) {
+        return state.uploads.stream().filter(u -> u.operationId().equals(operationId)).toList();
+    }
+
+    // operations and commands
+
+    @Override
+    public long nextOperationSeq() {
+        return ++state.seq;
+    }
+
+    @Override
+    public void insertOperation(Operation operation) {
+        if (state.operations.putIfAbsent(operation.operationId(), operation) != null) {
+            throw new IllegalStateException("duplicate operation " + operation.operationId());
+        }
+    }
+
+    @Override
+    public void updateOperation(Operation operation) {
+        requireKnown(state.operations, operation.operationId());
+        state.operations.put(operation.operationId(), operation);
+    }
+
+    @Override
+    public Optional<Operation> findOperation(String operationId) {
+        return Optional.ofNullable(state.operations.get(operationId));
+    }
+
+    @Override
+    public Optional<Operation> findByClientCorrelator(Requester requester, String clientCorrelator) {
+        return state.operations.values().stream().filter(o -> o.requester().equals(requester)
+                && clientCorrelator.equals(o.request().clientCorrelator())).findFirst();
+    }
+
+    @Override
+    public List<Operation> operationsOf(Requester requester, int offset, int limit) {
+        return state.operations.values().stream().filter(o -> o.requester().equals(requester))
+                .sorted(Comparator.comparingLong(Operation::seq).reversed()).skip(offset).limit(limit).toList();
+    }
+
+    @Override
+    public List<Operation> queuedOperations(DevId devId) {
+        return state.operations.values().stream()
+                .filter(o -> o.devId().equals(devId) && o.state() == OperationState.QUEUED)
+                .sorted(Comparator.comparingLong(Operation::seq)).toList();
+    }
+
+    @Override
+    public List<Operation> overdueOperations(Instant now, int limit) {
+        return state.operations.values().stream().filter(o -> o.isOverdue(now))
+                .sorted(Comparator.comparing(Operation::deadline)).limit(limit).toList();
+    }
+
+    @Override
+    public void insertCommands(List<Command> commands) {
+        commands.forEach(c -> state.commands.put(c.commandId(), c));
+    }
+
+    @Override
+    public void updateCommand(Command command) {
+        requireKnown(state.commands, command.commandId());
+        state.commands.put(command.commandId(), command);
+    }
+
+    @Override
+    public List<Command> commandsOf(String operationId) {
+        return state.commands.values().stream().filter(c -> c.operationId().equals(operationId))
+                .sorted(Comparator.comparingInt(Command::index)).toList();
+    }
+
+    @Override
+    public Optional<Command> findCommand(String commandId) {
+        return Optional.ofNullable(state.commands.get(commandId));
+    }
+
+    @Override
+    public Optional<Command> findCommandByCorrelator(String correlator) {
+        return state.commands.values().stream().filter(c -> correlator.equals(c.correlator())).findFirst();
+    }
+
+    // sessions and packages
+
+    @Override
+    public void insertSession(Session session) {
+        if (state.sessions.putIfAbsent(session.sessionId(), session) != null) {
+            throw new IllegalStateException("duplicate session " + session.sessionId());
+        }
+        checkOnePerState(session.devId());
+    }
+
+    @Override
+    public void updateSession(Session session) {
+        requireKnown(state.sessions, session.sessionId());
+        state.sessions.put(session.sessionId(), session);
+        checkOnePerState(session.devId());
+    }
+
+    /** What partial unique indexes on (devId) WHERE state = 'PENDING' / 'STARTED' enforce in SQL. */
+    private void checkOnePerState(DevId devId) {
+        for (SessionState s : List.of(SessionState.PENDING, SessionState.STARTED)) {
+            if (state.sessions.values().stream().filter(x -> x.devId().equals(devId) && x.state() == s).count() > 1) {
+                throw new IllegalStateException("two " + s + " sessions for " + devId);
+            }
+        }
+    }
+
+    @Override
+    public Optional<Session> findSession(String sessionId) {
+        return Optional.ofNullable(state.sessions.get(sessionId));
+    }
+
+    @Override
+    public Optional<Session> pendingSession(DevId devId) {
+        return sessionIn(devId, SessionState.PENDING);
+    }
+
+    @Override
+    public Optional<Session> startedSession(DevId devId) {
+        return sessionIn(devId, SessionState.STARTED);
+    }
+
+    private Optional<Session> sessionIn(DevId devId, SessionState s) {
+        return state.sessions.values().stream().filter(x -> x.devId().equals(devId) && x.state() == s).findFirst();
+    }
+
+    @Override
+    public List<Session> completedSessions(DevId devId, int offset, int limit) {
+        return state.sessions.values().stream().filter(x -> x.devId().equals(devId) && x.state() == SessionState.ENDED)
+                .sorted(Comparator.comparing(Session::endTime).reversed()).skip(offset).limit(limit).toList();
+    }
+
+    @Override
+    public void insertPackage(SessionPackage sessionPackage) {
+        state.packages.put(sessionPackage.packageId(), sessionPackage);
+    }
+
+    @Override
+    public void updatePackage(SessionPackage sessionPackage) {
+        requireKnown(state.packages, sessionPackage.packageId());
+        state.packages.put(sessionPackage.packageId(), sessionPackage);
+    }
+
+    @Override
+    public Optional<SessionPackage> findPackage(String packageId) {
+        return Optional.ofNullable(state.packages.get(packageId));
+    }
+
+    @Override
+    public List<DevId> devicesUnreportedSince(Instant cutoff) {
+        return state.sessions.values().stream().filter(s -> s.state() == SessionState.STARTED)
+                .filter(s -> !state.packages.get(s.currentPackageId()).issuedTime().isAfter(cutoff))
+                .map(Session::devId).toList();
+    }
+
+    // alerts
+
+    @Override
+    public Optional<ReceivedAlert> findAlert(DevId devId, String alertId) {
+        return state.alerts.stream().filter(a -> a.devId().equals(devId) && alertId.equals(a.alert().alertId()))
+                .findFirst();
+    }
+
+    @Override
+    public void insertAlert(ReceivedAlert alert) {
+        state.alerts.add(alert);
+    }
+
+    @Override
+    public Optional<TokenBucket> alertBucket(DevId devId) {
+        return Optional.ofNullable(state.buckets.get(devId));
+    }
+
+    @Override
+    public void saveAlertBucket(DevId devId, TokenBucket bucket) {
+        state.buckets.put(devId, bucket);
+    }
+
+    private static void requireKnown(Map<String, ?> map, String id) {
+        if (!map.containsKey(id)) {
+            throw new IllegalStateException("update of unknown " + id);
+        }
+    }
+}
