@@ -21,7 +21,7 @@ import org.omatwin.core.dm.operation.OperationState;
 import org.omatwin.core.dm.operation.OperationType;
 import org.omatwin.core.dm.session.PackageView;
 import org.omatwin.core.dm.session.SessionPolicy;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.infra.error.ApiError;
 
 /** 2.2's alerts: alertId, correlators, result codes and the per-device limit. */
 class AlertTest {
@@ -91,7 +91,7 @@ class AlertTest {
         f.alerts.receive(WATCH, result(null, null, 200));
         f.alerts.receive(WATCH, result(null, null, 200));
         var e = refusal(() -> f.alerts.receive(WATCH, result(null, null, 200)));
-        assertThat(e.error()).isEqualTo(OmaError.POL2005);
+        assertThat(e.error()).isEqualTo(ApiError.RATE_LIMITED);
         assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(2));
         assertThat(f.store.alerts()).hasSize(2);
         f.alerts.receive(PHONE, result(null, null, 200));

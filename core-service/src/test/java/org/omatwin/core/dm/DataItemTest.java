@@ -14,7 +14,7 @@ import org.omatwin.core.dm.operation.Operation;
 import org.omatwin.core.dm.operation.OperationArguments;
 import org.omatwin.core.dm.operation.OperationRequest;
 import org.omatwin.core.dm.operation.OperationType;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.infra.error.ApiError;
 
 /** 2.3: items belong to one device and one command; uploads at most 1 MiB. */
 class DataItemTest {
@@ -29,10 +29,10 @@ class DataItemTest {
     void anotherDevicesItemIsUnknown() {
         Command hget = first(OperationRequest.of(OperationType.CONFIGURE, OperationArguments.values(List.of(
                 new ConfigValue("./Wifi/1/Key", "secret", null))), WATCH));
-        assertThat(refusal(() -> dm.data.read(PHONE, hget.dataItemId())).error()).isEqualTo(OmaError.SVC2008);
+        assertThat(refusal(() -> dm.data.read(PHONE, hget.dataItemId())).error()).isEqualTo(ApiError.NOT_FOUND);
         assertThat(refusal(() -> dm.data.upload(PHONE, hget.dataItemId(), "text/plain", new byte[1])).error())
-                .isEqualTo(OmaError.SVC2008);
-        assertThat(refusal(() -> dm.data.read(WATCH, "d-unknown")).error()).isEqualTo(OmaError.SVC2008);
+                .isEqualTo(ApiError.NOT_FOUND);
+        assertThat(refusal(() -> dm.data.read(WATCH, "d-unknown")).error()).isEqualTo(ApiError.NOT_FOUND);
     }
 
     @Test
@@ -41,10 +41,10 @@ class DataItemTest {
                 new CommandSpec("HPUT", "./DiagMon/Trap/1/Report", null, null))), WATCH));
         Operation op = dm.operation(hput.operationId());
         assertThat(refusal(() -> dm.data.upload(WATCH, hput.dataItemId(), "application/octet-stream",
-                new byte[(1 << 20) + 1])).error()).isEqualTo(OmaError.TOO_LARGE);
+                new byte[(1 << 20) + 1])).error()).isEqualTo(ApiError.TOO_LARGE);
         dm.data.upload(WATCH, hput.dataItemId(), "application/json", "{\"x\":1}".getBytes());
         assertThat(dm.store.uploadsOf(op.operationId())).hasSize(1);
         assertThat(refusal(() -> dm.data.read(WATCH, hput.dataItemId())).error()).as("not an HGET item")
-                .isEqualTo(OmaError.SVC2008);
+                .isEqualTo(ApiError.NOT_FOUND);
     }
 }

@@ -7,7 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.omatwin.core.dm.device.DevId;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.infra.error.ApiError;
 
 /** Section 1: the three URN forms of a devId. */
 class DevIdTest {
@@ -27,7 +27,7 @@ class DevIdTest {
             "urn:dev:mac:", "urn:dev:org:0-foo", "urn:dev:ops:32473-5002", "urn:dev:", "tel:+447700900123",
             "urn:imsi:234150000000001", "urn:dev:Bad:x", "urn:imei:356938035643809/../x"})
     void refusesAnythingElse(String text) {
-        assertThat(refusal(() -> DevId.of(text)).error()).isEqualTo(OmaError.SVC0002);
+        assertThat(refusal(() -> DevId.of(text)).error()).isEqualTo(ApiError.INVALID_INPUT);
     }
 
     @Test
@@ -35,6 +35,6 @@ class DevIdTest {
         assertThat(DevId.of("URN:UUID:6E8BC430-9C3A-11D9-9669-0800200C9A66"))
                 .isEqualTo(DevId.of("urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66"));
         assertThat(DevId.of("URN:IMEI:356938035643809").value()).isEqualTo("urn:imei:356938035643809");
-        assertThat(refusal(() -> DevId.of(null)).error()).isEqualTo(OmaError.SVC2006);
+        assertThat(refusal(() -> DevId.of(null)).error()).isEqualTo(ApiError.MISSING_ELEMENT);
     }
 }

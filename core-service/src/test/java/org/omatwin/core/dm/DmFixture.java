@@ -31,7 +31,7 @@ import org.omatwin.core.dm.session.SessionPending;
 import org.omatwin.core.dm.session.SessionPolicy;
 import org.omatwin.core.dm.session.SessionReport;
 import org.omatwin.core.dm.session.SessionUseCases;
-import org.omatwin.core.error.ApiException;
+import org.omatwin.core.infra.error.ApiException;
 
 /** The DM domain wired to the in-memory store and a clock the test moves. */
 final class DmFixture {

@@ -13,7 +13,7 @@ import java.util.function.Function;
 import org.omatwin.core.dm.alert.ReceivedAlert;
 import org.omatwin.core.dm.alert.TokenBucket;
 import org.omatwin.core.dm.command.Command;
-import org.omatwin.core.dm.common.UnitOfWork;
+import org.omatwin.core.infra.storage.Transactions;
 import org.omatwin.core.dm.data.DataItem;
 import org.omatwin.core.dm.data.Upload;
 import org.omatwin.core.dm.device.DevId;
@@ -31,7 +31,7 @@ import org.omatwin.core.dm.session.SessionState;
  * for the per-device row lock), and a transaction that throws leaves everything as it was, like a
  * database rollback, so "a refusal records nothing" can be tested.
  */
-public final class InMemoryDmStore implements DmStore, UnitOfWork<DmStore> {
+public final class InMemoryDmStore implements DmStore, Transactions<DmStore> {
 
     private State state = new State();
 

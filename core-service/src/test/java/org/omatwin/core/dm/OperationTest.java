@@ -26,7 +26,7 @@ import org.omatwin.core.dm.operation.OperationType;
 import org.omatwin.core.dm.operation.StateChange;
 import org.omatwin.core.dm.session.PackageView;
 import org.omatwin.core.dm.session.SessionResult;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.infra.error.ApiError;
 
 /** Section 4: operations, their commands, timeouts, cancel and clientCorrelator. */
 class OperationTest {
@@ -105,7 +105,7 @@ class OperationTest {
     void cancelAfterDeliveryIs409() {
         Operation op = dm.retrieve("./A");
         next();
-        assertThat(refusal(() -> dm.operations.cancel(CARE, op.operationId())).error()).isEqualTo(OmaError.SVC2007);
+        assertThat(refusal(() -> dm.operations.cancel(CARE, op.operationId())).error()).isEqualTo(ApiError.CONFLICT);
         assertThat(dm.operation(op.operationId()).state()).isEqualTo(OperationState.DELIVERED);
     }
 
@@ -128,16 +128,16 @@ class OperationTest {
                 OperationArguments.uris(List.of("./A")), WATCH).withClientCorrelator("req-1"));
         var e = refusal(() -> dm.operations.accept(CARE, OperationRequest.of(OperationType.RETRIEVE,
                 OperationArguments.uris(List.of("./B")), WATCH).withClientCorrelator("req-1")));
-        assertThat(e.error()).isEqualTo(OmaError.SVC2007);
+        assertThat(e.error()).isEqualTo(ApiError.CONFLICT);
     }
 
     @Test
     void anotherClientsOperationIsUnknown() {
         Operation op = dm.retrieve("./A");
         assertThat(refusal(() -> dm.operations.get(OTHER_CLIENT, op.operationId())).error())
-                .isEqualTo(OmaError.SVC2008);
+                .isEqualTo(ApiError.NOT_FOUND);
         assertThat(refusal(() -> dm.operations.cancel(OTHER_CLIENT, op.operationId())).error())
-                .isEqualTo(OmaError.SVC2008);
+                .isEqualTo(ApiError.NOT_FOUND);
     }
 
     @Test
@@ -154,7 +154,7 @@ class OperationTest {
 
         dm.sessions.report(WATCH, view.sessionId(), reportAll(view, 200));
         assertThat(dm.operation(op.operationId()).state()).isEqualTo(OperationState.SUCCEEDED);
-        assertThat(refusal(() -> dm.data.read(WATCH, hget.dataItemId())).error()).isEqualTo(OmaError.SVC2008);
+        assertThat(refusal(() -> dm.data.read(WATCH, hget.dataItemId())).error()).isEqualTo(ApiError.NOT_FOUND);
     }
 
     @Test
@@ -181,7 +181,7 @@ class OperationTest {
     void commandsMayNotCarryAUrl() {
         var e = refusal(() -> dm.accept(OperationRequest.of(OperationType.COMMANDS, OperationArguments.commands(
                 List.of(new CommandSpec("GET", "./A", null, "https://evil.example/x"))), WATCH)));
-        assertThat(e.error()).isEqualTo(OmaError.SVC2005);
+        assertThat(e.error()).isEqualTo(ApiError.UNKNOWN_ELEMENT);
         assertThat(dm.sessions.pending(WATCH)).isEmpty();
     }
 
@@ -189,7 +189,7 @@ class OperationTest {
     void packageBasedTypesWaitForThePackageStore() {
         var e = refusal(() -> dm.accept(OperationRequest.of(OperationType.FIRMWARE_UPDATE, new OperationArguments(
                 null, null, "p-1", null, null, null, null, null, null), WATCH)));
-        assertThat(e.error()).isEqualTo(OmaError.SVC0002);
+        assertThat(e.error()).isEqualTo(ApiError.INVALID_INPUT);
     }
 
     @Test

@@ -26,7 +26,7 @@ import org.omatwin.core.dm.session.SessionPolicy;
 import org.omatwin.core.dm.session.SessionReport;
 import org.omatwin.core.dm.session.SessionResult;
 import org.omatwin.core.dm.session.SessionStart;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.infra.error.ApiError;
 
 /** dm-api.md 2.1, one test per rule. */
 class SessionRulesTest {
@@ -134,7 +134,7 @@ class SessionRulesTest {
         PackageView view = next(dm);
         var e = refusal(() -> dm.sessions.report(WATCH, view.sessionId(), new SessionReport(List.of(
                 new CommandStatus("1", 200, List.of()), new CommandStatus("9", 200, List.of())))));
-        assertThat(e.error()).isEqualTo(OmaError.SVC2007);
+        assertThat(e.error()).isEqualTo(ApiError.CONFLICT);
         assertThat(dm.store.findPackage(view.sessionId()).orElseThrow().isReported()).isFalse();
         assertThat(dm.sessions.report(WATCH, view.sessionId(), reportAll(view, 200))).isEmpty();
     }
@@ -145,7 +145,7 @@ class SessionRulesTest {
         PackageView view = next(dm);
         var e = refusal(() -> dm.sessions.report(WATCH, view.sessionId(),
                 new SessionReport(List.of(status(view.commands().get(0), 200)))));
-        assertThat(e.error()).isEqualTo(OmaError.SVC2006);
+        assertThat(e.error()).isEqualTo(ApiError.MISSING_ELEMENT);
         assertThat(dm.store.findPackage(view.sessionId()).orElseThrow().isReported()).isFalse();
         assertThat(dm.store.findCommand(view.commands().get(0).commandId()).orElseThrow().isReported()).isFalse();
         assertThat(dm.store.tree(WATCH, "./")).isEmpty();
@@ -157,7 +157,7 @@ class SessionRulesTest {
         PackageView view = next(dm);
         var e = refusal(() -> dm.sessions.report(WATCH, view.sessionId(),
                 new SessionReport(List.of(new CommandStatus("7", 200, List.of())))));
-        assertThat(e.error()).isEqualTo(OmaError.SVC2007);
+        assertThat(e.error()).isEqualTo(ApiError.CONFLICT);
     }
 
     @Test
@@ -180,7 +180,7 @@ class SessionRulesTest {
         PackageView view = next(dm);
         dm.sessions.report(WATCH, view.sessionId(), reportAll(view, 200));
         var e = refusal(() -> dm.sessions.report(WATCH, view.sessionId(), reportAll(view, 404)));
-        assertThat(e.error()).isEqualTo(OmaError.SVC2007);
+        assertThat(e.error()).isEqualTo(ApiError.CONFLICT);
         assertThat(dm.sessions.completed(WATCH, 0, 10).get(0).result()).isEqualTo(SessionResult.OK);
     }
 
@@ -212,7 +212,7 @@ class SessionRulesTest {
         assertThat(f.sessions.completed(WATCH, 0, 10)).singleElement()
                 .extracting(Session::result).isEqualTo(SessionResult.ABORTED);
         assertThat(refusal(() -> f.sessions.report(WATCH, p2.sessionId(), reportAll(p2, 200))).error())
-                .isEqualTo(OmaError.SVC2007);
+                .isEqualTo(ApiError.CONFLICT);
         assertThat(f.sessions.next(WATCH, null)).isEmpty();
     }
 
@@ -270,7 +270,7 @@ class SessionRulesTest {
     void aSessionStartNamingAnotherDeviceIs403AndStoresNothing() {
         var e = refusal(() -> dm.sessions.next(WATCH, new SessionStart(PHONE, new DevInfo("Evil", null, null, null),
                 null, null)));
-        assertThat(e.error()).isEqualTo(OmaError.POL2003);
+        assertThat(e.error()).isEqualTo(ApiError.NOT_PERMITTED);
         assertThat(dm.store.findDevice(WATCH)).isEmpty();
     }
 
@@ -291,9 +291,9 @@ class SessionRulesTest {
         dm.retrieve("./A");
         PackageView view = next(dm);
         assertThat(refusal(() -> dm.sessions.report(PHONE, view.sessionId(), reportAll(view, 200))).error())
-                .isEqualTo(OmaError.SVC2008);
-        assertThat(refusal(() -> dm.sessions.abort(PHONE, view.sessionId())).error()).isEqualTo(OmaError.SVC2008);
+                .isEqualTo(ApiError.NOT_FOUND);
+        assertThat(refusal(() -> dm.sessions.abort(PHONE, view.sessionId())).error()).isEqualTo(ApiError.NOT_FOUND);
         assertThat(refusal(() -> dm.sessions.start(PHONE, view.sessionId(), null)).error())
-                .isEqualTo(OmaError.SVC2008);
+                .isEqualTo(ApiError.NOT_FOUND);
     }
 }

@@ -5,11 +5,11 @@ import java.time.Instant;
 import java.util.Optional;
 import org.omatwin.core.dm.command.Command;
 import org.omatwin.core.dm.common.DmIds;
-import org.omatwin.core.dm.common.UnitOfWork;
+import org.omatwin.core.infra.storage.Transactions;
 import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.operation.Operation;
 import org.omatwin.core.dm.operation.Operations;
-import org.omatwin.core.error.ApiException;
+import org.omatwin.core.infra.error.ApiException;
 
 /**
  * {@code POST /alert} (2.2). One transaction holding the device's lock. The edge, when the device's
@@ -17,11 +17,11 @@ import org.omatwin.core.error.ApiException;
  * first package.
  */
 public final class AlertUseCases {
-    private final UnitOfWork<? extends AlertStore> tx;
+    private final Transactions<? extends AlertStore> tx;
     private final AlertPolicy policy;
     private final Clock clock;
 
-    public AlertUseCases(UnitOfWork<? extends AlertStore> tx, AlertPolicy policy, Clock clock) {
+    public AlertUseCases(Transactions<? extends AlertStore> tx, AlertPolicy policy, Clock clock) {
         this.tx = tx;
         this.policy = policy;
         this.clock = clock;

@@ -1,17 +1,17 @@
 package org.omatwin.core.dm.data;
 
 import java.time.Clock;
-import org.omatwin.core.dm.common.UnitOfWork;
+import org.omatwin.core.infra.storage.Transactions;
 import org.omatwin.core.dm.device.DevId;
-import org.omatwin.core.error.ApiException;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.error.ApiError;
 
 /** The device side of the data repository: {@code GET}/{@code PUT}/{@code POST /dm/v2/data/{itemId}} (2.3). */
 public final class DataUseCases {
-    private final UnitOfWork<? extends DataStore> tx;
+    private final Transactions<? extends DataStore> tx;
     private final Clock clock;
 
-    public DataUseCases(UnitOfWork<? extends DataStore> tx, Clock clock) {
+    public DataUseCases(Transactions<? extends DataStore> tx, Clock clock) {
         this.tx = tx;
         this.clock = clock;
     }
@@ -30,7 +30,7 @@ public final class DataUseCases {
     /** What an HPUT/HPOST command sends; at most 1 MiB (413). */
     public Upload upload(DevId devId, String itemId, String mediaType, byte[] content) {
         if (content.length > DataItem.MAX_UPLOAD_BYTES) {
-            throw ApiException.of(OmaError.TOO_LARGE, "an upload is at most 1 MiB", "content");
+            throw ApiException.of(ApiError.TOO_LARGE, "an upload is at most 1 MiB", "content");
         }
         return tx.inTransaction(store -> {
             DataItem item = ownItem(store, devId, itemId);
@@ -49,6 +49,6 @@ public final class DataUseCases {
     }
 
     private static ApiException unknown(String itemId) {
-        return ApiException.of(OmaError.SVC2008, "no data item " + itemId, "itemId");
+        return ApiException.of(ApiError.NOT_FOUND, "no data item " + itemId, "itemId");
     }
 }

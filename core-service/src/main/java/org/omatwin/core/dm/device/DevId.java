@@ -2,8 +2,8 @@ package org.omatwin.core.dm.device;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
-import org.omatwin.core.error.ApiException;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.error.ApiError;
 
 /**
  * A device's DevInfo/DevId (dm-api.md section 1): {@code urn:imei:} and 15 digits, {@code urn:uuid:}
@@ -30,7 +30,7 @@ public record DevId(String value) {
     public DevId {
         if (value == null || !(IMEI.matcher(value).matches() || UUID.matcher(value).matches()
                 || DEV.matcher(value).matches())) {
-            throw ApiException.of(OmaError.SVC0002,
+            throw ApiException.of(ApiError.INVALID_INPUT,
                     "devId must be urn:imei: with 15 digits, urn:uuid: with a UUID, or an RFC 9039 urn:dev: URN",
                     "devId");
         }
@@ -39,7 +39,7 @@ public record DevId(String value) {
     /** Parses what a token or a body carries, accepting any case in "urn:" and the namespace. */
     public static DevId of(String text) {
         if (text == null) {
-            throw ApiException.of(OmaError.SVC2006, "devId is missing", "devId");
+            throw ApiException.of(ApiError.MISSING_ELEMENT, "devId is missing", "devId");
         }
         String t = text.trim();
         int second = t.indexOf(':', t.indexOf(':') + 1);

@@ -13,8 +13,8 @@ import org.omatwin.core.dm.operation.Operations;
 import org.omatwin.core.dm.operation.Plan;
 import org.omatwin.core.dm.operation.Requester;
 import org.omatwin.core.dm.session.DeviceQueue;
-import org.omatwin.core.error.ApiException;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.error.ApiError;
 
 /**
  * DMWSI operations (section 4): accept, read, cancel, and the timeout sweep. Each public method is one
@@ -49,7 +49,7 @@ public final class OperationUseCases {
                 Optional<Operation> earlier = store.findByClientCorrelator(requester, request.clientCorrelator());
                 if (earlier.isPresent()) {
                     if (!earlier.get().request().equals(request)) {
-                        throw ApiException.of(OmaError.SVC2007, "clientCorrelator already used with another request",
+                        throw ApiException.of(ApiError.CONFLICT, "clientCorrelator already used with another request",
                                 "clientCorrelator");
                     }
                     return new Accepted(earlier.get(), false);
@@ -85,7 +85,7 @@ public final class OperationUseCases {
                 return operation;
             }
             if (operation.state() != OperationState.QUEUED) {
-                throw ApiException.of(OmaError.SVC2007, "the operation is " + operation.state().wire()
+                throw ApiException.of(ApiError.CONFLICT, "the operation is " + operation.state().wire()
                         + " and can no longer be cancelled", "operationId");
             }
             Operation cancelled = operation.cancelled(now);
@@ -120,6 +120,6 @@ public final class OperationUseCases {
 
     private static Operation own(Optional<Operation> operation, Requester requester, String operationId) {
         return operation.filter(o -> o.requester().equals(requester)).orElseThrow(() -> ApiException.of(
-                OmaError.SVC2008, "no operation " + operationId, "operationId"));
+                ApiError.NOT_FOUND, "no operation " + operationId, "operationId"));
     }
 }

@@ -6,8 +6,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import org.omatwin.core.dm.command.CommandOp;
-import org.omatwin.core.error.ApiException;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.error.ApiError;
 
 /** Turns an operation into its commands (section 4, the "becomes" column). */
 public final class OperationPlanner {
@@ -25,7 +25,7 @@ public final class OperationPlanner {
     }
 
     public static final PackageCommands NO_PACKAGES = (request, plan) -> {
-        throw ApiException.of(OmaError.SVC0002, request.type().wire() + " with a package is not available yet",
+        throw ApiException.of(ApiError.INVALID_INPUT, request.type().wire() + " with a package is not available yet",
                 "packageId");
     };
 
@@ -73,7 +73,7 @@ public final class OperationPlanner {
         }
         Plan result = plan.build();
         if (result.commands().isEmpty()) {
-            throw ApiException.of(OmaError.SVC2006, request.type().wire() + " needs at least one command", "commands");
+            throw ApiException.of(ApiError.MISSING_ELEMENT, request.type().wire() + " needs at least one command", "commands");
         }
         return result;
     }
@@ -84,7 +84,7 @@ public final class OperationPlanner {
             CommandSpec spec = specs.get(i);
             String name = "commands[" + i + "]";
             if (spec.url() != null) {
-                throw ApiException.of(OmaError.SVC2005, name + ".url is made by the server", name + ".url");
+                throw ApiException.of(ApiError.UNKNOWN_ELEMENT, name + ".url is made by the server", name + ".url");
             }
             CommandOp op = op(required(spec.op(), name + ".op"), name + ".op");
             String uri = node(required(spec.uri(), name + ".uri"), name + ".uri");
@@ -92,7 +92,7 @@ public final class OperationPlanner {
                 case GET, DELETE, SUB, UNSUB -> plan.command(op, uri, spec.data());
                 case EXEC -> plan.exec(uri, spec.data());
                 case HPUT, HPOST -> plan.upload(op, uri);
-                default -> throw ApiException.of(OmaError.SVC0002,
+                default -> throw ApiException.of(ApiError.INVALID_INPUT,
                         op + " needs a server-made url or ends a session; use configure for HGET", name + ".op");
             }
         }
@@ -102,13 +102,13 @@ public final class OperationPlanner {
         try {
             return CommandOp.valueOf(text.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw ApiException.of(OmaError.SVC0002, "unknown command " + text, variable);
+            throw ApiException.of(ApiError.INVALID_INPUT, "unknown command " + text, variable);
         }
     }
 
     private static <T> T required(T value, String variable) {
         if (value == null || value instanceof List<?> list && list.isEmpty()) {
-            throw ApiException.of(OmaError.SVC2006, variable + " is missing", variable);
+            throw ApiException.of(ApiError.MISSING_ELEMENT, variable + " is missing", variable);
         }
         return value;
     }
@@ -117,14 +117,14 @@ public final class OperationPlanner {
     private static String node(String uri, String variable) {
         if (uri == null || !(uri.equals(".") || uri.startsWith("./")) || uri.contains("/../") || uri.endsWith("/..")
                 || uri.chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.of(OmaError.SVC0002, "a node uri starts with ./ and has no .. segment", variable);
+            throw ApiException.of(ApiError.INVALID_INPUT, "a node uri starts with ./ and has no .. segment", variable);
         }
         return uri;
     }
 
     private static String segment(String text, String variable) {
         if (text.isEmpty() || text.contains("/") || text.equals("..") || text.equals(".")) {
-            throw ApiException.of(OmaError.SVC0002, variable + " must be one node name", variable);
+            throw ApiException.of(ApiError.INVALID_INPUT, variable + " must be one node name", variable);
         }
         return text;
     }
@@ -144,7 +144,7 @@ public final class OperationPlanner {
             try {
                 return Base64.getDecoder().decode(value);
             } catch (IllegalArgumentException e) {
-                throw ApiException.of(OmaError.SVC0002, "a b64 value is not base64", "values.value");
+                throw ApiException.of(ApiError.INVALID_INPUT, "a b64 value is not base64", "values.value");
             }
         }
         return value.getBytes(StandardCharsets.UTF_8);

@@ -3,8 +3,8 @@ package org.omatwin.core.dm.operation;
 import java.time.Duration;
 import java.util.Objects;
 import org.omatwin.core.dm.device.DevId;
-import org.omatwin.core.error.ApiException;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.error.ApiError;
 
 /**
  * The body of {@code POST /dmwsi/v1/operations} after the edge resolved {@code deviceRef} to a devId.
@@ -23,7 +23,7 @@ public record OperationRequest(OperationType type, OperationArguments arguments,
         arguments = arguments == null ? OperationArguments.NONE : arguments;
         mode = mode == null ? SessionMode.BACKGROUND : mode;
         if (timeoutSeconds != null && timeoutSeconds <= 0) {
-            throw ApiException.of(OmaError.SVC0002, "timeoutSeconds must be positive", "timeoutSeconds");
+            throw ApiException.of(ApiError.INVALID_INPUT, "timeoutSeconds must be positive", "timeoutSeconds");
         }
     }
 

@@ -1,8 +1,8 @@
 package org.omatwin.core.dm.operation;
 
 import java.util.Arrays;
-import org.omatwin.core.error.ApiException;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.error.ApiError;
 
 /** The operation types of dm-api.md section 4, by their wire names. */
 public enum OperationType {
@@ -33,6 +33,6 @@ public enum OperationType {
 
     public static OperationType fromWire(String text) {
         return Arrays.stream(values()).filter(t -> t.wire.equals(text)).findFirst()
-                .orElseThrow(() -> ApiException.of(OmaError.SVC0002, "unknown operation type " + text, "type"));
+                .orElseThrow(() -> ApiException.of(ApiError.INVALID_INPUT, "unknown operation type " + text, "type"));
     }
 }

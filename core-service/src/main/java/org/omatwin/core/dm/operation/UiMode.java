@@ -1,8 +1,8 @@
 package org.omatwin.core.dm.operation;
 
 import java.util.Arrays;
-import org.omatwin.core.error.ApiException;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.error.ApiError;
 
 /** How the device may involve its user while running a session (section 4, {@code uiMode}). */
 public enum UiMode {
@@ -20,7 +20,7 @@ public enum UiMode {
 
     public static UiMode fromWire(String text) {
         return Arrays.stream(values()).filter(m -> m.wire.equals(text)).findFirst()
-                .orElseThrow(() -> ApiException.of(OmaError.SVC0002,
+                .orElseThrow(() -> ApiException.of(ApiError.INVALID_INPUT,
                         "uiMode must be background, informative or userInteraction", "uiMode"));
     }
 }

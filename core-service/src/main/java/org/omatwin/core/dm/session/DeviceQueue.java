@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.omatwin.core.dm.common.DmIds;
-import org.omatwin.core.dm.common.UnitOfWork;
+import org.omatwin.core.infra.storage.Transactions;
 import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.operation.Operation;
 import org.omatwin.core.dm.operation.Operations;
@@ -21,10 +21,10 @@ import org.omatwin.core.dm.operation.SessionMode;
  * work waits" lives here once; the listener hears of new pending sessions after the commit.
  */
 public final class DeviceQueue {
-    private final UnitOfWork<? extends SessionStore> tx;
+    private final Transactions<? extends SessionStore> tx;
     private final PendingSessionListener listener;
 
-    public DeviceQueue(UnitOfWork<? extends SessionStore> tx, PendingSessionListener listener) {
+    public DeviceQueue(Transactions<? extends SessionStore> tx, PendingSessionListener listener) {
         this.tx = tx;
         this.listener = listener;
     }

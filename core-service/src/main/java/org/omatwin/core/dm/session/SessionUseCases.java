@@ -19,8 +19,8 @@ import org.omatwin.core.dm.device.DeviceProfile;
 import org.omatwin.core.dm.device.NodeValue;
 import org.omatwin.core.dm.operation.Operation;
 import org.omatwin.core.dm.operation.Operations;
-import org.omatwin.core.error.ApiException;
-import org.omatwin.core.error.OmaError;
+import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.error.ApiError;
 
 /**
  * The device surface's session use cases (dm-api.md 2.1). Each public method is one transaction that
@@ -68,11 +68,11 @@ public final class SessionUseCases {
                     .orElseThrow(() -> unknownSession(sessionId));
             return switch (session.state()) {
                 case STARTED -> current(store, session);
-                case ENDED -> throw ApiException.of(OmaError.SVC2007,
+                case ENDED -> throw ApiException.of(ApiError.CONFLICT,
                         "the session has ended (" + session.result().wire() + ")", "sessionId");
                 case PENDING -> {
                     if (store.startedSession(devId).isPresent()) {
-                        throw ApiException.of(OmaError.SVC2007,
+                        throw ApiException.of(ApiError.CONFLICT,
                                 "another session is started: report or abort it first", "sessionId");
                     }
                     yield start(q, session, now);
@@ -98,11 +98,11 @@ public final class SessionUseCases {
                 if (pkg.isSameReport(report.status())) {
                     return answerAfter(store, session, pkg); // a retry after a lost response
                 }
-                throw ApiException.of(OmaError.SVC2007, "package " + packageId + " was already reported differently",
+                throw ApiException.of(ApiError.CONFLICT, "package " + packageId + " was already reported differently",
                         "sessionReport");
             }
             if (session.state() == SessionState.ENDED) {
-                throw ApiException.of(OmaError.SVC2007, "the session has ended (" + session.result().wire() + ")",
+                throw ApiException.of(ApiError.CONFLICT, "the session has ended (" + session.result().wire() + ")",
                         "sessionId");
             }
             List<Command> commands = pkg.commandIds().stream().map(id -> store.findCommand(id).orElseThrow()).toList();
@@ -153,7 +153,7 @@ public final class SessionUseCases {
                     .or(() -> store.findSession(sessionId).filter(s -> s.belongsTo(devId)))
                     .orElseThrow(() -> unknownSession(sessionId));
             switch (session.state()) {
-                case PENDING -> throw ApiException.of(OmaError.SVC2007, "the session has not been started",
+                case PENDING -> throw ApiException.of(ApiError.CONFLICT, "the session has not been started",
                         "sessionId");
                 case ENDED -> { } // DELETE again: already gone
                 case STARTED -> endAborted(q, session, "aborted by the device", now);
@@ -199,7 +199,7 @@ public final class SessionUseCases {
 
     private static void checkStart(DevId devId, SessionStart start) {
         if (start != null && start.devId() != null && !start.devId().equals(devId)) {
-            throw ApiException.of(OmaError.POL2003, "devInfo.devId is not the device of the token", "devInfo.devId");
+            throw ApiException.of(ApiError.NOT_PERMITTED, "devInfo.devId is not the device of the token", "devInfo.devId");
         }
     }
 
@@ -264,19 +264,19 @@ public final class SessionUseCases {
         commands.forEach(c -> inPackage.add(c.cmdId()));
         for (CommandStatus s : given) {
             if (!inPackage.contains(s.cmdId())) {
-                throw ApiException.of(OmaError.SVC2007, "status for cmdId " + s.cmdId() + ", not a command of the package",
+                throw ApiException.of(ApiError.CONFLICT, "status for cmdId " + s.cmdId() + ", not a command of the package",
                         "status.cmdId");
             }
         }
         Map<String, CommandStatus> byCmdId = new HashMap<>();
         for (CommandStatus s : given) {
             if (byCmdId.put(s.cmdId(), s) != null) {
-                throw ApiException.of(OmaError.SVC0002, "two statuses for cmdId " + s.cmdId(), "status.cmdId");
+                throw ApiException.of(ApiError.INVALID_INPUT, "two statuses for cmdId " + s.cmdId(), "status.cmdId");
             }
         }
         for (Command c : commands) {
             if (!byCmdId.containsKey(c.cmdId())) {
-                throw ApiException.of(OmaError.SVC2006, "no status for cmdId " + c.cmdId(), "status");
+                throw ApiException.of(ApiError.MISSING_ELEMENT, "no status for cmdId " + c.cmdId(), "status");
             }
         }
         return byCmdId;
@@ -300,6 +300,6 @@ public final class SessionUseCases {
     }
 
     private static ApiException unknownSession(String sessionId) {
-        return ApiException.of(OmaError.SVC2008, "no session " + sessionId, "sessionId");
+        return ApiException.of(ApiError.NOT_FOUND, "no session " + sessionId, "sessionId");
     }
 }
