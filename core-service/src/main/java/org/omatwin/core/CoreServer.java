@@ -29,9 +29,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.omatwin.core.infra.edge.ErrorInterceptor;
+import org.omatwin.core.infra.edge.ResponseMeta;
 import org.omatwin.core.infra.edge.auth.AccessRules;
 import org.omatwin.core.infra.edge.auth.BearerAuthInterceptor;
-import org.omatwin.core.infra.edge.auth.BearerAuthInterceptor.TokenRule;
+import org.omatwin.core.infra.edge.auth.BearerAuthenticator;
+import org.omatwin.core.infra.edge.auth.BearerAuthenticator.TokenRule;
 import org.omatwin.core.infra.edge.auth.TokenVerifier;
 import org.omatwin.core.infra.edge.rest.RestServer;
 import org.omatwin.core.infra.error.ApiException;
@@ -59,7 +61,7 @@ import org.omatwin.core.twinning.api.Scopes;
 import org.omatwin.core.twinning.api.TwinningEventGrpcService;
 import org.omatwin.core.twinning.api.TwinningGrpcService;
 import org.omatwin.core.twinning.notify.EventBus;
-import org.omatwin.core.twinning.notify.NotificationRenderer;
+import org.omatwin.core.twinning.api.NotificationRenderer;
 import org.omatwin.core.twinning.notify.PeerOutbox;
 import org.omatwin.core.twinning.notify.TwinningEvents;
 import org.omatwin.core.twinning.notify.TwinningFanOut;
@@ -181,16 +183,16 @@ public final class CoreServer implements AutoCloseable {
                     TwinningProto.getDescriptor().findServiceByName("TwinningService"),
                     TwinningEventsProto.getDescriptor().findServiceByName("TwinningEventService"),
                     PortalProto.getDescriptor().findServiceByName("SubscriberService")));
-            List<ServerInterceptor> deviceChain = List.of(new PathUser(), deviceAuthentication(config, verifier,
+            List<ServerInterceptor> deviceChain = List.of(new PathUser(), new ResponseMeta(), deviceAuthentication(config, verifier,
                     access, twinnings), new ErrorInterceptor());
             TwinningGrpcService service = new TwinningGrpcService(twinnings, subscriptions, urls);
             ServerServiceDefinition eventService = ServerInterceptors.intercept(new TwinningEventGrpcService(events),
                     deviceChain);
             ServerServiceDefinition subscriberService = ServerInterceptors.intercept(
                     new SubscriberGrpcService(subscribers, events),
-                    verifier == null ? REFUSE_ALL : new BearerAuthInterceptor(verifier, access, "twinning-portal",
-                            List.of(new TokenRule(c -> c.subject().length() <= 200,
-                                    "the access token names no subscriber"))),
+                    verifier == null ? REFUSE_ALL : new BearerAuthInterceptor(new BearerAuthenticator(verifier,
+                            "twinning-portal", List.of(new TokenRule(c -> c.subject().length() <= 200,
+                                    "the access token names no subscriber"))), access),
                     new ErrorInterceptor());
 
             com.linecorp.armeria.server.Server rest = RestServer.build(config.bindAddress(), config.httpPort(),
@@ -251,12 +253,12 @@ public final class CoreServer implements AutoCloseable {
         if (verifier == null) {
             return new DevCallerInterceptor(config.devCallerHeader());
         }
-        return new BearerAuthInterceptor(verifier, access, "twinning", List.of(
+        return new BearerAuthInterceptor(new BearerAuthenticator(verifier, "twinning", List.of(
                 new TokenRule(c -> DeviceAddress.isValid(c.subject()),
                         "invalid access token: the token subject is not a device address"),
                 new TokenRule(c -> c.claim(Scopes.TWINNING_CLAIM) == null
                         || twinnings.isLive(c.claim(Scopes.TWINNING_CLAIM)),
-                        "the access token was revoked: its twinning was deactivated")));
+                        "the access token was revoked: its twinning was deactivated"))), access);
     }
 
     private static void closeQuietly(AutoCloseable c) {

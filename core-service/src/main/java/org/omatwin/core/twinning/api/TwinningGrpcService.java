@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.edge.ResponseMeta;
 import org.omatwin.core.infra.error.ApiError;
 import org.omatwin.core.twinning.subscription.SubscriptionUseCases;
 import org.omatwin.core.twinning.DeviceAddress;
@@ -55,7 +56,9 @@ public final class TwinningGrpcService extends TwinningServiceGrpc.TwinningServi
             Role role = Role.fromOma(t.getRole()).orElseThrow(() -> ApiException.of(ApiError.INVALID_ROLE,
                     "role must be Primary or Secondary", "role"));
             TwinningView view = role == Role.SECONDARY ? requestCode(user, t) : activate(user, t);
-            return CreateTwinningResponse.newBuilder().setTwinning(mapper.toProto(view)).build();
+            Twinning created = mapper.toProto(view);
+            ResponseMeta.created(created.getResourceUrl());
+            return CreateTwinningResponse.newBuilder().setTwinning(created).build();
         });
     }
 
@@ -221,7 +224,9 @@ public final class TwinningGrpcService extends TwinningServiceGrpc.TwinningServi
                     cb.hasNotificationFormat() ? cb.getNotificationFormat() : null,
                     s.hasDuration() ? s.getDuration() : null,
                     s.hasClientCorrelator() ? s.getClientCorrelator() : null);
-            return CreateSubscriptionResponse.newBuilder().setTwinningSubscription(mapper.toProto(created)).build();
+            TwinningSubscription made = mapper.toProto(created);
+            ResponseMeta.created(made.getResourceUrl());
+            return CreateSubscriptionResponse.newBuilder().setTwinningSubscription(made).build();
         });
     }
 

@@ -25,15 +25,21 @@ import org.slf4j.LoggerFactory;
  * with marking the events done and announcing them to every instance's watchers.
  */
 public final class TwinningFanOut implements Dispatcher.Producer {
+    /** The body of the notification one subscription of the recipient gets for an event. */
+    @FunctionalInterface
+    public interface Renderer {
+        String render(OutboxEvent event, Subscription subscription, Role recipient);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(TwinningFanOut.class);
     private static final int BATCH = 200;
 
     private final Transactions<TwinningEvents> tx;
-    private final NotificationRenderer renderer;
+    private final Renderer renderer;
     private final PeerOutbox peers;
     private final Counter queued;
 
-    public TwinningFanOut(Transactions<TwinningEvents> tx, NotificationRenderer renderer, PeerOutbox peers,
+    public TwinningFanOut(Transactions<TwinningEvents> tx, Renderer renderer, PeerOutbox peers,
             MeterRegistry metrics) {
         this.tx = tx;
         this.renderer = renderer;

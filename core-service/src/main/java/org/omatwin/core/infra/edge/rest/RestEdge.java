@@ -23,6 +23,7 @@ import com.linecorp.armeria.common.util.Exceptions;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.edge.ResponseMeta;
 import org.omatwin.core.infra.error.ApiError;
 
 /**
@@ -148,7 +149,10 @@ public final class RestEdge implements DecoratingHttpServiceFunction {
         StrictJson.check(body, rule.bodyType(), "*".equals(rule.bodyField()) ? rule.pathFields() : java.util.Set.of());
     }
 
-    /** 201 + Location on creates, 204 on deletes; errors pass through (already requestError). */
+    /**
+     * 204 on deletes; otherwise the status and Location the service gave ({@code ResponseMeta}: 201 on
+     * creates), else 200; internal headers are never passed on. Errors pass through (already requestError).
+     */
     private static HttpResponse finish(HttpRules.Rule rule, HttpResponse response) {
         return HttpResponse.of(response.aggregate().thenApply(agg -> {
             if (agg.status().codeClass() != com.linecorp.armeria.common.HttpStatusClass.SUCCESS) {
@@ -157,31 +161,14 @@ public final class RestEdge implements DecoratingHttpServiceFunction {
             if ("DELETE".equals(rule.method())) {
                 return HttpResponse.of(HttpStatus.NO_CONTENT);
             }
-            ResponseHeadersBuilder headers = ResponseHeaders.builder(HttpStatus.OK)
-                    .contentType(MediaType.JSON_UTF_8);
-            if ("POST".equals(rule.method())) {
-                headers.status(HttpStatus.CREATED);
-                String location = resourceUrl(agg);
-                if (location != null) {
-                    headers.add(HttpHeaderNames.LOCATION, location);
-                }
+            String status = agg.headers().get(ResponseMeta.HTTP_STATUS.name());
+            ResponseHeadersBuilder headers = ResponseHeaders.builder(status == null ? HttpStatus.OK
+                    : HttpStatus.valueOf(Integer.parseInt(status))).contentType(MediaType.JSON_UTF_8);
+            String location = agg.headers().get(ResponseMeta.LOCATION.name());
+            if (location != null) {
+                headers.add(HttpHeaderNames.LOCATION, location);
             }
             return AggregatedHttpResponse.of(headers.build(), agg.content()).toHttpResponse();
         }));
-    }
-
-    /** The resourceURL of the single root element of a create response. */
-    private static String resourceUrl(AggregatedHttpResponse agg) {
-        try {
-            JsonNode root = JSON.readTree(agg.content().toString(StandardCharsets.UTF_8));
-            var fields = root.fields();
-            if (!fields.hasNext()) {
-                return null;
-            }
-            JsonNode url = fields.next().getValue().get("resourceURL");
-            return url == null ? null : url.asText();
-        } catch (JsonProcessingException e) {
-            return null;
-        }
     }
 }

@@ -1,9 +1,9 @@
-package org.omatwin.core.twinning.notify;
+package org.omatwin.core.twinning.api;
 
+import org.omatwin.core.twinning.notify.OutboxEvent;
+import org.omatwin.core.twinning.notify.TwinningFanOut;
 import com.google.protobuf.InvalidProtocolBufferException;
 import org.omatwin.core.infra.edge.ContractJson;
-import org.omatwin.core.twinning.api.ResourceUrls;
-import org.omatwin.core.twinning.api.TwinningMapper;
 import org.omatwin.core.twinning.subscription.Subscription;
 import org.omatwin.core.twinning.Role;
 import org.omatwin.core.twinning.TwinningView;
@@ -12,7 +12,7 @@ import org.omatwin.proto.twinning.v1.TwinningNotification;
 import org.omatwin.proto.twinning.v1.TwinningNotificationEnvelope;
 
 /** Renders {"twinningNotification": ...} for one receiving subscription, at fan-out time. */
-public final class NotificationRenderer {
+public final class NotificationRenderer implements TwinningFanOut.Renderer {
     private final ResourceUrls urls;
     private final TwinningMapper mapper;
 
@@ -21,6 +21,7 @@ public final class NotificationRenderer {
         this.mapper = new TwinningMapper(urls);
     }
 
+    @Override
     public String render(OutboxEvent e, Subscription s, Role recipient) {
         TwinningView view = TwinningView.of(e.twinning().asOf(e.event().status(), e.event().name()), recipient, null);
         TwinningNotification.Builder n = TwinningNotification.newBuilder()
