@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.omatwin.core.dm.alert.AlertPolicy;
 import org.omatwin.core.dm.alert.AlertUseCases;
@@ -33,7 +34,10 @@ import org.omatwin.core.dm.session.SessionReport;
 import org.omatwin.core.dm.session.SessionUseCases;
 import org.omatwin.core.infra.error.ApiException;
 
-/** The DM domain wired to the in-memory store and a clock the test moves. */
+/**
+ * The DM domain wired to a store (the in-memory one, or PostgreSQL for the *OnPostgresTest classes)
+ * and a clock the test moves.
+ */
 final class DmFixture {
     static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
     static final DevId WATCH = DevId.of("urn:imei:356938035643809");
@@ -42,7 +46,10 @@ final class DmFixture {
     static final Requester OTHER_CLIENT = Requester.client("someone-else");
 
     final MutableClock clock = new MutableClock(T0);
-    final InMemoryDmStore store = new InMemoryDmStore();
+    /** The store the fixtures of the running test class use; the *OnPostgresTest classes switch it. */
+    static volatile Supplier<DmStoreUnderTest> backend = DmStoreUnderTest::inMemory;
+
+    final DmStoreUnderTest store = backend.get();
     final List<SessionPending> woken = new ArrayList<>();
     final DeviceQueue queue = new DeviceQueue(store, woken::add);
     final SessionUseCases sessions;
