@@ -38,7 +38,21 @@ public record CoreConfig(
         NotifyPolicy notifyPolicy,
         Auth auth,
         PeeringConfig peering,
-        String demoSubscribers) {
+        String demoSubscribers,
+        Dm dm) {
+
+    /**
+     * Device management: the device surface's own port (TWIN_DM_HTTPS_PORT, HTTPS with the configured
+     * certificate or a self-signed one made once in the data dir; plain HTTP only with
+     * TWIN_DM_PLAIN_HTTP=true, for development), the base URL command URLs point at, and the session rules.
+     */
+    public record Dm(int port, boolean plainHttp, String tlsCertificate, String tlsKey, String publicUrl,
+            int commandsPerPackage, Duration unreportedTimeout) {
+        /** The device surface's public base (…/dm/v2); by default https://localhost:{bound port}/dm/v2. */
+        public String publicUrlFor(int boundPort) {
+            return publicUrl != null ? publicUrl : (plainHttp ? "http" : "https") + "://localhost:" + boundPort + "/dm/v2";
+        }
+    }
 
     /**
      * How callers are authenticated: "jwt" (OAuth 2.0 bearer tokens from the issuer) or "dev" (the
@@ -101,7 +115,23 @@ public record CoreConfig(
                 auth(r),
                 peering(env, bind),
                 // self-care portal: demo subscribers and their lines, seeded at start (embedded default run)
-                r.string("TWIN_DEMO_SUBSCRIBERS", ""));
+                r.string("TWIN_DEMO_SUBSCRIBERS", ""),
+                dm(r, env));
+    }
+
+    private static Dm dm(Reader r, Map<String, String> env) {
+        String cert = r.string("TWIN_DM_TLS_CERT", "");
+        String key = r.string("TWIN_DM_TLS_KEY", "");
+        if (cert.isEmpty() != key.isEmpty()) {
+            throw new IllegalArgumentException("TWIN_DM_TLS_CERT and TWIN_DM_TLS_KEY go together (PEM files)");
+        }
+        String url = r.string("TWIN_DM_PUBLIC_URL", "");
+        return new Dm(r.integer("TWIN_DM_HTTPS_PORT", 8443, 0, 65535),
+                Boolean.parseBoolean(r.string("TWIN_DM_PLAIN_HTTP", "false")),
+                cert.isEmpty() ? null : cert, key.isEmpty() ? null : key,
+                url.isEmpty() ? null : stripSlash(url),
+                r.integer("TWIN_DM_COMMANDS_PER_PACKAGE", 20, 1, 1000),
+                Duration.ofSeconds(r.integer("TWIN_DM_SESSION_TIMEOUT_SECONDS", 300, 10, 86_400)));
     }
 
     private static PeeringConfig peering(Map<String, String> env, String bind) {

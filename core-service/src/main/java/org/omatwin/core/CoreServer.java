@@ -81,6 +81,7 @@ import org.omatwin.proto.portal.v1.PortalProto;
 import org.omatwin.proto.twinning.v1.TwinningEventsProto;
 import org.omatwin.proto.twinning.v1.TwinningProto;
 import org.omatwin.proto.twinning.v1.TwinningServiceGrpc;
+import org.omatwin.proto.dmwsi.v1.DeviceManagementServiceGrpc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,6 +99,7 @@ public final class CoreServer implements AutoCloseable {
     private final com.linecorp.armeria.server.Server rest;
     private final HealthStatusManager health;
     private final PeeringServer peering;
+    private final DeviceManagement dm;
     private final PeerClient peerClient;
     private final CallbackSender callbacks;
     private final String restUrl;
@@ -105,7 +107,7 @@ public final class CoreServer implements AutoCloseable {
 
     private CoreServer(Database database, Dispatcher dispatcher, PgEventListener listener, Server grpc,
             com.linecorp.armeria.server.Server rest, HealthStatusManager health, PeeringServer peering,
-            PeerClient peerClient, CallbackSender callbacks, String restUrl, String grpcTarget) {
+            DeviceManagement dm, PeerClient peerClient, CallbackSender callbacks, String restUrl, String grpcTarget) {
         this.database = database;
         this.dispatcher = dispatcher;
         this.listener = listener;
@@ -113,6 +115,7 @@ public final class CoreServer implements AutoCloseable {
         this.rest = rest;
         this.health = health;
         this.peering = peering;
+        this.dm = dm;
         this.peerClient = peerClient;
         this.callbacks = callbacks;
         this.restUrl = restUrl;
@@ -127,6 +130,7 @@ public final class CoreServer implements AutoCloseable {
         PeerClient peerClient = null;
         PeeringServer peering = null;
         CallbackSender callbacks = null;
+        DeviceManagement dm = null;
         try {
             // Timestamps at microsecond precision, as PostgreSQL stores them.
             Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1_000));
@@ -195,8 +199,12 @@ public final class CoreServer implements AutoCloseable {
                                     "the access token names no subscriber"))), access),
                     new ErrorInterceptor());
 
+            // --- the device-management family (DeviceManagement wires it) ---
+            dm = DeviceManagement.start(config, database, verifier, publicUrl::get, clock);
+
             com.linecorp.armeria.server.Server rest = RestServer.build(config.bindAddress(), config.httpPort(),
-                    config.maxBodyBytes(), service, deviceChain, metrics);
+                    config.maxBodyBytes(), List.of(ServerInterceptors.intercept(service, deviceChain), dm.dmwsiService()),
+                    metrics);
             rest.start().join();
             int httpPort = rest.activeLocalPort();
             publicUrl.set(config.publicUrlFor(httpPort));
@@ -206,6 +214,7 @@ public final class CoreServer implements AutoCloseable {
                     .addService(ServerInterceptors.intercept(service, deviceChain))
                     .addService(eventService)
                     .addService(subscriberService)
+                    .addService(dm.dmwsiService())
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .maxInboundMessageSize((int) Math.max(config.maxBodyBytes(), 4096) * 4)
@@ -214,6 +223,7 @@ public final class CoreServer implements AutoCloseable {
                     .start();
             health.setStatus("", ServingStatus.SERVING);
             health.setStatus(TwinningServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+            health.setStatus(DeviceManagementServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
             if (config.peering().enabled()) {
                 PartnerUseCases partners = new PartnerUseCases(twinningStore, config.policy(), codes, config.ownMno(),
                         config.peering().maxPendingPerPartner(), clock);
@@ -222,11 +232,11 @@ public final class CoreServer implements AutoCloseable {
             }
             listener.start();
             dispatcher.start();
-            return new CoreServer(database, dispatcher, listener, grpc, rest, health, peering, peerClient, callbacks,
+            return new CoreServer(database, dispatcher, listener, grpc, rest, health, peering, dm, peerClient, callbacks,
                     "http://" + config.bindAddress() + ":" + httpPort + "/twinning/v1",
                     config.bindAddress() + ":" + grpc.getPort());
         } catch (RuntimeException | IOException e) {
-            for (AutoCloseable c : new AutoCloseable[] {peering, peerClient, dispatcher, callbacks, listener}) {
+            for (AutoCloseable c : new AutoCloseable[] {peering, dm, peerClient, dispatcher, callbacks, listener}) {
                 closeQuietly(c);
             }
             database.close();
@@ -308,6 +318,16 @@ public final class CoreServer implements AutoCloseable {
         return grpc.getPort();
     }
 
+    /** The device surface's bound port (HTTPS unless TWIN_DM_PLAIN_HTTP). */
+    public int dmPort() {
+        return dm.devicePort();
+    }
+
+    /** SHA-256 of the device surface's self-signed certificate, or null. */
+    public String dmFingerprint() {
+        return dm.fingerprint();
+    }
+
     /** The bound peering port, or -1 without partners. */
     public int peerPort() {
         return peering == null ? -1 : peering.port();
@@ -330,6 +350,7 @@ public final class CoreServer implements AutoCloseable {
         if (peering != null) {
             peering.close();
         }
+        dm.close();
         grpc.shutdown();
         try {
             if (!grpc.awaitTermination(10, TimeUnit.SECONDS)) {

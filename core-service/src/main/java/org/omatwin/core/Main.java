@@ -33,6 +33,7 @@ public final class Main {
         }, "shutdown"));
         System.out.println("twinning-core ready: rest=" + server.restUrl() + " grpc=" + server.grpcTarget()
                 + " mno=" + config.ownMno() + (server.peerPort() > 0 ? " peer=" + server.peerPort() : "")
+                + " dm=" + server.dmPort() + (server.dmFingerprint() != null ? " dm-tls-sha256=" + server.dmFingerprint() : "")
                 + (config.devCallerHeader()
                         ? " (development caller header enabled: do not expose)" : ""));
         System.out.flush();

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import org.omatwin.core.infra.error.ApiException;
 import org.omatwin.core.infra.edge.ResponseMeta;
+import org.omatwin.core.infra.edge.Unary;
 import org.omatwin.core.infra.error.ApiError;
 import org.omatwin.core.twinning.subscription.SubscriptionUseCases;
 import org.omatwin.core.twinning.DeviceAddress;
@@ -43,7 +44,7 @@ public final class TwinningGrpcService extends TwinningServiceGrpc.TwinningServi
 
     @Override
     public void createTwinning(CreateTwinningRequest req, StreamObserver<CreateTwinningResponse> out) {
-        respond(out, () -> {
+        Unary.respond(out, () -> {
             DeviceAddress user = PathUser.current();
             if (!req.hasTwinning()) {
                 throw ApiException.of(ApiError.MISSING_ELEMENT, "the twinning element is missing", "twinning");
@@ -99,7 +100,7 @@ public final class TwinningGrpcService extends TwinningServiceGrpc.TwinningServi
 
     @Override
     public void listTwinnings(ListTwinningsRequest req, StreamObserver<ListTwinningsResponse> out) {
-        respond(out, () -> {
+        Unary.respond(out, () -> {
             DeviceAddress user = PathUser.current();
             DeviceAddress other = req.getOtherDeviceAddress().isEmpty() ? null
                     : DeviceAddress.parse(req.getOtherDeviceAddress(), "otherDeviceAddress");
@@ -113,7 +114,7 @@ public final class TwinningGrpcService extends TwinningServiceGrpc.TwinningServi
 
     @Override
     public void getTwinning(GetTwinningRequest req, StreamObserver<GetTwinningResponse> out) {
-        respond(out, () -> {
+        Unary.respond(out, () -> {
             DeviceAddress user = PathUser.current();
             return GetTwinningResponse.newBuilder()
                     .setTwinning(mapper.toProto(twinnings.get(user, req.getTwinningId())))
@@ -124,7 +125,7 @@ public final class TwinningGrpcService extends TwinningServiceGrpc.TwinningServi
     /** Full replace: every element sent, other than twinningStatus and name, must equal the stored one. */
     @Override
     public void replaceTwinning(ReplaceTwinningRequest req, StreamObserver<ReplaceTwinningResponse> out) {
-        respond(out, () -> {
+        Unary.respond(out, () -> {
             DeviceAddress user = PathUser.current();
             if (!req.hasTwinning()) {
                 throw ApiException.of(ApiError.MISSING_ELEMENT, "the twinning element is missing", "twinning");
@@ -154,7 +155,7 @@ public final class TwinningGrpcService extends TwinningServiceGrpc.TwinningServi
 
     @Override
     public void deleteTwinning(DeleteTwinningRequest req, StreamObserver<DeleteTwinningResponse> out) {
-        respond(out, () -> {
+        Unary.respond(out, () -> {
             twinnings.deactivate(PathUser.current(), req.getTwinningId());
             return DeleteTwinningResponse.getDefaultInstance();
         });
@@ -162,7 +163,7 @@ public final class TwinningGrpcService extends TwinningServiceGrpc.TwinningServi
 
     @Override
     public void getTwinningStatus(GetTwinningStatusRequest req, StreamObserver<GetTwinningStatusResponse> out) {
-        respond(out, () -> {
+        Unary.respond(out, () -> {
             TwinningView v = twinnings.get(PathUser.current(), req.getTwinningId());
             return GetTwinningStatusResponse.newBuilder().setTwinningStatus(v.status().omaName()).build();
         });
@@ -171,7 +172,7 @@ public final class TwinningGrpcService extends TwinningServiceGrpc.TwinningServi
     @Override
     public void updateTwinningStatus(UpdateTwinningStatusRequest req,
             StreamObserver<UpdateTwinningStatusResponse> out) {
-        respond(out, () -> {
+        Unary.respond(out, () -> {
             DeviceAddress user = PathUser.current();
             if (!req.hasTwinningStatus()) {
                 throw ApiException.of(ApiError.MISSING_ELEMENT, "twinningStatus is missing", "twinningStatus");
@@ -183,7 +184,7 @@ public final class TwinningGrpcService extends TwinningServiceGrpc.TwinningServi
 
     @Override
     public void getTwinningName(GetTwinningNameRequest req, StreamObserver<GetTwinningNameResponse> out) {
-        respond(out, () -> {
+        Unary.respond(out, () -> {
             TwinningView v = twinnings.get(PathUser.current(), req.getTwinningId());
             GetTwinningNameResponse.Builder b = GetTwinningNameResponse.newBuilder();
             if (v.name() != null) {
@@ -195,7 +196,7 @@ public final class TwinningGrpcService extends TwinningServiceGrpc.TwinningServi
 
     @Override
     public void updateTwinningName(UpdateTwinningNameRequest req, StreamObserver<UpdateTwinningNameResponse> out) {
-        respond(out, () -> {
+        Unary.respond(out, () -> {
             DeviceAddress user = PathUser.current();
             if (!req.hasName()) {
                 throw ApiException.of(ApiError.MISSING_ELEMENT, "name is missing", "name");
@@ -207,7 +208,7 @@ public final class TwinningGrpcService extends TwinningServiceGrpc.TwinningServi
 
     @Override
     public void createSubscription(CreateSubscriptionRequest req, StreamObserver<CreateSubscriptionResponse> out) {
-        respond(out, () -> {
+        Unary.respond(out, () -> {
             DeviceAddress user = PathUser.current();
             if (!req.hasTwinningSubscription()) {
                 throw ApiException.of(ApiError.MISSING_ELEMENT, "the twinningSubscription element is missing",
@@ -232,7 +233,7 @@ public final class TwinningGrpcService extends TwinningServiceGrpc.TwinningServi
 
     @Override
     public void listSubscriptions(ListSubscriptionsRequest req, StreamObserver<ListSubscriptionsResponse> out) {
-        respond(out, () -> {
+        Unary.respond(out, () -> {
             DeviceAddress user = PathUser.current();
             SubscriptionList.Builder list = SubscriptionList.newBuilder().setResourceUrl(urls.subscriptions(user));
             subscriptions.list(user).forEach(s -> list.addTwinningSubscription(mapper.toProto(s)));
@@ -242,7 +243,7 @@ public final class TwinningGrpcService extends TwinningServiceGrpc.TwinningServi
 
     @Override
     public void getSubscription(GetSubscriptionRequest req, StreamObserver<GetSubscriptionResponse> out) {
-        respond(out, () -> {
+        Unary.respond(out, () -> {
             DeviceAddress user = PathUser.current();
             return GetSubscriptionResponse.newBuilder()
                     .setTwinningSubscription(mapper.toProto(subscriptions.get(user, req.getSubscriptionId())))
@@ -252,7 +253,7 @@ public final class TwinningGrpcService extends TwinningServiceGrpc.TwinningServi
 
     @Override
     public void deleteSubscription(DeleteSubscriptionRequest req, StreamObserver<DeleteSubscriptionResponse> out) {
-        respond(out, () -> {
+        Unary.respond(out, () -> {
             subscriptions.delete(PathUser.current(), req.getSubscriptionId());
             return DeleteSubscriptionResponse.getDefaultInstance();
         });
@@ -277,9 +278,4 @@ public final class TwinningGrpcService extends TwinningServiceGrpc.TwinningServi
     }
 
     /** Unary reply: the use case has committed before onNext is called. Failures go to ErrorInterceptor. */
-    private static <T> void respond(StreamObserver<T> out, Supplier<T> call) {
-        T response = call.get();
-        out.onNext(response);
-        out.onCompleted();
-    }
 }

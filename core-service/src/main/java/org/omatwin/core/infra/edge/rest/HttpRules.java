@@ -78,8 +78,13 @@ public final class HttpRules {
     }
 
     public static HttpRules of(ServiceDescriptor service) {
+        return of(List.of(service));
+    }
+
+    /** The rules of several services served by one edge. */
+    public static HttpRules of(List<ServiceDescriptor> services) {
         List<Rule> rules = new ArrayList<>();
-        for (MethodDescriptor m : service.getMethods()) {
+        for (MethodDescriptor m : services.stream().flatMap(s -> s.getMethods().stream()).toList()) {
             if (!m.getOptions().hasExtension(AnnotationsProto.http)) {
                 continue;
             }

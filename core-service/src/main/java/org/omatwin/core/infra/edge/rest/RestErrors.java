@@ -25,12 +25,12 @@ import org.omatwin.core.infra.error.ApiError;
  * the trailers it attaches), errors of the edge itself, and whatever the HTTP framework would otherwise
  * render on its own (so no error body ever carries a stack trace or a gRPC status name).
  */
-final class RestErrors {
+public final class RestErrors {
     /** RFC 6750 challenge sent with every 401. */
     static final String BEARER_CHALLENGE = "Bearer realm=\"twinning\"";
     private RestErrors() {}
 
-    static HttpResponse response(ApiException e, String allow) {
+    public static HttpResponse response(ApiException e, String allow) {
         return aggregated(e, allow).toHttpResponse();
     }
 

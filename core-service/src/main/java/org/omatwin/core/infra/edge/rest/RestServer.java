@@ -9,8 +9,8 @@ import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingOptions;
 import com.linecorp.armeria.server.grpc.HttpJsonTranscodingQueryParamMatchRule;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
-import io.grpc.BindableService;
-import io.grpc.ServerInterceptor;
+import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
+import io.grpc.ServerServiceDefinition;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -24,15 +24,15 @@ public final class RestServer {
     private RestServer() {}
 
     /**
-     * @param interceptors the same chain as the gRPC server's, outermost last
+     * @param services each with its API's interceptor chain, the same as on the gRPC server
      */
-    public static Server build(String bindAddress, int port, long maxBodyBytes, BindableService service,
-            List<ServerInterceptor> interceptors, PrometheusMeterRegistry metrics) {
-        HttpRules rules = HttpRules.of(((ProtoServiceDescriptorSupplier) service.bindService().getServiceDescriptor()
-                .getSchemaDescriptor()).getServiceDescriptor());
-        GrpcService grpc = GrpcService.builder()
-                .addService(service)
-                .intercept(interceptors)
+    public static Server build(String bindAddress, int port, long maxBodyBytes, List<ServerServiceDefinition> services,
+            PrometheusMeterRegistry metrics) {
+        HttpRules rules = HttpRules.of(services.stream().map(s -> ((ProtoServiceDescriptorSupplier) s
+                .getServiceDescriptor().getSchemaDescriptor()).getServiceDescriptor()).toList());
+        GrpcServiceBuilder builder = GrpcService.builder();
+        services.forEach(builder::addService);
+        GrpcService grpc = builder
                 // The service blocks on PostgreSQL: never on the event loops, which must keep answering
                 // (a database outage would otherwise stall every connection of that loop).
                 .useBlockingTaskExecutor(true)

@@ -1,0 +1,197 @@
+package org.omatwin.core;
+
+import com.linecorp.armeria.common.RequestHeaders;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import java.io.File;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.omatwin.core.dm.DmStore;
+import org.omatwin.core.dm.alert.AlertPolicy;
+import org.omatwin.core.dm.alert.AlertUseCases;
+import org.omatwin.core.dm.api.DeviceManagementGrpcService;
+import org.omatwin.core.dm.data.DataUseCases;
+import org.omatwin.core.dm.device.DevId;
+import org.omatwin.core.dm.dmwsi.OperationUseCases;
+import org.omatwin.core.dm.http.DeviceSurface;
+import org.omatwin.core.dm.http.DmServer;
+import org.omatwin.core.dm.http.DmTls;
+import org.omatwin.core.dm.http.LongPolls;
+import org.omatwin.core.dm.http.SessionWakeups;
+import org.omatwin.core.dm.operation.OperationPlanner;
+import org.omatwin.core.dm.session.DeviceQueue;
+import org.omatwin.core.dm.session.SessionPolicy;
+import org.omatwin.core.dm.session.SessionUseCases;
+import org.omatwin.core.dm.store.JooqDmStore;
+import org.omatwin.core.infra.edge.ErrorInterceptor;
+import org.omatwin.core.infra.edge.ResponseMeta;
+import org.omatwin.core.infra.edge.auth.AccessRules;
+import org.omatwin.core.infra.edge.auth.BearerAuthInterceptor;
+import org.omatwin.core.infra.edge.auth.BearerAuthenticator;
+import org.omatwin.core.infra.edge.auth.BearerAuthenticator.TokenRule;
+import org.omatwin.core.infra.edge.auth.TokenVerifier;
+import org.omatwin.core.infra.error.ApiError;
+import org.omatwin.core.infra.error.ApiException;
+import org.omatwin.core.infra.storage.Database;
+import org.omatwin.core.infra.storage.PgEventListener;
+import org.omatwin.core.infra.storage.Transactions;
+import org.omatwin.proto.dmwsi.v1.DmwsiProto;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The wiring of the device-management family (part of the root package's one place of wiring, beside
+ * {@link CoreServer}): its use cases over PostgreSQL, the device surface on its own TLS port, the
+ * DMWSI gRPC service with its edge chain, the cross-instance wake-up of long polls and the sweeps
+ * that end unreported sessions and overdue operations.
+ */
+final class DeviceManagement implements AutoCloseable {
+    /** The scope of device tokens on the device surface (dm-api.md section 1). */
+    static final String DEVICE_SCOPE = "oma_dm.device";
+    /** DEVELOPMENT ONLY (TWIN_AUTH_MODE=dev): the device names itself in this header. */
+    static final String DEV_HEADER = "x-dev-devid";
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceManagement.class);
+
+    private final com.linecorp.armeria.server.Server deviceServer;
+    private final PgEventListener wakeupListener;
+    private final ScheduledExecutorService sweeper;
+    private final ServerServiceDefinition dmwsi;
+    private final String fingerprint;
+
+    private DeviceManagement(com.linecorp.armeria.server.Server deviceServer, PgEventListener wakeupListener,
+            ScheduledExecutorService sweeper, ServerServiceDefinition dmwsi, String fingerprint) {
+        this.deviceServer = deviceServer;
+        this.wakeupListener = wakeupListener;
+        this.sweeper = sweeper;
+        this.dmwsi = dmwsi;
+        this.fingerprint = fingerprint;
+    }
+
+    static DeviceManagement start(CoreConfig config, Database database, TokenVerifier verifier,
+            Supplier<String> restUrl, Clock clock) throws IOException {
+        CoreConfig.Dm settings = config.dm();
+        Transactions<DmStore> store = database.transactions(JooqDmStore::new);
+        LongPolls polls = new LongPolls();
+        SessionWakeups wakeups = new SessionWakeups(database.dsl(), polls);
+        DeviceQueue queue = new DeviceQueue(store, wakeups);
+        SessionUseCases sessions = new SessionUseCases(queue,
+                new SessionPolicy(settings.commandsPerPackage(), settings.unreportedTimeout()), clock);
+        OperationUseCases operations = new OperationUseCases(queue, new OperationPlanner(OperationPlanner.NO_PACKAGES),
+                clock);
+
+        AtomicReference<String> deviceBase = new AtomicReference<>();
+        DeviceSurface surface = new DeviceSurface(sessions, new AlertUseCases(store, AlertPolicy.DEFAULT, clock),
+                new DataUseCases(store, clock), deviceAuthentication(verifier), polls, deviceBase::get);
+        DmServer.Transport transport;
+        String fingerprint = null;
+        if (settings.plainHttp()) {
+            transport = new DmServer.Transport.PlainHttp();
+        } else if (settings.tlsCertificate() != null) {
+            transport = new DmServer.Transport.Configured(new File(settings.tlsCertificate()),
+                    new File(settings.tlsKey()));
+        } else {
+            DmTls tls = DmTls.selfSigned(config.dataDir());
+            fingerprint = tls.fingerprint();
+            transport = new DmServer.Transport.SelfSigned(tls);
+        }
+        var server = DmServer.start(config.bindAddress(), settings.port(), transport, surface);
+        deviceBase.set(settings.publicUrlFor(server.activeLocalPort()));
+        PgEventListener listener = new PgEventListener(database.dataSource(), SessionWakeups.CHANNEL,
+                wakeups.announcements());
+        listener.start();
+
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dm-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                sessions.expireUnreported(clock.instant());
+                operations.expireOperations(clock.instant());
+            } catch (RuntimeException e) {
+                LOG.warn("device-management sweep failed; retried at the next one: {}", e.getMessage());
+            }
+        }, 5, 5, TimeUnit.SECONDS);
+
+        AccessRules access = AccessRules.of(List.of(DmwsiProto.getDescriptor()
+                .findServiceByName("DeviceManagementService")));
+        ServerInterceptor auth = verifier == null ? NO_AUTHENTICATION
+                : new BearerAuthInterceptor(new BearerAuthenticator(verifier, "dmwsi", List.of()), access);
+        ServerServiceDefinition dmwsi = ServerInterceptors.intercept(
+                new DeviceManagementGrpcService(operations, store, restUrl), new ResponseMeta(), auth,
+                new ErrorInterceptor());
+        return new DeviceManagement(server, listener, sweeper, dmwsi, fingerprint);
+    }
+
+    /** Development (no authorization server): callers are one "development" client. */
+    private static final ServerInterceptor NO_AUTHENTICATION = new ServerInterceptor() {
+        @Override
+        public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, R> call,
+                io.grpc.Metadata headers, io.grpc.ServerCallHandler<Q, R> next) {
+            return next.startCall(call, headers);
+        }
+    };
+
+    /**
+     * Devices: bearer tokens whose subject is a devId with the scope oma_dm.device (the same verifier
+     * and rules machinery as every API), or in development the {@value #DEV_HEADER} header.
+     */
+    private static DeviceSurface.DeviceAuthentication deviceAuthentication(TokenVerifier verifier) {
+        if (verifier == null) {
+            return (headers, operation) -> {
+                String devId = headers.get(DEV_HEADER);
+                if (devId == null) {
+                    throw ApiException.of(ApiError.UNAUTHENTICATED, "the " + DEV_HEADER + " header names the device",
+                            DEV_HEADER);
+                }
+                return DevId.of(devId);
+            };
+        }
+        BearerAuthenticator authenticator = new BearerAuthenticator(verifier, "dm", List.of(new TokenRule(
+                c -> isDevId(c.subject()), "invalid access token: the token subject is not a devId")));
+        return (RequestHeaders headers, String operation) -> DevId.of(authenticator.authenticate(
+                headers.getAll(com.linecorp.armeria.common.HttpHeaderNames.AUTHORIZATION), List.of(DEVICE_SCOPE),
+                operation).subject());
+    }
+
+    private static boolean isDevId(String subject) {
+        try {
+            DevId.of(subject);
+            return true;
+        } catch (ApiException e) {
+            return false;
+        }
+    }
+
+    ServerServiceDefinition dmwsiService() {
+        return dmwsi;
+    }
+
+    int devicePort() {
+        return deviceServer.activeLocalPort();
+    }
+
+    /** The self-signed certificate's SHA-256, or null with a configured certificate or plain HTTP. */
+    String fingerprint() {
+        return fingerprint;
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        try {
+            deviceServer.stop().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("the device surface did not stop within 10 s; continuing the shutdown");
+        }
+        wakeupListener.close();
+    }
+}

@@ -1,0 +1,422 @@
+package org.omatwin.core.dm.http;
+
+import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.QueryParams;
+import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.util.Exceptions;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.omatwin.core.dm.alert.AlertReceipt;
+import org.omatwin.core.dm.alert.AlertUseCases;
+import org.omatwin.core.dm.data.DataItem;
+import org.omatwin.core.dm.data.DataUseCases;
+import org.omatwin.core.dm.device.DevId;
+import org.omatwin.core.dm.session.PackageView;
+import org.omatwin.core.dm.session.Session;
+import org.omatwin.core.dm.session.SessionUseCases;
+import org.omatwin.core.infra.edge.rest.RestErrors;
+import org.omatwin.core.infra.error.ApiError;
+import org.omatwin.core.infra.error.ApiException;
+
+/**
+ * The DM 2.0 device surface {@code /dm/v2} (dm-api.md section 2) as plain HTTP handlers: section 1
+ * says why it is not transcoded (200 or 204 for one request, HTML or JSON by {@code Accept}, held long
+ * polls). Callers are authenticated by the edge's {@link DeviceAuthentication}; refusals are the same
+ * {@code requestError} bodies as everywhere ({@link RestErrors}); database work runs on the blocking
+ * executor and a held poll occupies no thread. No cookie is ever read here.
+ */
+public final class DeviceSurface implements HttpService {
+    public static final String PREFIX = "/dm/v2";
+    /** The commands media type of DM 2.0 (2.2); application/json is accepted too. */
+    public static final MediaType COMMANDS = MediaType.parse("application/vnd.omadm-cmd+json");
+    /** A report body is at most 1 MiB (2.2); data uploads too (2.3). */
+    static final int MAX_BODY = 1 << 20;
+    private static final int MAX_WAIT_SECONDS = 60;
+
+    /** Who the device is: its bearer token (subject = devId, scope oma_dm.device), or the dev header. */
+    @FunctionalInterface
+    public interface DeviceAuthentication {
+        DevId authenticate(RequestHeaders headers, String operation);
+    }
+
+    private final SessionUseCases sessions;
+    private final AlertUseCases alerts;
+    private final DataUseCases data;
+    private final DeviceAuthentication auth;
+    private final LongPolls polls;
+    private final java.util.function.Supplier<String> baseUrl;
+
+    /** @param baseUrl the device surface's public base, e.g. https://dm.example/dm/v2 (command URLs point here) */
+    public DeviceSurface(SessionUseCases sessions, AlertUseCases alerts, DataUseCases data, DeviceAuthentication auth,
+            LongPolls polls, java.util.function.Supplier<String> baseUrl) {
+        this.sessions = sessions;
+        this.alerts = alerts;
+        this.data = data;
+        this.auth = auth;
+        this.polls = polls;
+        this.baseUrl = baseUrl;
+    }
+
+    @Override
+    public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
+        // Bodies are read up to a little over the limit, so an oversized one gets a clear 413.
+        CompletableFuture<HttpResponse> answer = req.aggregate().handle((agg, failure) -> {
+            if (failure != null) {
+                throw Exceptions.peel(failure) instanceof com.linecorp.armeria.common.ContentTooLargeException
+                        ? tooLarge() : ApiException.of(ApiError.INVALID_INPUT, "the request could not be read", "body");
+            }
+            return agg;
+        }).thenCompose(agg -> route(ctx, agg));
+        return HttpResponse.of(answer.exceptionally(t -> {
+            ApiException e = asApi(t);
+            return RestErrors.response(e, e.error() == ApiError.METHOD_NOT_ALLOWED ? allowOf(ctx) : null);
+        }));
+    }
+
+    private CompletableFuture<HttpResponse> route(ServiceRequestContext ctx, AggregatedHttpRequest req) {
+        String path = ctx.path().substring(PREFIX.length());
+        List<String> seg = List.of(path.replaceFirst("^/", "").split("/", -1));
+        HttpMethod method = req.method();
+        if (seg.equals(List.of("sessions", "pending"))) {
+            expect(method, HttpMethod.GET);
+            return pending(ctx, req);
+        }
+        if (seg.equals(List.of("sessions", "completed"))) {
+            expect(method, HttpMethod.GET);
+            return completed(ctx, req);
+        }
+        if (seg.equals(List.of("sessions", "next"))) {
+            expect(method, HttpMethod.POST);
+            return next(ctx, req);
+        }
+        if (seg.size() == 3 && (seg.get(0).equals("sessions") || seg.get(0).equals("session"))
+                && seg.get(1).equals("id") && !seg.get(2).isEmpty()) {
+            String id = seg.get(2);
+            if (seg.get(0).equals("session")) { // the CR's spelling, for abort only
+                expect(method, HttpMethod.DELETE);
+            }
+            return switch (method.name()) {
+                case "POST" -> start(ctx, req, id);
+                case "PUT" -> report(ctx, req, id);
+                case "DELETE" -> abort(ctx, req, id);
+                default -> throw notAllowed(method);
+            };
+        }
+        if (seg.equals(List.of("alert"))) {
+            expect(method, HttpMethod.POST);
+            return alert(ctx, req);
+        }
+        if (seg.size() == 2 && seg.get(0).equals("data") && !seg.get(1).isEmpty()) {
+            return switch (method.name()) {
+                case "GET" -> readData(ctx, req, seg.get(1));
+                case "PUT", "POST" -> upload(ctx, req, seg.get(1));
+                default -> throw notAllowed(method);
+            };
+        }
+        throw ApiException.of(ApiError.NOT_FOUND, "no resource at " + ctx.path(), "path");
+    }
+
+    // ---- sessions ----
+
+    private CompletableFuture<HttpResponse> pending(ServiceRequestContext ctx, AggregatedHttpRequest req) {
+        QueryParams query = query(ctx, "wait");
+        int wait = intParam(query, "wait", 0, 0, MAX_WAIT_SECONDS);
+        noBody(req);
+        DevId devId = auth.authenticate(req.headers(), "GET /sessions/pending");
+        if (wait == 0) {
+            return blocking(ctx, () -> list(sessions.pending(devId), null));
+        }
+        // Held first, read second: a session made pending in between wakes this poll.
+        CompletableFuture<Boolean> poll = polls.hold(devId);
+        ctx.setRequestTimeout(Duration.ofSeconds(wait + 30));
+        ctx.eventLoop().schedule(() -> poll.complete(false), wait, TimeUnit.SECONDS);
+        ctx.whenRequestCancelled().thenRun(() -> poll.complete(false));
+        return read(ctx, () -> sessions.pending(devId)).thenCompose(now -> {
+            if (!now.isEmpty()) {
+                poll.complete(false);
+                return CompletableFuture.completedFuture(list(now, null));
+            }
+            return poll.thenComposeAsync(woken -> woken
+                    ? blocking(ctx, () -> list(sessions.pending(devId), null))
+                    : CompletableFuture.completedFuture(list(List.of(), null)), ctx.eventLoop());
+        });
+    }
+
+    private CompletableFuture<HttpResponse> completed(ServiceRequestContext ctx, AggregatedHttpRequest req) {
+        QueryParams query = query(ctx, "limit", "pageToken");
+        int limit = intParam(query, "limit", 50, 1, 500);
+        int offset = pageToken(query.get("pageToken"));
+        noBody(req);
+        DevId devId = auth.authenticate(req.headers(), "GET /sessions/completed");
+        return blocking(ctx, () -> {
+            List<Session> page = sessions.completed(devId, offset, limit + 1);
+            boolean more = page.size() > limit;
+            return list(more ? page.subList(0, limit) : page, more ? Integer.toString(offset + limit) : null);
+        });
+    }
+
+    private CompletableFuture<HttpResponse> next(ServiceRequestContext ctx, AggregatedHttpRequest req) {
+        query(ctx);
+        var start = DmJson.sessionStart(body(req, true));
+        DevId devId = auth.authenticate(req.headers(), "POST /sessions/next");
+        if (wantsHtml(req.headers())) {
+            // Web browser initiated (seed 004 x.2.4): the session stays pending and the client is told.
+            return blocking(ctx, () -> {
+                boolean pending = !sessions.pending(devId).isEmpty();
+                if (pending) {
+                    polls.wake(devId);
+                }
+                return html(pending ? "Your device will be contacted to continue."
+                        : "There is nothing waiting for your device.");
+            });
+        }
+        return blocking(ctx, () -> packageOr204(req.headers(), sessions.next(devId, start)));
+    }
+
+    private CompletableFuture<HttpResponse> start(ServiceRequestContext ctx, AggregatedHttpRequest req, String id) {
+        query(ctx);
+        var start = DmJson.sessionStart(body(req, true));
+        DevId devId = auth.authenticate(req.headers(), "POST /sessions/id");
+        return blocking(ctx, () -> packageOr204(req.headers(), Optional.of(sessions.start(devId, id, start))));
+    }
+
+    private CompletableFuture<HttpResponse> report(ServiceRequestContext ctx, AggregatedHttpRequest req, String id) {
+        query(ctx);
+        var report = DmJson.sessionReport(body(req, false));
+        DevId devId = auth.authenticate(req.headers(), "PUT /sessions/id");
+        return blocking(ctx, () -> packageOr204(req.headers(), sessions.report(devId, id, report)));
+    }
+
+    private CompletableFuture<HttpResponse> abort(ServiceRequestContext ctx, AggregatedHttpRequest req, String id) {
+        query(ctx);
+        noBody(req);
+        DevId devId = auth.authenticate(req.headers(), "DELETE /sessions/id");
+        return blocking(ctx, () -> {
+            sessions.abort(devId, id);
+            return HttpResponse.of(HttpStatus.NO_CONTENT);
+        });
+    }
+
+    // ---- alerts and data ----
+
+    private CompletableFuture<HttpResponse> alert(ServiceRequestContext ctx, AggregatedHttpRequest req) {
+        query(ctx);
+        var alert = DmJson.alert(body(req, false));
+        DevId devId = auth.authenticate(req.headers(), "POST /alert");
+        boolean commands = acceptsCommands(req.headers());
+        return blocking(ctx, () -> {
+            AlertReceipt receipt = alerts.receive(devId, alert);
+            if (commands && !sessions.pending(devId).isEmpty()) {
+                Optional<PackageView> first = sessions.next(devId, null);
+                if (first.isPresent()) {
+                    return packageOr204(req.headers(), first);
+                }
+            }
+            if (wantsHtml(req.headers()) && !sessions.pending(devId).isEmpty()) {
+                polls.wake(devId);
+            }
+            return HttpResponse.of(HttpStatus.ACCEPTED);
+        });
+    }
+
+    private CompletableFuture<HttpResponse> readData(ServiceRequestContext ctx, AggregatedHttpRequest req, String id) {
+        query(ctx);
+        noBody(req);
+        DevId devId = auth.authenticate(req.headers(), "GET /data");
+        return blocking(ctx, () -> {
+            DataItem item = data.read(devId, id);
+            MediaType type = item.mediaType() == null ? MediaType.OCTET_STREAM : MediaType.parse(item.mediaType());
+            return HttpResponse.of(ResponseHeaders.builder(HttpStatus.OK).contentType(type)
+                    .add(HttpHeaderNames.CACHE_CONTROL, "no-store").build(), HttpData.wrap(item.content()));
+        });
+    }
+
+    private CompletableFuture<HttpResponse> upload(ServiceRequestContext ctx, AggregatedHttpRequest req, String id) {
+        query(ctx);
+        byte[] content = req.content().array();
+        if (content.length > MAX_BODY) {
+            throw tooLarge();
+        }
+        MediaType type = req.contentType();
+        DevId devId = auth.authenticate(req.headers(), req.method().name() + " /data");
+        return blocking(ctx, () -> {
+            data.upload(devId, id, type == null ? null : type.toString(), content);
+            return HttpResponse.of(HttpStatus.NO_CONTENT);
+        });
+    }
+
+    // ---- helpers ----
+
+    private HttpResponse packageOr204(RequestHeaders headers, Optional<PackageView> view) {
+        if (view.isEmpty()) {
+            return HttpResponse.of(HttpStatus.NO_CONTENT);
+        }
+        return HttpResponse.of(ResponseHeaders.builder(HttpStatus.OK).contentType(responseType(headers)).build(),
+                HttpData.wrap(DmJson.session(view.get(), baseUrl.get())));
+    }
+
+    private HttpResponse list(List<Session> sessions, String nextPageToken) {
+        return HttpResponse.of(ResponseHeaders.builder(HttpStatus.OK).contentType(MediaType.JSON_UTF_8).build(),
+                HttpData.wrap(DmJson.sessionList(sessions, baseUrl.get(), nextPageToken)));
+    }
+
+    private static HttpResponse html(String sentence) {
+        String page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Device management</title>"
+                + "<meta name=\"viewport\" content=\"width=device-width\"></head><body><p>" + sentence
+                + "</p></body></html>";
+        return HttpResponse.of(HttpStatus.OK, MediaType.HTML_UTF_8, page);
+    }
+
+    /** The commands media type when the client asks for it, else JSON (2: every other request gets JSON). */
+    private static MediaType responseType(RequestHeaders headers) {
+        return acceptsCommands(headers) ? COMMANDS : MediaType.JSON_UTF_8;
+    }
+
+    private static boolean acceptsCommands(RequestHeaders headers) {
+        return headers.accept().stream().anyMatch(t -> t.is(COMMANDS) && !t.type().equals("*"));
+    }
+
+    /** A web browser: it names text/html and not the commands media type (seed 004 x.2.4). */
+    private static boolean wantsHtml(RequestHeaders headers) {
+        return !acceptsCommands(headers)
+                && headers.accept().stream().anyMatch(t -> "text".equals(t.type()) && "html".equals(t.subtype()));
+    }
+
+    private static <T extends HttpResponse> CompletableFuture<HttpResponse> blocking(ServiceRequestContext ctx,
+            java.util.function.Supplier<T> work) {
+        Executor executor = ctx.blockingTaskExecutor();
+        return CompletableFuture.supplyAsync(work, executor).thenApply(r -> (HttpResponse) r);
+    }
+
+    private static <T> CompletableFuture<T> read(ServiceRequestContext ctx, java.util.function.Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, ctx.blockingTaskExecutor());
+    }
+
+    /** The query, refusing parameters this resource does not define (SVC2005) and repeated ones. */
+    private static QueryParams query(ServiceRequestContext ctx, String... allowed) {
+        QueryParams params = ctx.query() == null ? QueryParams.of() : QueryParams.fromQueryString(ctx.query());
+        Set<String> known = Set.of(allowed);
+        for (String name : params.names()) {
+            if (!known.contains(name)) {
+                throw ApiException.of(ApiError.UNKNOWN_ELEMENT, "unknown query parameter '" + name + "'", name);
+            }
+            if (params.getAll(name).size() > 1) {
+                throw ApiException.of(ApiError.INVALID_INPUT, "query parameter '" + name + "' is repeated", name);
+            }
+        }
+        return params;
+    }
+
+    private static int intParam(QueryParams query, String name, int fallback, int min, int max) {
+        String v = query.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // refused below
+        }
+        throw ApiException.of(ApiError.INVALID_INPUT, name + " must be an integer from " + min + " to " + max, name);
+    }
+
+    private static int pageToken(String token) {
+        if (token == null) {
+            return 0;
+        }
+        try {
+            int offset = Integer.parseInt(token);
+            if (offset >= 0) {
+                return offset;
+            }
+        } catch (NumberFormatException ignored) {
+            // refused below
+        }
+        throw ApiException.of(ApiError.INVALID_INPUT, "pageToken is not one this server issued", "pageToken");
+    }
+
+    /** A session body: the DM media type or JSON (415 otherwise), at most 1 MiB. */
+    private static byte[] body(AggregatedHttpRequest req, boolean optional) {
+        byte[] content = req.content().array();
+        if (content.length > MAX_BODY) {
+            throw tooLarge();
+        }
+        if (content.length == 0 && optional) {
+            return content;
+        }
+        MediaType type = req.contentType();
+        if (type == null || !(type.is(COMMANDS) || type.is(MediaType.JSON))) {
+            throw ApiException.of(ApiError.UNSUPPORTED_MEDIA_TYPE,
+                    "the request body must be application/vnd.omadm-cmd+json or application/json", "Content-Type");
+        }
+        if (type.charset() != null && !type.charset().equals(StandardCharsets.UTF_8)) {
+            throw ApiException.of(ApiError.UNSUPPORTED_MEDIA_TYPE, "the request body must be UTF-8", "Content-Type");
+        }
+        return content;
+    }
+
+    private static void noBody(AggregatedHttpRequest req) {
+        if (!req.content().isEmpty()) {
+            throw ApiException.of(ApiError.UNKNOWN_ELEMENT, "this request takes no body", "body");
+        }
+    }
+
+    private static ApiException tooLarge() {
+        return ApiException.of(ApiError.TOO_LARGE, "the request body is larger than " + MAX_BODY + " bytes", "body");
+    }
+
+    private static void expect(HttpMethod method, HttpMethod allowed) {
+        if (method != allowed) {
+            throw notAllowed(method);
+        }
+    }
+
+    private static ApiException notAllowed(HttpMethod method) {
+        return ApiException.of(ApiError.METHOD_NOT_ALLOWED, "method " + method + " is not allowed here",
+                method.name());
+    }
+
+    private static String allowOf(ServiceRequestContext ctx) {
+        String path = ctx.path().substring(PREFIX.length());
+        if (path.startsWith("/session/id/")) {
+            return "DELETE";
+        }
+        if (path.startsWith("/sessions/id/")) {
+            return "DELETE, POST, PUT";
+        }
+        if (path.startsWith("/data/")) {
+            return "GET, POST, PUT";
+        }
+        return path.endsWith("/next") || path.endsWith("/alert") ? "POST" : "GET";
+    }
+
+    private static ApiException asApi(Throwable t) {
+        Throwable cause = Exceptions.peel(t);
+        if (cause instanceof ApiException api) {
+            return api;
+        }
+        org.slf4j.LoggerFactory.getLogger(DeviceSurface.class).error("unexpected failure on the device surface",
+                cause);
+        return ApiException.of(ApiError.INTERNAL, "an internal error occurred", "service");
+    }
+}

@@ -1,0 +1,54 @@
+package org.omatwin.core.dm.http;
+
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.healthcheck.HealthCheckService;
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listener of the device surface (TWIN_DM_HTTPS_PORT): HTTPS with the operator's certificate or
+ * the self-signed one of {@link DmTls}; plain HTTP only behind the explicit development switch. Its
+ * request timeout is above the longest long poll.
+ */
+public final class DmServer {
+    private static final Logger LOG = LoggerFactory.getLogger(DmServer.class);
+
+    /** How the listener is secured. */
+    public sealed interface Transport {
+        record Configured(File certificateChain, File privateKey) implements Transport {}
+
+        record SelfSigned(DmTls tls) implements Transport {}
+
+        /** DEVELOPMENT ONLY (TWIN_DM_PLAIN_HTTP=true). */
+        record PlainHttp() implements Transport {}
+    }
+
+    private DmServer() {}
+
+    public static Server start(String bindAddress, int port, Transport transport, DeviceSurface surface) {
+        InetSocketAddress address = new InetSocketAddress(bindAddress, port);
+        ServerBuilder b = Server.builder()
+                .requestTimeout(Duration.ofSeconds(90))
+                // a body over the 1 MiB limit is still read (up to 4 MiB) and refused with a 413 requestError
+                .maxRequestLength(4L * DeviceSurface.MAX_BODY)
+                .disableServerHeader()
+                .serviceUnder(DeviceSurface.PREFIX, surface)
+                .service("/internal/health", HealthCheckService.of())
+                .gracefulShutdownTimeout(Duration.ofSeconds(1), Duration.ofSeconds(5));
+        switch (transport) {
+            case Transport.Configured c -> b.https(address).tls(c.certificateChain(), c.privateKey());
+            case Transport.SelfSigned s -> b.https(address).tls(s.tls().keyManagers());
+            case Transport.PlainHttp p -> {
+                b.http(address);
+                LOG.warn("TWIN_DM_PLAIN_HTTP=true: the device surface is served without TLS; development only");
+            }
+        }
+        Server server = b.build();
+        server.start().join();
+        return server;
+    }
+}
