@@ -44,6 +44,18 @@ public class AuthorizationServerConfig {
             "oma_rest_twinning.read", "oma_rest_twinning.toggle", "oma_rest_twinning.deactivate",
             "oma_rest_twinning.subscription");
     static final String DEVICE_SIMULATOR = "device-simulator";
+    /** The scope of DM 2.0 device tokens (dm-api.md section 1): subject = the device's devId. */
+    static final String DM_DEVICE_SCOPE = "oma_dm.device";
+    /** The DMWSI scopes of external systems (dm-api.md section 6). */
+    static final List<String> DMWSI_SCOPES = List.of("oma_dmwsi.read", "oma_dmwsi.operate", "oma_dmwsi.jobs",
+            "oma_dmwsi.subscribe", "oma_dmwsi.packages", "oma_dmwsi.provision", "oma_dmwsi.audit");
+    /** The demo external system (customer care) registered in development. */
+    static final String DMWSI_DEMO_CLIENT = "dmwsi-demo";
+    /** A devId (dm-api.md section 1): urn:imei: + 15 digits, urn:uuid: + UUID, or an RFC 9039 urn:dev: URN. */
+    static final Pattern DEV_ID = Pattern.compile("(?i)urn:imei:[0-9]{15}|urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}"
+            + "-[0-9a-f]{4}-[0-9a-f]{12}|urn:dev:(mac|ow|os|ops|org):[A-Za-z0-9._:-]{1,200}");
+    /** A line as the network authenticated it (the msisdn claim of device tokens). */
+    static final Pattern LINE = Pattern.compile("tel:\\+[0-9]{6,15}");
     /** The core, which asks for the secondary's authCode on activation (HTTP Basic with its secret). */
     static final String CORE_CLIENT = "twinning-core";
     /** The twinning application of secondary devices, which exchanges the authCode (HLF-SD-009). */
@@ -107,6 +119,17 @@ public class AuthorizationServerConfig {
                     .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
                     .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
                     .scopes(s -> s.addAll(TWINNING_SCOPES))
+                    .scope(DM_DEVICE_SCOPE)
+                    .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(settings.accessTokenTtl()).build())
+                    .build());
+            // DEVELOPMENT ONLY: an external system (customer care) for the DMWSI walk-through.
+            clients.add(RegisteredClient.withId(UUID.randomUUID().toString())
+                    .clientId(DMWSI_DEMO_CLIENT)
+                    .clientSecret("{noop}" + settings.dmwsiDemoSecret())
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
+                    .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                    .scopes(s -> s.addAll(DMWSI_SCOPES))
                     .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(settings.accessTokenTtl()).build())
                     .build());
             LoggerFactory.getLogger(AuthorizationServerConfig.class).warn(
@@ -228,12 +251,31 @@ public class AuthorizationServerConfig {
             if (DEVICE_SIMULATOR.equals(client)
                     && context.getAuthorizationGrant() instanceof OAuth2ClientCredentialsAuthenticationToken grant) {
                 Object device = grant.getAdditionalParameters().get("device");
-                if (!(device instanceof String address) || !DEVICE.matcher(address).matches()) {
+                // A DM device token names a devId; a twinning token a device address: never both kinds.
+                boolean dm = context.getAuthorizedScopes().contains(DM_DEVICE_SCOPE);
+                if (dm && context.getAuthorizedScopes().size() > 1) {
+                    AUDIT.info("token refused: client={} reason=oma_dm.device mixed with other scopes", client);
+                    throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_SCOPE,
+                            "oma_dm.device is asked for alone", null));
+                }
+                Pattern form = dm ? DEV_ID : DEVICE;
+                if (!(device instanceof String address) || !form.matcher(address).matches()) {
                     AUDIT.info("token refused: client={} reason=invalid device parameter", client);
-                    throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST,
-                            "the device parameter must be a tel:+<6-15 digits>, sip: or acr: address", null));
+                    throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, dm
+                            ? "the device parameter must be a devId: urn:imei:, urn:uuid: or urn:dev:"
+                            : "the device parameter must be a tel:+<6-15 digits>, sip: or acr: address", null));
                 }
                 context.getClaims().subject(address);
+                Object msisdn = grant.getAdditionalParameters().get("msisdn");
+                if (msisdn != null) {
+                    if (!dm || !(msisdn instanceof String line) || !LINE.matcher(line).matches()) {
+                        AUDIT.info("token refused: client={} reason=invalid msisdn parameter", client);
+                        throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST,
+                                "msisdn is a tel:+<6-15 digits> line, for oma_dm.device tokens only", null));
+                    }
+                    // stands in for the network's SIM authentication of the line (dm-api.md section 3)
+                    context.getClaims().claim("msisdn", line);
+                }
                 AUDIT.info("token issued: client={} device={} scopes={}", client, address,
                         context.getAuthorizedScopes());
             } else {

@@ -104,8 +104,14 @@ class AuthServerTest {
 
     private static HttpResponse<String> token(ConfigurableApplicationContext ctx, String device, String scope)
             throws Exception {
+        return token(ctx, device, scope, null);
+    }
+
+    private static HttpResponse<String> token(ConfigurableApplicationContext ctx, String device, String scope,
+            String msisdn) throws Exception {
         String form = "grant_type=client_credentials&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8)
-                + (device == null ? "" : "&device=" + URLEncoder.encode(device, StandardCharsets.UTF_8));
+                + (device == null ? "" : "&device=" + URLEncoder.encode(device, StandardCharsets.UTF_8))
+                + (msisdn == null ? "" : "&msisdn=" + URLEncoder.encode(msisdn, StandardCharsets.UTF_8));
         String basic = Base64.getEncoder().encodeToString("device-simulator:device-simulator-secret".getBytes());
         return HTTP.send(HttpRequest.newBuilder(URI.create(base(ctx) + "/oauth2/token"))
                 .header("Authorization", "Basic " + basic)
@@ -151,6 +157,46 @@ class AuthServerTest {
             HttpResponse<String> scope = token(ctx, "tel:+447700900123", "voicemail.admin");
             assertThat(scope.statusCode()).isEqualTo(400);
             assertThat(scope.body()).contains("invalid_scope");
+        }
+    }
+
+    @Test
+    void dmDeviceTokensNameADevIdAndMayCarryTheLineTheNetworkAuthenticated() throws Exception {
+        try (ConfigurableApplicationContext ctx = start(Files.createTempDirectory("auth"), true)) {
+            HttpResponse<String> r = token(ctx, "urn:imei:356938035643809", "oma_dm.device", "tel:+447700900123");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            SignedJWT jwt = SignedJWT.parse(JSON.readTree(r.body()).path("access_token").asString());
+            assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo("urn:imei:356938035643809");
+            assertThat(jwt.getJWTClaimsSet().getStringClaim("msisdn")).isEqualTo("tel:+447700900123");
+            assertThat(jwt.getJWTClaimsSet().getStringListClaim("scope")).containsExactly("oma_dm.device");
+
+            // a twinning address is not a devId, a devId is not a twinning address, the kinds never mix
+            assertThat(token(ctx, "tel:+447700900123", "oma_dm.device").statusCode()).isEqualTo(400);
+            assertThat(token(ctx, "urn:imei:356938035643809", "oma_rest_twinning.read").statusCode()).isEqualTo(400);
+            assertThat(token(ctx, "urn:imei:356938035643809", "oma_dm.device oma_rest_twinning.read").statusCode())
+                    .isEqualTo(400);
+            // msisdn only as a line, only on DM device tokens
+            assertThat(token(ctx, "urn:imei:356938035643809", "oma_dm.device", "447700900123").statusCode())
+                    .isEqualTo(400);
+            assertThat(token(ctx, "tel:+447700900999", "oma_rest_twinning.read", "tel:+447700900123")
+                    .statusCode()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void theDemoExternalSystemGetsDmwsiTokensInDevelopment() throws Exception {
+        try (ConfigurableApplicationContext ctx = start(Files.createTempDirectory("auth"), true)) {
+            String basic = Base64.getEncoder().encodeToString("dmwsi-demo:dmwsi-demo-secret".getBytes());
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base(ctx) + "/oauth2/token"))
+                    .header("Authorization", "Basic " + basic)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "grant_type=client_credentials&scope=oma_dmwsi.read%20oma_dmwsi.operate")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            SignedJWT jwt = SignedJWT.parse(JSON.readTree(r.body()).path("access_token").asString());
+            assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo("dmwsi-demo");
+            assertThat(jwt.getJWTClaimsSet().getAudience()).containsExactly("twinning");
         }
     }
 
