@@ -21,7 +21,7 @@ JOURNAL="$DATA/journal.txt"; : > "$JOURNAL"
 CORE=; LOG=
 start_core() { # one log per start
   LOG="$DATA/core-$1.log"; : > "$LOG"
-  TWIN_AUTH_MODE=dev TWIN_DATA_DIR="$DATA/core" TWIN_HTTP_PORT=$HTTP_PORT TWIN_GRPC_PORT=0 TWIN_LOG_LEVEL=INFO \
+  TWIN_AUTH_MODE=dev TWIN_DATA_DIR="$DATA/core" TWIN_HTTP_PORT=$HTTP_PORT TWIN_GRPC_PORT=0 TWIN_DM_HTTPS_PORT=0 TWIN_LOG_LEVEL=INFO \
     TWIN_MAX_CODE_FAILURES=1000 "$JAVA" -Xmx512m -jar core-service/target/twinning-core.jar > "$LOG" 2>&1 &
   CORE=$!
   for _ in $(seq 1 240); do grep -q ready "$LOG" && return 0; sleep 0.25; done

@@ -16,7 +16,7 @@ CORE=
 trap '[ -n "$CORE" ] && kill $CORE 2>/dev/null; wait 2>/dev/null; pg_stop; [ -n "${KEEP:-}" ] && echo "kept $DATA" || rm -rf "$DATA"' EXIT
 pg_start "$DATA/pg" "$PGPORT"
 : > "$DATA/core.log"
-TWIN_AUTH_MODE=dev TWIN_DATA_DIR="$DATA/core" TWIN_HTTP_PORT=$HTTP_PORT TWIN_GRPC_PORT=0 \
+TWIN_AUTH_MODE=dev TWIN_DATA_DIR="$DATA/core" TWIN_HTTP_PORT=$HTTP_PORT TWIN_GRPC_PORT=0 TWIN_DM_HTTPS_PORT=0 \
   TWIN_DATABASE_URL="jdbc:postgresql://127.0.0.1:$PGPORT/postgres" TWIN_DATABASE_USER=postgres \
   TWIN_CODE_HASH_KEY=$(openssl rand -base64 32) \
   "$JAVA" -Xmx512m -jar core-service/target/twinning-core.jar > "$DATA/core.log" 2>&1 &

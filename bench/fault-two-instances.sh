@@ -29,7 +29,7 @@ pg_start "$DATA/pg" "$PGPORT"
 KEY=$(openssl rand -base64 32)
 for port in $P1 $P2; do
   : > "$DATA/core-$port.log"
-  TWIN_AUTH_MODE=dev TWIN_DATA_DIR="$DATA/core-$port" TWIN_HTTP_PORT=$port TWIN_GRPC_PORT=0 \
+  TWIN_AUTH_MODE=dev TWIN_DATA_DIR="$DATA/core-$port" TWIN_HTTP_PORT=$port TWIN_GRPC_PORT=0 TWIN_DM_HTTPS_PORT=0 \
     TWIN_PUBLIC_URL="http://127.0.0.1:$LB" TWIN_CODE_HASH_KEY="$KEY" TWIN_NOTIFY_ALLOW_HOSTS=127.0.0.1 \
     TWIN_DATABASE_URL="jdbc:postgresql://127.0.0.1:$PGPORT/postgres" TWIN_DATABASE_USER=postgres \
     TWIN_MAX_CODE_FAILURES=1000 TWIN_LOG_LEVEL=WARN \

@@ -14,7 +14,7 @@ command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null
 DATA=$(mktemp -d /tmp/twinning-scale.XXXXXX)
 HTTP_PORT=${HTTP_PORT:-18980}
 : > "$DATA/core.log"
-TWIN_AUTH_MODE=dev TWIN_DATA_DIR="$DATA" TWIN_HTTP_PORT=$HTTP_PORT TWIN_GRPC_PORT=0 TWIN_LOG_LEVEL=INFO \
+TWIN_AUTH_MODE=dev TWIN_DATA_DIR="$DATA" TWIN_HTTP_PORT=$HTTP_PORT TWIN_GRPC_PORT=0 TWIN_DM_HTTPS_PORT=0 TWIN_LOG_LEVEL=INFO \
   "$JAVA" -Xmx512m -jar core-service/target/twinning-core.jar > "$DATA/core.log" 2>&1 & CORE=$!
 trap 'kill $CORE 2>/dev/null; wait $CORE 2>/dev/null || true; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 120); do grep -q ready "$DATA/core.log" && break; sleep 0.5; done
