@@ -83,13 +83,14 @@ public final class JavaService implements AutoCloseable {
 
     /** SIGTERM, as an init system sends it; waits for the exit and the last output; returns the exit code. */
     public int terminate() throws Exception {
-        process.destroy();
+        // through the ProcessHandle: Process.destroy() would also close our end of its output, losing the last lines
+        process.toHandle().destroy();
         return awaitExit("SIGTERM");
     }
 
     /** SIGKILL: the process gets no chance to clean up (a crash); returns the exit code. */
     public int kill() throws Exception {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         return awaitExit("SIGKILL");
     }
 
@@ -105,9 +106,10 @@ public final class JavaService implements AutoCloseable {
     @Override
     public void close() throws Exception {
         if (process.isAlive()) {
-            process.destroy();
+            process.toHandle().destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                process.toHandle().destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
             }
         }
     }

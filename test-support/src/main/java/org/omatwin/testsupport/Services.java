@@ -33,7 +33,8 @@ public final class Services {
     /** The jar named by {@code property}, else {@code module/target/name} from a module's directory or the root. */
     static Path jar(String property, String module, String name) {
         String set = System.getProperty(property);
-        if (set != null && !set.isBlank()) {
+        // "${...}": the pom's expression was not resolved (a plugin goal run on its own, outside the lifecycle)
+        if (set != null && !set.isBlank() && !set.contains("${")) {
             return Path.of(set).toAbsolutePath().normalize();
         }
         for (Path base : List.of(Path.of(".."), Path.of("."))) {
