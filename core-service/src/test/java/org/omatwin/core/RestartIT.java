@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.omatwin.core.support.CoreProcess;
 import org.omatwin.core.support.Devices;
 import org.omatwin.core.support.Rest.Response;
+import org.omatwin.testsupport.Ports;
 
 /**
  * HLF-TE-001: the executable jar keeps every twinning across a stop (SIGTERM) and a start on the same
@@ -24,8 +25,8 @@ class RestartIT {
     @Test
     void twinningsSurviveAStopAndStartOnTheSameDataDirectory() throws Exception {
         Path dataDir = Files.createTempDirectory("twinning-restart");
-        int http = CoreProcess.freePort();
-        int grpc = CoreProcess.freePort();
+        int http = Ports.free();
+        int grpc = Ports.free();
         String phone = Devices.tel();
         JsonNode before;
         Response pending;

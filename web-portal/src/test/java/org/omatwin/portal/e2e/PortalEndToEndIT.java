@@ -19,7 +19,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.omatwin.portal.support.JavaProcess;
+import org.omatwin.testsupport.Addresses;
+import org.omatwin.testsupport.JavaService;
+import org.omatwin.testsupport.Ports;
+import org.omatwin.testsupport.Services;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -46,20 +49,24 @@ class PortalEndToEndIT {
     private static final String PASSWORD = "e2e-secret";
     private static final String ALICE_PHONE = tel();
     private static final String BOB_PHONE = tel();
-    private static JavaProcess auth;
-    private static JavaProcess core;
-    private static JavaProcess portal;
+    private static JavaService auth;
+    private static JavaService core;
+    private static JavaService portal;
     private static String issuer;
     private static String restUrl;
     private static String portalUrl;
     /** A second portal whose sessions time out after one idle minute. */
-    private static JavaProcess idlePortal;
+    private static JavaService idlePortal;
     private static String idlePortalUrl;
     private static Path docs;
 
     static String tel() {
-        return "tel:+4477" + String.format("%09d", java.util.concurrent.ThreadLocalRandom.current()
-                .nextInt(1_000_000_000));
+        return Addresses.tel();
+    }
+
+    /** The packaged jars as the e2e test always ran them: 384 MB heap, ready within two minutes. */
+    private static JavaService start(JavaService.Builder service, Map<String, String> env) throws Exception {
+        return service.heap("384m").readyWithin(Duration.ofSeconds(120)).env(env).start();
     }
 
     @BeforeAll
@@ -67,38 +74,37 @@ class PortalEndToEndIT {
         // under target/ by default; -Dtwinning.docs=../docs refreshes the tracked screenshots on purpose
         docs = Path.of(System.getProperty("twinning.docs", "target/screenshots"));
         Files.createDirectories(docs);
-        int authPort = JavaProcess.freePort();
-        int portalPort = JavaProcess.freePort();
-        int idlePortalPort = JavaProcess.freePort();
+        int authPort = Ports.free();
+        int portalPort = Ports.free();
+        int idlePortalPort = Ports.free();
         // one host name for both, as in bin/run: their session cookies must not collide
         issuer = "http://localhost:" + authPort;
         portalUrl = "http://localhost:" + portalPort;
         idlePortalUrl = "http://localhost:" + idlePortalPort;
         String subscribers = "alice=" + ALICE_PHONE + ";bob=" + BOB_PHONE;
         Path data = Files.createTempDirectory("portal-e2e");
-        auth = new JavaProcess(JavaProcess.jar("auth-server", "twinning-auth.jar"), "Started AuthServerApplication",
+        auth = start(Services.authServer(),
                 Map.of("TWIN_AUTH_PORT", Integer.toString(authPort), "TWIN_AUTH_ISSUER", issuer,
                         "TWIN_DATA_DIR", data.toString(), "TWIN_DEV_DEVICE_TOKENS", "true",
                         "TWIN_DEMO_SUBSCRIBERS", subscribers, "TWIN_DEMO_PASSWORD", PASSWORD,
                         "TWIN_PORTAL_URL", portalUrl + "," + idlePortalUrl));
-        core = new JavaProcess(JavaProcess.jar("core-service", "twinning-core.jar"), "ready",
+        core = start(Services.core(),
                 Map.of("TWIN_HTTP_PORT", "0", "TWIN_GRPC_PORT", "0", "TWIN_DATA_DIR", data.toString(),
                         "TWIN_AUTH_ISSUER", issuer, "TWIN_DEMO_SUBSCRIBERS", subscribers));
-        Matcher m = Pattern.compile("rest=(\\S+) grpc=(\\S+)").matcher(core.readyLine);
-        assertThat(m.find()).as(core.readyLine).isTrue();
+        Matcher m = Pattern.compile("rest=(\\S+) grpc=(\\S+)").matcher(core.readyLine());
+        assertThat(m.find()).as(core.readyLine()).isTrue();
         restUrl = m.group(1);
-        portal = new JavaProcess(JavaProcess.jar("web-portal", "twinning-portal.jar"), "Started PortalApplication",
+        portal = start(Services.portal(),
                 Map.of("TWIN_PORTAL_PORT", Integer.toString(portalPort), "TWIN_CORE_GRPC_TARGET", m.group(2),
                         "TWIN_PORTAL_OIDC_ISSUER", issuer));
-        idlePortal = new JavaProcess(JavaProcess.jar("web-portal", "twinning-portal.jar"),
-                "Started PortalApplication", Map.of("TWIN_PORTAL_PORT", Integer.toString(idlePortalPort),
+        idlePortal = start(Services.portal(), Map.of("TWIN_PORTAL_PORT", Integer.toString(idlePortalPort),
                         "TWIN_CORE_GRPC_TARGET", m.group(2), "TWIN_PORTAL_OIDC_ISSUER", issuer,
                         "TWIN_PORTAL_SESSION_TIMEOUT", "1m", "TWIN_PORTAL_HEARTBEAT_SECONDS", "10"));
     }
 
     @AfterAll
     static void stopTheSystem() throws Exception {
-        for (JavaProcess p : new JavaProcess[] {idlePortal, portal, core, auth}) {
+        for (JavaService p : new JavaService[] {idlePortal, portal, core, auth}) {
             if (p != null) {
                 p.close();
             }

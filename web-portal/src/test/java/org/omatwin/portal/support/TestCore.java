@@ -1,16 +1,5 @@
 package org.omatwin.portal.support;
 
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -18,15 +7,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Instant;
-import java.util.Date;
+import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.omatwin.portal.core.CoreClient;
 import org.omatwin.portal.core.Twinnings;
+import org.omatwin.testsupport.Addresses;
+import org.omatwin.testsupport.JavaService;
+import org.omatwin.testsupport.LocalIssuer;
+import org.omatwin.testsupport.Services;
 
 /**
  * One real core per test JVM: the packaged core jar as a process (embedded PostgreSQL, real gRPC and
@@ -43,34 +33,25 @@ public final class TestCore {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static TestCore instance;
 
-    private final RSAKey key;
-    private final HttpServer jwks;
-    private final JavaProcess core;
+    private final LocalIssuer issuer;
+    private final JavaService core;
     public final String restUrl;
     public final String grpcTarget;
     public final CoreClient client;
 
     private TestCore() throws Exception {
-        key = new RSAKeyGenerator(2048).keyID("portal-test").generate();
-        jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        jwks.createContext("/oauth2/jwks", ex -> {
-            byte[] body = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().add("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        jwks.start();
-        core = new JavaProcess(JavaProcess.jar("core-service", "twinning-core.jar"), "ready", Map.of(
+        issuer = new LocalIssuer(ISSUER, "portal-test", Duration.ofMinutes(10));
+        core = Services.core().heap("384m").readyWithin(Duration.ofSeconds(120)).env(Map.of(
                 "TWIN_HTTP_PORT", "0", "TWIN_GRPC_PORT", "0",
                 "TWIN_DATA_DIR", Files.createTempDirectory("portal-core").toString(),
                 "TWIN_AUTH_ISSUER", ISSUER,
-                "TWIN_AUTH_JWKS_URL", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/oauth2/jwks",
+                "TWIN_AUTH_JWKS_URL", issuer.jwksUrl(),
                 "TWIN_MCC", "234", "TWIN_MNC", "15",
-                "TWIN_DEMO_SUBSCRIBERS", "alice=" + ALICE_PHONE + "," + ALICE_TABLET + ";bob=" + BOB_PHONE + ";carol=" + CAROL_PHONE));
-        Matcher m = Pattern.compile("rest=(\\S+) grpc=(\\S+)").matcher(core.readyLine);
+                "TWIN_DEMO_SUBSCRIBERS", "alice=" + ALICE_PHONE + "," + ALICE_TABLET + ";bob=" + BOB_PHONE + ";carol=" + CAROL_PHONE))
+                .start();
+        Matcher m = Pattern.compile("rest=(\\S+) grpc=(\\S+)").matcher(core.readyLine());
         if (!m.find()) {
-            throw new IllegalStateException("unexpected ready line: " + core.readyLine);
+            throw new IllegalStateException("unexpected ready line: " + core.readyLine());
         }
         restUrl = m.group(1);
         grpcTarget = m.group(2);
@@ -91,7 +72,7 @@ public final class TestCore {
                 } catch (Exception ignored) {
                     // the JVM is ending
                 }
-                instance.jwks.stop(0);
+                instance.issuer.close();
             }));
         }
         return instance;
@@ -106,7 +87,7 @@ public final class TestCore {
     }
 
     public static String tel() {
-        return "tel:+4477" + String.format("%09d", ThreadLocalRandom.current().nextInt(1_000_000_000));
+        return Addresses.tel();
     }
 
     /** What the portal gets after sign-in: a subscriber token with the portal scope. */
@@ -116,19 +97,7 @@ public final class TestCore {
     }
 
     public String token(String subject, String scope) {
-        Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(ISSUER).audience("twinning").subject(subject).claim("scope", scope)
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600)))
-                .jwtID(UUID.randomUUID().toString()).build();
-        try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
-                    .type(JOSEObjectType.JWT).build(), claims);
-            jwt.sign(new RSASSASigner(key));
-            return jwt.serialize();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return issuer.token(subject, scope);
     }
 
     /** A device's REST call with its own token (all OMA scopes); returns status and body. */

@@ -12,6 +12,9 @@ import org.omatwin.core.support.CoreProcess;
 import org.omatwin.core.support.Devices;
 import org.omatwin.core.support.Rest;
 import org.omatwin.core.support.Rest.Response;
+import org.omatwin.testsupport.JavaService;
+import org.omatwin.testsupport.Ports;
+import org.omatwin.testsupport.Services;
 
 /**
  * The default run end to end: the authorization server's jar and the core's jar as separate processes;
@@ -56,13 +59,13 @@ class EmbeddedAuthIT {
     @Test
     void devicesTwinWithTokensFromTheEmbeddedAuthorizationServer() throws Exception {
         Path data = Files.createTempDirectory("twinning-e2e");
-        int authPort = CoreProcess.freePort();
-        int httpPort = CoreProcess.freePort();
+        int authPort = Ports.free();
+        int httpPort = Ports.free();
         String issuer = "http://127.0.0.1:" + authPort;
-        try (CoreProcess auth = CoreProcess.startAuthServer(data, authPort,
-                Map.of("TWIN_DEV_DEVICE_TOKENS", "true", "TWIN_AUTH_ISSUER", issuer,
-                        "TWIN_CORE_API_URL", "http://127.0.0.1:" + httpPort + "/twinning/v1"));
-                CoreProcess core = CoreProcess.start(data, httpPort, CoreProcess.freePort(),
+        try (JavaService auth = Services.authServer().env(Map.of("TWIN_AUTH_PORT", Integer.toString(authPort),
+                        "TWIN_DATA_DIR", data.toString(), "TWIN_DEV_DEVICE_TOKENS", "true", "TWIN_AUTH_ISSUER", issuer,
+                        "TWIN_CORE_API_URL", "http://127.0.0.1:" + httpPort + "/twinning/v1")).start();
+                CoreProcess core = CoreProcess.start(data, httpPort, Ports.free(),
                         Map.of("TWIN_AUTH_MODE", "jwt", "TWIN_AUTH_ISSUER", issuer,
                                 "TWIN_AUTH_CODE_URL", issuer + "/internal/auth-codes"))) {
             String watch = Devices.tel();

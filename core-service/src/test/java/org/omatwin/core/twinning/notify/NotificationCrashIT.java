@@ -19,6 +19,7 @@ import org.omatwin.core.support.Devices;
 import org.omatwin.core.support.Listener;
 import org.omatwin.core.support.Listener.Received;
 import org.omatwin.core.support.Rest.Response;
+import org.omatwin.testsupport.Ports;
 
 /** kill -9 of the core while it delivers: after a restart every notification still arrives. */
 class NotificationCrashIT {
@@ -26,8 +27,8 @@ class NotificationCrashIT {
     @Test
     void killDuringDeliveryLosesNothing() throws Exception {
         Path dataDir = Files.createTempDirectory("twinning-crash");
-        int http = CoreProcess.freePort();
-        int grpc = CoreProcess.freePort();
+        int http = Ports.free();
+        int grpc = Ports.free();
         Map<String, String> env = Map.of("TWIN_NOTIFY_ALLOW_HOSTS", "127.0.0.1", "TWIN_NOTIFY_TIMEOUT_MS", "3000",
                 "TWIN_NOTIFY_BACKOFF_MS", "100", "TWIN_NOTIFY_MAX_IN_FLIGHT", "2");
         // A slow listener: each delivery takes 400 ms, so the kill lands while deliveries are in flight.

@@ -24,7 +24,6 @@ import org.omatwin.core.CoreServer;
 import org.omatwin.core.twinning.api.Scopes;
 import org.omatwin.core.CoreConfig;
 import org.omatwin.core.support.Devices;
-import org.omatwin.core.support.LocalIssuer;
 import org.omatwin.core.support.Rest;
 import org.omatwin.proto.portal.v1.ActivateDeviceRequest;
 import org.omatwin.proto.portal.v1.DeactivateTwinningRequest;
@@ -40,6 +39,7 @@ import org.omatwin.proto.portal.v1.TwinnedDevice;
 import org.omatwin.proto.portal.v1.WatchChangesRequest;
 import org.omatwin.proto.portal.v1.WatchChangesResponse;
 import org.omatwin.proto.twinning.v1.RequestError;
+import org.omatwin.testsupport.LocalIssuer;
 
 /**
  * The portal's SubscriberService over real gRPC on loopback, against a real core in jwt mode with
