@@ -28,6 +28,7 @@ public final class CoreProcess implements AutoCloseable {
         Map<String, String> all = new HashMap<>();
         all.put("TWIN_HTTP_PORT", Integer.toString(httpPort));
         all.put("TWIN_GRPC_PORT", Integer.toString(grpcPort));
+        all.putIfAbsent("TWIN_DM_HTTPS_PORT", "0");
         all.put("TWIN_DATA_DIR", dataDir.toString());
         all.put("TWIN_AUTH_MODE", "dev"); // unless the test asks for tokens
         all.putAll(env);

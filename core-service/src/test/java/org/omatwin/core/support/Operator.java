@@ -35,6 +35,7 @@ public final class Operator implements AutoCloseable {
                     "TWIN_NOTIFY_ALLOW_HOSTS", "127.0.0.1",
                     "TWIN_NOTIFY_BACKOFF_MS", "100",
                     "TWIN_NOTIFY_BACKOFF_MAX_MS", "500"));
+            env.put("TWIN_DM_HTTPS_PORT", "0");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -26,6 +26,7 @@ public final class TestCore {
                 server = CoreServer.start(CoreConfig.from(Map.ofEntries(
                         Map.entry("TWIN_HTTP_PORT", "0"),
                         Map.entry("TWIN_GRPC_PORT", "0"),
+                        Map.entry("TWIN_DM_HTTPS_PORT", "0"),
                         Map.entry("TWIN_DATA_DIR", dir.toString()),
                         Map.entry("TWIN_MCC", "234"),
                         Map.entry("TWIN_MNC", "15"),

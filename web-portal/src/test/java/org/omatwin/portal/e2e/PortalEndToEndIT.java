@@ -89,7 +89,7 @@ class PortalEndToEndIT {
                         "TWIN_DEMO_SUBSCRIBERS", subscribers, "TWIN_DEMO_PASSWORD", PASSWORD,
                         "TWIN_PORTAL_URL", portalUrl + "," + idlePortalUrl));
         core = start(Services.core(),
-                Map.of("TWIN_HTTP_PORT", "0", "TWIN_GRPC_PORT", "0", "TWIN_DATA_DIR", data.toString(),
+                Map.of("TWIN_HTTP_PORT", "0", "TWIN_GRPC_PORT", "0", "TWIN_DM_HTTPS_PORT", "0", "TWIN_DATA_DIR", data.toString(),
                         "TWIN_AUTH_ISSUER", issuer, "TWIN_DEMO_SUBSCRIBERS", subscribers));
         Matcher m = Pattern.compile("rest=(\\S+) grpc=(\\S+)").matcher(core.readyLine());
         assertThat(m.find()).as(core.readyLine()).isTrue();

@@ -42,7 +42,7 @@ public final class TestCore {
     private TestCore() throws Exception {
         issuer = new LocalIssuer(ISSUER, "portal-test", Duration.ofMinutes(10));
         core = Services.core().heap("384m").readyWithin(Duration.ofSeconds(120)).env(Map.of(
-                "TWIN_HTTP_PORT", "0", "TWIN_GRPC_PORT", "0",
+                "TWIN_HTTP_PORT", "0", "TWIN_GRPC_PORT", "0", "TWIN_DM_HTTPS_PORT", "0",
                 "TWIN_DATA_DIR", Files.createTempDirectory("portal-core").toString(),
                 "TWIN_AUTH_ISSUER", ISSUER,
                 "TWIN_AUTH_JWKS_URL", issuer.jwksUrl(),

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.omatwin.core.CoreConfig;
 import org.omatwin.core.CoreServer;
-import org.omatwin.core.support.LocalIssuer;
+import org.omatwin.testsupport.LocalIssuer;
 import org.omatwin.dmclient.DeviceAgent;
 import org.omatwin.dmclient.DeviceListener;
 import org.omatwin.dmclient.DeviceProfile;

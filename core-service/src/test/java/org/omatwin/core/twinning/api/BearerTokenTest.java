@@ -73,7 +73,7 @@ class BearerTokenTest {
         });
         jwks.start();
         core = CoreServer.start(CoreConfig.from(Map.of(
-                "TWIN_HTTP_PORT", "0", "TWIN_GRPC_PORT", "0",
+                "TWIN_HTTP_PORT", "0", "TWIN_GRPC_PORT", "0", "TWIN_DM_HTTPS_PORT", "0",
                 "TWIN_DATA_DIR", Files.createTempDirectory("twinning-auth").toString(),
                 "TWIN_AUTH_MODE", "jwt",
                 "TWIN_AUTH_ISSUER", ISSUER,

@@ -33,7 +33,7 @@ class TwoInstancesTest {
     static void startSecond() throws Exception {
         CoreServer first = TestCore.get();
         second = CoreServer.start(CoreConfig.from(Map.of(
-                "TWIN_HTTP_PORT", "0", "TWIN_GRPC_PORT", "0",
+                "TWIN_HTTP_PORT", "0", "TWIN_GRPC_PORT", "0", "TWIN_DM_HTTPS_PORT", "0",
                 "TWIN_DATA_DIR", Files.createTempDirectory("twinning-second").toString(),
                 "TWIN_DATABASE_URL", first.database().jdbcUrl(),
                 "TWIN_DATABASE_USER", "postgres",

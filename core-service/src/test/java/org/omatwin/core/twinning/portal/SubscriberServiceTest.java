@@ -57,7 +57,7 @@ class SubscriberServiceTest {
     static void start() throws Exception {
         issuer = new LocalIssuer();
         core = CoreServer.start(CoreConfig.from(Map.of(
-                "TWIN_HTTP_PORT", "0", "TWIN_GRPC_PORT", "0",
+                "TWIN_HTTP_PORT", "0", "TWIN_GRPC_PORT", "0", "TWIN_DM_HTTPS_PORT", "0",
                 "TWIN_DATA_DIR", Files.createTempDirectory("twinning-portal").toString(),
                 "TWIN_AUTH_ISSUER", LocalIssuer.ISSUER,
                 "TWIN_AUTH_JWKS_URL", issuer.jwksUrl(),
