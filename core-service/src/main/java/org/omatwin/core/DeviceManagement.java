@@ -24,6 +24,7 @@ import org.omatwin.core.dm.http.DeviceSurface;
 import org.omatwin.core.dm.http.DmServer;
 import org.omatwin.core.dm.http.DmTls;
 import org.omatwin.core.dm.http.LongPolls;
+import org.omatwin.core.dm.http.PendingIndex;
 import org.omatwin.core.dm.http.SessionWakeups;
 import org.omatwin.core.dm.operation.OperationPlanner;
 import org.omatwin.core.dm.session.DeviceQueue;
@@ -79,7 +80,8 @@ final class DeviceManagement implements AutoCloseable {
         CoreConfig.Dm settings = config.dm();
         Transactions<DmStore> store = database.transactions(JooqDmStore::new);
         LongPolls polls = new LongPolls();
-        SessionWakeups wakeups = new SessionWakeups(database.dsl(), polls);
+        PendingIndex index = new PendingIndex();
+        SessionWakeups wakeups = new SessionWakeups(database.dsl(), polls, index);
         DeviceQueue queue = new DeviceQueue(store, wakeups);
         SessionUseCases sessions = new SessionUseCases(queue,
                 new SessionPolicy(settings.commandsPerPackage(), settings.unreportedTimeout()), clock);
@@ -88,7 +90,7 @@ final class DeviceManagement implements AutoCloseable {
 
         AtomicReference<String> deviceBase = new AtomicReference<>();
         DeviceSurface surface = new DeviceSurface(sessions, new AlertUseCases(store, AlertPolicy.DEFAULT, clock),
-                new DataUseCases(store, clock), deviceAuthentication(verifier), polls, deviceBase::get);
+                new DataUseCases(store, clock), deviceAuthentication(verifier), polls, index, deviceBase::get);
         DmServer.Transport transport;
         String fingerprint = null;
         if (settings.plainHttp()) {
@@ -104,7 +106,7 @@ final class DeviceManagement implements AutoCloseable {
         var server = DmServer.start(config.bindAddress(), settings.port(), transport, surface);
         deviceBase.set(settings.publicUrlFor(server.activeLocalPort()));
         PgEventListener listener = new PgEventListener(database.dataSource(), SessionWakeups.CHANNEL,
-                wakeups.announcements());
+                wakeups.announcements(), index::listening, index::deaf);
         listener.start();
 
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {

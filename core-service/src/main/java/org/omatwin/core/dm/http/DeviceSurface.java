@@ -61,16 +61,18 @@ public final class DeviceSurface implements HttpService {
     private final DataUseCases data;
     private final DeviceAuthentication auth;
     private final LongPolls polls;
+    private final PendingIndex index;
     private final java.util.function.Supplier<String> baseUrl;
 
     /** @param baseUrl the device surface's public base, e.g. https://dm.example/dm/v2 (command URLs point here) */
     public DeviceSurface(SessionUseCases sessions, AlertUseCases alerts, DataUseCases data, DeviceAuthentication auth,
-            LongPolls polls, java.util.function.Supplier<String> baseUrl) {
+            LongPolls polls, PendingIndex index, java.util.function.Supplier<String> baseUrl) {
         this.sessions = sessions;
         this.alerts = alerts;
         this.data = data;
         this.auth = auth;
         this.polls = polls;
+        this.index = index;
         this.baseUrl = baseUrl;
     }
 
@@ -141,21 +143,37 @@ public final class DeviceSurface implements HttpService {
         noBody(req);
         DevId devId = auth.authenticate(req.headers(), "GET /sessions/pending");
         if (wait == 0) {
-            return blocking(ctx, () -> list(sessions.pending(devId), null));
+            return pendingNow(ctx, devId).thenApply(now -> list(now, null));
         }
         // Held first, read second: a session made pending in between wakes this poll.
         CompletableFuture<Boolean> poll = polls.hold(devId);
         ctx.setRequestTimeout(Duration.ofSeconds(wait + 30));
         ctx.eventLoop().schedule(() -> poll.complete(false), wait, TimeUnit.SECONDS);
         ctx.whenRequestCancelled().thenRun(() -> poll.complete(false));
-        return read(ctx, () -> sessions.pending(devId)).thenCompose(now -> {
+        return pendingNow(ctx, devId).thenCompose(now -> {
             if (!now.isEmpty()) {
                 poll.complete(false);
                 return CompletableFuture.completedFuture(list(now, null));
             }
             return poll.thenComposeAsync(woken -> woken
-                    ? blocking(ctx, () -> list(sessions.pending(devId), null))
+                    ? pendingNow(ctx, devId).thenApply(after -> list(after, null))
                     : CompletableFuture.completedFuture(list(List.of(), null)), ctx.eventLoop());
+        });
+    }
+
+    /**
+     * The device's pending sessions: none, without a database read, when this instance is certain of it
+     * ({@link PendingIndex}); otherwise read, and what was read remembered.
+     */
+    private CompletableFuture<List<Session>> pendingNow(ServiceRequestContext ctx, DevId devId) {
+        if (index.knownEmpty(devId)) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        long version = index.versionBeforeRead(devId);
+        return read(ctx, () -> {
+            List<Session> now = sessions.pending(devId);
+            index.recordRead(devId, version, now.isEmpty());
+            return now;
         });
     }
 

@@ -21,14 +21,17 @@ public final class SessionWakeups implements PendingSessionListener {
 
     private final DSLContext db;
     private final LongPolls polls;
+    private final PendingIndex index;
 
-    public SessionWakeups(DSLContext db, LongPolls polls) {
+    public SessionWakeups(DSLContext db, LongPolls polls, PendingIndex index) {
         this.db = db;
         this.polls = polls;
+        this.index = index;
     }
 
     @Override
     public void sessionPending(SessionPending event) {
+        index.pending(event.devId());
         polls.wake(event.devId());
         try {
             db.select(DSL.function("pg_notify", Object.class, DSL.val(CHANNEL), DSL.val(event.devId().value())))
@@ -43,7 +46,9 @@ public final class SessionWakeups implements PendingSessionListener {
     public Consumer<List<String>> announcements() {
         return payloads -> payloads.forEach(p -> {
             try {
-                polls.wake(DevId.of(p));
+                DevId devId = DevId.of(p);
+                index.pending(devId);
+                polls.wake(devId);
             } catch (RuntimeException ignored) {
                 // not a devId: nothing to wake
             }

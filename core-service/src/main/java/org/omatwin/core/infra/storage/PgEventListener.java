@@ -24,17 +24,30 @@ public final class PgEventListener implements AutoCloseable {
     private final DataSource dataSource;
     private final String channel;
     private final Consumer<List<String>> sink;
+    private final Runnable connected;
+    private final Runnable disconnected;
     private final Thread thread;
     private volatile boolean running = true;
 
     /** @param sink receives the payloads of each batch of notifications, in order */
     public PgEventListener(DataSource dataSource, String channel, Consumer<List<String>> sink) {
+        this(dataSource, channel, sink, () -> {}, () -> {});
+    }
+
+    /**
+     * @param connected run each time LISTEN is in place (at start and after a reconnection)
+     * @param disconnected run when the connection is lost: announcements may be missed until reconnected
+     */
+    public PgEventListener(DataSource dataSource, String channel, Consumer<List<String>> sink, Runnable connected,
+            Runnable disconnected) {
         if (!channel.matches("[a-z_][a-z0-9_]*")) {
             throw new IllegalArgumentException("not a channel name: " + channel);
         }
         this.dataSource = dataSource;
         this.channel = channel;
         this.sink = sink;
+        this.connected = connected;
+        this.disconnected = disconnected;
         this.thread = new Thread(this::run, "listen-" + channel);
         this.thread.setDaemon(true);
     }
@@ -48,6 +61,7 @@ public final class PgEventListener implements AutoCloseable {
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
                 s.execute("LISTEN " + channel);
                 PGConnection pg = c.unwrap(PGConnection.class);
+                connected.run();
                 while (running) {
                     PGNotification[] batch = pg.getNotifications(500);
                     if (batch == null || batch.length == 0) {
@@ -60,6 +74,7 @@ public final class PgEventListener implements AutoCloseable {
                     sink.accept(payloads);
                 }
             } catch (Exception e) {
+                disconnected.run();
                 if (running) {
                     LOG.warn("listener of {} lost its connection; reconnecting: {}", channel, e.getMessage());
                     try {
