@@ -75,6 +75,8 @@ class EnvoyConfigTest {
     private static final String ROUTER = "envoy.filters.http.router";
     private static final String CORE_CLUSTER = "twinning_core";
     private static final String SERVICE = "oma.twinning.v1.TwinningService";
+    private static final String DMWSI = "oma.dmwsi.v1.DeviceManagementService";
+    private static final String DM_CLUSTER = "core_dm";
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
     /** The path user id as devices send it: percent-encoded or plain (decoded once, by the transcoder). */
     private static final List<String> USER_IDS = List.of("tel%3A%2B447700900123", "tel:+447700900123",
@@ -90,6 +92,7 @@ class EnvoyConfigTest {
             .add(StdoutAccessLog.getDescriptor())
             .add(FilterConfig.getDescriptor())
             .add(PreviousHostsPredicate.getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.getDescriptor())
             .build();
 
     private static String json;
@@ -112,7 +115,8 @@ class EnvoyConfigTest {
         assertThat(hcm.getRouteConfig().getVirtualHostsList()).hasSize(1);
         vhost = hcm.getRouteConfig().getVirtualHosts(0);
         descriptors = readDescriptors(locate("proto/target/descriptor/twinning.pb"));
-        rules = httpRules(descriptors, SERVICE);
+        rules = new ArrayList<>(httpRules(descriptors, SERVICE));
+        rules.addAll(httpRules(descriptors, DMWSI));
     }
 
     @Test
@@ -186,7 +190,7 @@ class EnvoyConfigTest {
     @Test
     void transcoderIsStrictAndDecodesThePathOnce() {
         assertThat(transcoder.getProtoDescriptor()).isEqualTo("/etc/envoy/twinning.pb");
-        assertThat(transcoder.getServicesList()).containsExactly(SERVICE);
+        assertThat(transcoder.getServicesList()).containsExactly(SERVICE, DMWSI);
         assertThat(transcoder.getMatchIncomingRequestRoute()).isTrue();
         assertThat(transcoder.getAutoMapping()).isFalse();
         assertThat(transcoder.getConvertGrpcStatus()).isFalse();
@@ -215,7 +219,7 @@ class EnvoyConfigTest {
 
     @Test
     void everyHttpRuleOfTheContractRoutesToTheCore() {
-        assertThat(rules).hasSize(13);
+        assertThat(rules).hasSize(13 + 3);
         for (Rule rule : rules) {
             for (String user : USER_IDS) {
                 String path = samplePath(rule.template(), user);
@@ -225,6 +229,23 @@ class EnvoyConfigTest {
                 assertThat(transcoderDisabled(route)).as("%s %s", rule.method(), path).isFalse();
             }
         }
+    }
+
+    @Test
+    void theDmDeviceSurfaceIsRoutedUntranscodedWithTimeoutsAboveTheLongestWait() {
+        for (String path : List.of("/dm/v2/sessions/pending", "/dm/v2/sessions/id/s-1", "/dm/v2/alert",
+                "/dm/v2/data/d-1")) {
+            Route route = firstMatch("GET", path).orElseThrow(() -> new AssertionError("no route for " + path));
+            assertThat(route.getRoute().getCluster()).as(path).isEqualTo(DM_CLUSTER);
+            assertThat(transcoderDisabled(route)).as(path).isTrue();
+            // dm-api.md 2: GET /sessions/pending?wait=N holds the request up to 60 s
+            assertThat(route.getRoute().getTimeout().getSeconds()).as(path).isGreaterThan(60);
+            assertThat(route.getRoute().getIdleTimeout().getSeconds()).as(path).isGreaterThan(60);
+        }
+        var dm = bootstrap.getStaticResources().getClustersList().stream()
+                .filter(c -> c.getName().equals(DM_CLUSTER)).findFirst().orElseThrow();
+        assertThat(dm.getTransportSocket().getName()).as("devices reach the core over TLS only")
+                .isEqualTo("envoy.transport_sockets.tls");
     }
 
     @Test
