@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.omatwin.core.infra.outbox.NotifyPolicy;
 import org.omatwin.core.twinning.Mno;

@@ -66,4 +66,23 @@ class ArchitectureTest {
                         "java.net.http..", "org.omatwin.proto..", "org.omatwin.core.store.schema..")
                 .check(main);
     }
+
+    @Test
+    void deviceManagementDomainHasNoTransportNorSqlTypes() {
+        noClasses().that().resideInAnyPackage("org.omatwin.core.dm", "org.omatwin.core.dm.common",
+                "org.omatwin.core.dm.device", "org.omatwin.core.dm.command", "org.omatwin.core.dm.data",
+                "org.omatwin.core.dm.operation", "org.omatwin.core.dm.session", "org.omatwin.core.dm.alert",
+                "org.omatwin.core.dm.dmwsi")
+                .should().dependOnClassesThat().resideInAnyPackage("io.grpc..", "org.jooq..", "com.linecorp..",
+                        "java.net.http..", "org.omatwin.proto..", "org.omatwin.core.store.schema..")
+                .check(main);
+    }
+
+    @Test
+    void theFamiliesDoNotKnowEachOther() {
+        noClasses().that().resideInAPackage("org.omatwin.core.dm..")
+                .should().dependOnClassesThat().resideInAPackage("org.omatwin.core.twinning..").check(main);
+        noClasses().that().resideInAPackage("org.omatwin.core.twinning..")
+                .should().dependOnClassesThat().resideInAPackage("org.omatwin.core.dm..").check(main);
+    }
 }

@@ -45,7 +45,7 @@ public interface Peers {
      * The CR's server-to-server update of the secondary's resource (HLF-IC-006).
      *
      * @param activation whether this update is the activation itself; {@code requestId} then identifies
-     *     the activation (see {@link #undoActivation})
+     *     the activation (see {@link #prepareUndo})
      */
     record SecondaryUpdate(String requestId, DeviceAddress secondary, DeviceAddress primary, String name,
             String authCode, DeviceAddress primaryVoiceMail, boolean activation) {}

@@ -7,7 +7,6 @@ import org.omatwin.core.twinning.activation.CodeIssuance;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;

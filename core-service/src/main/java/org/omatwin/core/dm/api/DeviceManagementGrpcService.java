@@ -3,7 +3,6 @@ package org.omatwin.core.dm.api;
 import com.google.protobuf.Timestamp;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.omatwin.core.dm.DmStore;
 import org.omatwin.core.dm.device.DevId;

@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.omatwin.core.dm.alert.AlertReceipt;
 import org.omatwin.core.dm.alert.AlertUseCases;
 import org.omatwin.core.dm.data.DataItem;

@@ -6,7 +6,6 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Supplier;
 import org.omatwin.core.infra.error.ApiException;
 import org.omatwin.core.infra.edge.ResponseMeta;
 import org.omatwin.core.infra.edge.Unary;

@@ -15,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.omatwin.core.infra.edge.ErrorInterceptor;
 import org.omatwin.core.twinning.peering.PeeringConfig;
-import org.omatwin.core.twinning.PartnerUseCases;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,21 +1,9 @@
 package org.omatwin.core.twinning.portal;
 
-import io.grpc.ServerInterceptors;
-import io.grpc.ServerServiceDefinition;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.omatwin.core.infra.edge.ErrorInterceptor;
-import org.omatwin.core.infra.edge.auth.TokenVerifier;
-import org.omatwin.core.CoreConfig;
-import org.omatwin.core.twinning.notify.EventBus;
-import org.omatwin.core.infra.storage.Database;
-import org.omatwin.core.twinning.store.JooqSubscriberStore;
-import org.omatwin.core.infra.storage.JooqTransactions;
 import org.omatwin.core.twinning.DeviceAddress;
-import org.omatwin.core.twinning.TwinningUseCases;
-import org.slf4j.LoggerFactory;
 
 /** The development seeding of demo subscribers and their lines (TWIN_DEMO_SUBSCRIBERS). */
 public final class DemoSubscribers {

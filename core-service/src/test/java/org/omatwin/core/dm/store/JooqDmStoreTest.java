@@ -42,7 +42,6 @@ import org.omatwin.core.dm.session.DeviceQueue;
 import org.omatwin.core.dm.session.Session;
 import org.omatwin.core.dm.session.SessionPackage;
 import org.omatwin.core.dm.session.SessionPending;
-import org.omatwin.core.dm.session.SessionState;
 import org.omatwin.core.infra.error.ApiError;
 import org.omatwin.core.infra.error.ApiException;
 import org.omatwin.core.infra.storage.Database;

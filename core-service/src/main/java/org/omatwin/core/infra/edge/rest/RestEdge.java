@@ -20,7 +20,6 @@ import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.common.util.Exceptions;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import org.omatwin.core.infra.error.ApiException;
 import org.omatwin.core.infra.edge.ResponseMeta;
