@@ -1,5 +1,6 @@
 package org.omatwin.core.dm;
 
+import org.omatwin.testsupport.MutableClock;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Clock;
@@ -102,30 +103,4 @@ final class DmFixture {
         return e;
     }
 
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 }

@@ -16,7 +16,7 @@ import org.omatwin.core.infra.outbox.CallbackTargetPolicy;
 import org.omatwin.core.twinning.subscription.Subscription;
 import org.omatwin.core.twinning.subscription.SubscriptionUseCases;
 import org.omatwin.core.twinning.support.InMemorySubscriptionStore;
-import org.omatwin.core.twinning.support.MutableClock;
+import org.omatwin.testsupport.MutableClock;
 
 /** Subscriptions to twinning events, straight on {@link SubscriptionUseCases} over the in-memory store. */
 class SubscriptionUseCasesTest {

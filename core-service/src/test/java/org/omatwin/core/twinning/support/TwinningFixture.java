@@ -1,5 +1,6 @@
 package org.omatwin.core.twinning.support;
 
+import org.omatwin.testsupport.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package org.omatwin.core.twinning.support;
+package org.omatwin.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
