@@ -1,5 +1,7 @@
 package org.omatwin.core.dm.store;
 
+import static org.omatwin.core.infra.storage.SqlTimes.odt;
+import static org.omatwin.core.infra.storage.SqlTimes.instant;
 import static org.jooq.impl.DSL.excluded;
 import static org.omatwin.core.store.schema.Sequences.DM_OPERATION_SEQ;
 import static org.omatwin.core.store.schema.Tables.DM_ALERT;
@@ -573,11 +575,5 @@ public final class JooqDmStore implements DmStore {
         }
     }
 
-    private static OffsetDateTime odt(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-    }
 
-    private static Instant instant(OffsetDateTime time) {
-        return time == null ? null : time.toInstant();
-    }
 }

@@ -1,5 +1,6 @@
 package org.omatwin.core.infra.outbox;
 
+import static org.omatwin.core.infra.storage.SqlTimes.odt;
 import static org.omatwin.core.store.schema.Tables.OUTBOX_MESSAGE;
 
 import java.time.Duration;
@@ -139,9 +140,6 @@ public final class JooqOutbox {
                 .fetchMap(r -> r.value1(), r -> r.value2());
     }
 
-    private static OffsetDateTime odt(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
 
     private static String truncate(String error) {
         return error == null || error.length() <= 500 ? error : error.substring(0, 500);

@@ -1,6 +1,6 @@
 package org.omatwin.core.twinning.store;
 
-import static org.omatwin.core.twinning.store.JooqTwinningStore.odt;
+import static org.omatwin.core.infra.storage.SqlTimes.odt;
 import static org.omatwin.core.store.schema.Tables.SUBSCRIPTION;
 
 import java.net.URI;

@@ -1,5 +1,7 @@
 package org.omatwin.core.twinning.store;
 
+import static org.omatwin.core.infra.storage.SqlTimes.odt;
+import static org.omatwin.core.infra.storage.SqlTimes.instant;
 import static org.omatwin.core.store.schema.Tables.ACTIVATION_ATTEMPT;
 import static org.omatwin.core.store.schema.Tables.TWINNING;
 import static org.omatwin.core.store.schema.Tables.TWINNING_EVENT;
@@ -273,11 +275,5 @@ public final class JooqTwinningStore implements TwinningStore {
         return mcc == null ? null : new Mno(mcc, mnc);
     }
 
-    static OffsetDateTime odt(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-    }
 
-    private static Instant instant(OffsetDateTime odt) {
-        return odt == null ? null : odt.toInstant();
-    }
 }

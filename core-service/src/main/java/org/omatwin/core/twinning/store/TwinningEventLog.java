@@ -3,7 +3,7 @@ package org.omatwin.core.twinning.store;
 import static org.omatwin.core.store.schema.Tables.SUBSCRIPTION;
 import static org.omatwin.core.store.schema.Tables.TWINNING;
 import static org.omatwin.core.store.schema.Tables.TWINNING_EVENT;
-import static org.omatwin.core.twinning.store.JooqTwinningStore.odt;
+import static org.omatwin.core.infra.storage.SqlTimes.odt;
 
 import java.time.Instant;
 import java.util.Collection;
