@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.omatwin.core.infra.edge.EdgeMetrics;
 import org.omatwin.core.infra.edge.ErrorInterceptor;
 import org.omatwin.core.infra.edge.ResponseMeta;
 import org.omatwin.core.infra.edge.auth.AccessRules;
@@ -81,6 +82,7 @@ import org.omatwin.proto.portal.v1.PortalProto;
 import org.omatwin.proto.twinning.v1.TwinningEventsProto;
 import org.omatwin.proto.twinning.v1.TwinningProto;
 import org.omatwin.proto.twinning.v1.TwinningServiceGrpc;
+import org.omatwin.proto.portal.v1.SubscriberServiceGrpc;
 import org.omatwin.proto.dmwsi.v1.DeviceManagementServiceGrpc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,6 +137,7 @@ public final class CoreServer implements AutoCloseable {
             // Timestamps at microsecond precision, as PostgreSQL stores them.
             Clock clock = Clock.tick(Clock.systemUTC(), Duration.ofNanos(1_000));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            EdgeMetrics edge = new EdgeMetrics(metrics);
             // One verifier of bearer tokens for every API (its cache of verified tokens is shared too).
             TokenVerifier verifier = config.auth().jwt() ? new TokenVerifier(config.auth().issuer(),
                     config.auth().audience(), URI.create(config.auth().jwksUrl()).toURL(), config.auth().clockSkew())
@@ -188,7 +191,7 @@ public final class CoreServer implements AutoCloseable {
                     TwinningEventsProto.getDescriptor().findServiceByName("TwinningEventService"),
                     PortalProto.getDescriptor().findServiceByName("SubscriberService")));
             List<ServerInterceptor> deviceChain = List.of(new PathUser(), new ResponseMeta(), deviceAuthentication(config, verifier,
-                    access, twinnings), new ErrorInterceptor());
+                    access, twinnings, edge), new ErrorInterceptor(), edge);
             TwinningGrpcService service = new TwinningGrpcService(twinnings, subscriptions, urls);
             ServerServiceDefinition eventService = ServerInterceptors.intercept(new TwinningEventGrpcService(events),
                     deviceChain);
@@ -196,11 +199,12 @@ public final class CoreServer implements AutoCloseable {
                     new SubscriberGrpcService(subscribers, events),
                     verifier == null ? REFUSE_ALL : new BearerAuthInterceptor(new BearerAuthenticator(verifier,
                             "twinning-portal", List.of(new TokenRule(c -> c.subject().length() <= 200,
-                                    "the access token names no subscriber"))), access),
-                    new ErrorInterceptor());
+                                    "the access token names no subscriber")),
+                            error -> edge.refused(SubscriberServiceGrpc.SERVICE_NAME, error)), access),
+                    new ErrorInterceptor(), edge);
 
             // --- the device-management family (DeviceManagement wires it) ---
-            dm = DeviceManagement.start(config, database, verifier, publicUrl::get, clock);
+            dm = DeviceManagement.start(config, database, verifier, publicUrl::get, metrics, edge, clock);
 
             com.linecorp.armeria.server.Server rest = RestServer.build(config.bindAddress(), config.httpPort(),
                     config.maxBodyBytes(), List.of(ServerInterceptors.intercept(service, deviceChain), dm.dmwsiService()),
@@ -259,7 +263,7 @@ public final class CoreServer implements AutoCloseable {
      * relationship still exists (deactivation revokes the token at once, HLF-TE-004); or the development header.
      */
     private static ServerInterceptor deviceAuthentication(CoreConfig config, TokenVerifier verifier,
-            AccessRules access, TwinningUseCases twinnings) {
+            AccessRules access, TwinningUseCases twinnings, EdgeMetrics edge) {
         if (verifier == null) {
             return new DevCallerInterceptor(config.devCallerHeader());
         }
@@ -268,7 +272,8 @@ public final class CoreServer implements AutoCloseable {
                         "invalid access token: the token subject is not a device address"),
                 new TokenRule(c -> c.claim(Scopes.TWINNING_CLAIM) == null
                         || twinnings.isLive(c.claim(Scopes.TWINNING_CLAIM)),
-                        "the access token was revoked: its twinning was deactivated"))), access);
+                        "the access token was revoked: its twinning was deactivated")),
+                error -> edge.refused(TwinningServiceGrpc.SERVICE_NAME, error)), access);
     }
 
     private static void closeQuietly(AutoCloseable c) {

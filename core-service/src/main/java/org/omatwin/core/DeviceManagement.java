@@ -31,6 +31,8 @@ import org.omatwin.core.dm.session.DeviceQueue;
 import org.omatwin.core.dm.session.SessionPolicy;
 import org.omatwin.core.dm.session.SessionUseCases;
 import org.omatwin.core.dm.store.JooqDmStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.omatwin.core.infra.edge.EdgeMetrics;
 import org.omatwin.core.infra.edge.ErrorInterceptor;
 import org.omatwin.core.infra.edge.ResponseMeta;
 import org.omatwin.core.infra.edge.auth.AccessRules;
@@ -43,6 +45,7 @@ import org.omatwin.core.infra.error.ApiException;
 import org.omatwin.core.infra.storage.Database;
 import org.omatwin.core.infra.storage.PgEventListener;
 import org.omatwin.core.infra.storage.Transactions;
+import org.omatwin.proto.dmwsi.v1.DeviceManagementServiceGrpc;
 import org.omatwin.proto.dmwsi.v1.DmwsiProto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +79,7 @@ final class DeviceManagement implements AutoCloseable {
     }
 
     static DeviceManagement start(CoreConfig config, Database database, TokenVerifier verifier,
-            Supplier<String> restUrl, Clock clock) throws IOException {
+            Supplier<String> restUrl, MeterRegistry metrics, EdgeMetrics edge, Clock clock) throws IOException {
         CoreConfig.Dm settings = config.dm();
         Transactions<DmStore> store = database.transactions(JooqDmStore::new);
         LongPolls polls = new LongPolls();
@@ -90,7 +93,7 @@ final class DeviceManagement implements AutoCloseable {
 
         AtomicReference<String> deviceBase = new AtomicReference<>();
         DeviceSurface surface = new DeviceSurface(sessions, new AlertUseCases(store, AlertPolicy.DEFAULT, clock),
-                new DataUseCases(store, clock), deviceAuthentication(verifier), polls, index, deviceBase::get);
+                new DataUseCases(store, clock), deviceAuthentication(verifier, edge), polls, index, deviceBase::get);
         DmServer.Transport transport;
         String fingerprint = null;
         if (settings.plainHttp()) {
@@ -103,7 +106,8 @@ final class DeviceManagement implements AutoCloseable {
             fingerprint = tls.fingerprint();
             transport = new DmServer.Transport.SelfSigned(tls);
         }
-        var server = DmServer.start(config.bindAddress(), settings.port(), transport, surface);
+        var server = DmServer.start(config.bindAddress(), settings.port(), transport, surface, metrics);
+        metrics.gauge("dm.long.polls.held", polls, LongPolls::size);
         deviceBase.set(settings.publicUrlFor(server.activeLocalPort()));
         PgEventListener listener = new PgEventListener(database.dataSource(), SessionWakeups.CHANNEL,
                 wakeups.announcements(), index::listening, index::deaf);
@@ -126,10 +130,11 @@ final class DeviceManagement implements AutoCloseable {
         AccessRules access = AccessRules.of(List.of(DmwsiProto.getDescriptor()
                 .findServiceByName("DeviceManagementService")));
         ServerInterceptor auth = verifier == null ? NO_AUTHENTICATION
-                : new BearerAuthInterceptor(new BearerAuthenticator(verifier, "dmwsi", List.of()), access);
+                : new BearerAuthInterceptor(new BearerAuthenticator(verifier, "dmwsi", List.of(),
+                        error -> edge.refused(DeviceManagementServiceGrpc.SERVICE_NAME, error)), access);
         ServerServiceDefinition dmwsi = ServerInterceptors.intercept(
                 new DeviceManagementGrpcService(operations, store, restUrl), new ResponseMeta(), auth,
-                new ErrorInterceptor());
+                new ErrorInterceptor(), edge);
         return new DeviceManagement(server, listener, sweeper, dmwsi, fingerprint);
     }
 
@@ -146,7 +151,7 @@ final class DeviceManagement implements AutoCloseable {
      * Devices: bearer tokens whose subject is a devId with the scope oma_dm.device (the same verifier
      * and rules machinery as every API), or in development the {@value #DEV_HEADER} header.
      */
-    private static DeviceSurface.DeviceAuthentication deviceAuthentication(TokenVerifier verifier) {
+    private static DeviceSurface.DeviceAuthentication deviceAuthentication(TokenVerifier verifier, EdgeMetrics edge) {
         if (verifier == null) {
             return (headers, operation) -> {
                 String devId = headers.get(DEV_HEADER);
@@ -158,7 +163,8 @@ final class DeviceManagement implements AutoCloseable {
             };
         }
         BearerAuthenticator authenticator = new BearerAuthenticator(verifier, "dm", List.of(new TokenRule(
-                c -> isDevId(c.subject()), "invalid access token: the token subject is not a devId")));
+                c -> isDevId(c.subject()), "invalid access token: the token subject is not a devId")),
+                error -> edge.refused(DeviceSurface.PREFIX, error));
         return (RequestHeaders headers, String operation) -> DevId.of(authenticator.authenticate(
                 headers.getAll(com.linecorp.armeria.common.HttpHeaderNames.AUTHORIZATION), List.of(DEVICE_SCOPE),
                 operation).subject());

@@ -1,6 +1,9 @@
 package org.omatwin.core.dm.http;
 
+import com.linecorp.armeria.common.metric.MeterIdPrefixFunction;
 import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.metric.MetricCollectingService;
+import io.micrometer.core.instrument.MeterRegistry;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import java.io.File;
@@ -29,14 +32,21 @@ public final class DmServer {
 
     private DmServer() {}
 
-    public static Server start(String bindAddress, int port, Transport transport, DeviceSurface surface) {
+    /**
+     * @param metrics where the listener's request metrics go (Armeria's {@code dm.device.*}: requests by
+     *     method, path and status, latency, active requests)
+     */
+    public static Server start(String bindAddress, int port, Transport transport, DeviceSurface surface,
+            MeterRegistry metrics) {
         InetSocketAddress address = new InetSocketAddress(bindAddress, port);
         ServerBuilder b = Server.builder()
                 .requestTimeout(Duration.ofSeconds(90))
                 // a body over the 1 MiB limit is still read (up to 4 MiB) and refused with a 413 requestError
                 .maxRequestLength(4L * DeviceSurface.MAX_BODY)
                 .disableServerHeader()
-                .serviceUnder(DeviceSurface.PREFIX, surface)
+                .serviceUnder(DeviceSurface.PREFIX, surface.decorate(
+                        MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("dm.device"))))
+                .meterRegistry(metrics)
                 .service("/internal/health", HealthCheckService.of())
                 .gracefulShutdownTimeout(Duration.ofSeconds(1), Duration.ofSeconds(5));
         switch (transport) {

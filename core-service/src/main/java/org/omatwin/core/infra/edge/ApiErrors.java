@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one mapping of a refusal ({@link ApiException}) to what each transport sends: the gRPC status
- * with the {@code RequestError} (and {@code RetryInfo} for POL2005) in its details, and, for the REST
+ * with the {@code RequestError} (and {@code RetryInfo} with a Retry-After) in its details, and, for the REST
  * edges, the contract's JSON body {"requestError": ...}, the HTTP status, WWW-Authenticate and
  * Retry-After. The REST values travel as ASCII trailers of the gRPC status, written here and read by the
  * embedded edge ({@code RestErrors}) and by Envoy's Lua filter ({@code envoy/envoy.yaml}), which turns

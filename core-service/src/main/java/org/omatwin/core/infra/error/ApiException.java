@@ -27,6 +27,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(error, text, List.of(variables), null, null);
     }
 
+    /** 503 SVC0001 with Retry-After: the service cannot answer now (its database is busy or away). */
+    public static ApiException unavailable(String text, Duration retryAfter, String... variables) {
+        return new ApiException(ApiError.UNAVAILABLE, text, List.of(variables), retryAfter, null);
+    }
+
     public static ApiException rateLimited(String text, Duration retryAfter, String... variables) {
         return new ApiException(ApiError.RATE_LIMITED, text, List.of(variables), retryAfter, null);
     }

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class JooqTransactions<S> implements Transactions<S> {
     private static final Logger LOG = LoggerFactory.getLogger(JooqTransactions.class);
     private static final int ATTEMPTS = 3;
+    private static final java.time.Duration RETRY_AFTER = java.time.Duration.ofSeconds(1);
 
     private final DSLContext dsl;
     private final Function<DSLContext, S> storeFactory;
@@ -62,14 +63,25 @@ public final class JooqTransactions<S> implements Transactions<S> {
                     throw ApiException.of(ApiError.CONFLICT, "a concurrent request changed the same data, retry",
                             "twinning");
                 }
-                if (state != null && (state.startsWith("08") || state.startsWith("57"))) {
-                    LOG.warn("database unavailable: {}", state);
-                    throw ApiException.of(ApiError.UNAVAILABLE, "the service is temporarily unavailable, retry later",
+                if (state != null && (state.startsWith("08") || state.startsWith("57")) || poolTimedOut(e)) {
+                    // unreachable, or every connection busy for the pool's wait (a burst): the caller retries
+                    LOG.warn("database unavailable: {}", state == null ? "no connection free in time" : state);
+                    throw ApiException.unavailable("the service is temporarily unavailable, retry later", RETRY_AFTER,
                             "database");
                 }
                 throw e;
             }
         }
+    }
+
+    /** The pool gave no connection in time (HikariCP's timeout carries no SQL state when the database is up). */
+    private static boolean poolTimedOut(DataAccessException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String sqlState(DataAccessException e) {

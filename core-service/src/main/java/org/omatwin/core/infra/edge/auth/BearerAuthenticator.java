@@ -23,15 +23,23 @@ public final class BearerAuthenticator {
     private final TokenVerifier verifier;
     private final String realm;
     private final List<TokenRule> rules;
+    private final java.util.function.Consumer<ApiError> refusals;
 
     /**
      * @param realm the RFC 6750 realm of this API's challenges
      * @param rules checked in order after the signature: the subject's form, revocation
      */
     public BearerAuthenticator(TokenVerifier verifier, String realm, List<TokenRule> rules) {
+        this(verifier, realm, rules, error -> {});
+    }
+
+    /** @param refusals told of every refusal (the edge's metrics) */
+    public BearerAuthenticator(TokenVerifier verifier, String realm, List<TokenRule> rules,
+            java.util.function.Consumer<ApiError> refusals) {
         this.verifier = verifier;
         this.realm = "Bearer realm=\"" + realm + "\"";
         this.rules = List.copyOf(rules);
+        this.refusals = refusals;
     }
 
     /**
@@ -71,8 +79,9 @@ public final class BearerAuthenticator {
         return caller;
     }
 
-    private static ApiException refused(ApiError error, String reason, Caller caller, String operation,
+    private ApiException refused(ApiError error, String reason, Caller caller, String operation,
             String challenge) {
+        refusals.accept(error);
         AUDIT.info("authorization refused: method={} subject={} reason={}", operation,
                 caller == null ? "-" : caller.subject(), reason);
         String variable = error == ApiError.NOT_PERMITTED ? "scope" : "Authorization";
