@@ -36,7 +36,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * long polls {@code GET /sessions/pending?wait=WAIT}; when one returns a pending session it starts it, answers
  * {@code GET} commands from a fixed DevDetail (other commands 406), reports, and polls again. The server
  * certificate is pinned by its SHA-256 (no hostname check). A {@code stats} line every 2 s; exits after
- * RUN_SECONDS.
+ * RUN_SECONDS. At most 64 registrations are in flight at once, and failed calls are retried after 1-30 s of
+ * exponential backoff with jitter.
  *
  * <p>{@code operations DMWSI_BASE COUNT CONCURRENCY}: posts one DMWSI {@code retrieve ./DevDetail} for each of
  * the devices 0..COUNT-1 (no token: dev mode), at most CONCURRENCY in flight, as fast as the core accepts them;
@@ -97,6 +98,7 @@ public final class DmBench {
         final AtomicLong commands = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
         final long t0 = System.nanoTime();
+        final Semaphore registering = new Semaphore(64);
 
         Devices(URI base, String fingerprint, int count, int startsPerSecond, int wait, int runSeconds)
                 throws Exception {
@@ -110,7 +112,7 @@ public final class DmBench {
             this.http = HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
                     .sslContext(tls)
-                    .connectTimeout(Duration.ofSeconds(20))
+                    .connectTimeout(Duration.ofSeconds(60))
                     .executor(Executors.newFixedThreadPool(4, r -> {
                         Thread t = new Thread(r, "http");
                         t.setDaemon(true);
@@ -123,10 +125,11 @@ public final class DmBench {
             long period = 1_000_000L / startsPerSecond;
             AtomicLong next = new AtomicLong();
             timer.scheduleAtFixedRate(() -> {
-                int i = (int) next.getAndIncrement();
-                if (i < count) {
+                // at most REGISTERING registrations (TLS handshake + Package#1) in flight: a slow core slows the
+                // start instead of piling up connect timeouts and retries
+                if (next.get() < count && registering.tryAcquire()) {
                     started.incrementAndGet();
-                    new Device(devId(i)).register();
+                    new Device(devId((int) next.getAndIncrement())).register();
                 }
             }, 0, Math.max(1, period), TimeUnit.MICROSECONDS);
             timer.scheduleAtFixedRate(this::stats, 2, 2, TimeUnit.SECONDS);
@@ -146,6 +149,7 @@ public final class DmBench {
 
         final class Device {
             final String devId;
+            int failures;
 
             Device(String devId) {
                 this.devId = devId;
@@ -181,9 +185,11 @@ public final class DmBench {
                         .whenComplete((v, e) -> {
                             if (e != null) {
                                 failed("register", e);
-                                timer.schedule(this::register, 1, TimeUnit.SECONDS);
+                                timer.schedule(this::register, backoff(), TimeUnit.MILLISECONDS);
                             } else {
+                                failures = 0;
                                 registered.incrementAndGet();
+                                registering.release();
                                 poll();
                             }
                         });
@@ -196,9 +202,10 @@ public final class DmBench {
                     pollsAnswered.incrementAndGet();
                     if (e != null || r.statusCode() != 200) {
                         failed("poll", e != null ? e : new IllegalStateException("poll answered " + r.statusCode() + " " + r.body()));
-                        timer.schedule(this::poll, 1, TimeUnit.SECONDS);
+                        timer.schedule(this::poll, backoff(), TimeUnit.MILLISECONDS);
                         return;
                     }
+                    failures = 0;
                     String sessionId = firstString(Json.parse(r.body()), "sessionId");
                     if (sessionId == null) {
                         poll();
@@ -214,7 +221,7 @@ public final class DmBench {
                             .whenComplete((v, f) -> {
                                 if (f != null) {
                                     failed("session", f);
-                                    timer.schedule(this::poll, 1, TimeUnit.SECONDS);
+                                    timer.schedule(this::poll, backoff(), TimeUnit.MILLISECONDS);
                                 } else {
                                     sessions.incrementAndGet();
                                     poll();
@@ -253,6 +260,12 @@ public final class DmBench {
                             case 200 -> runPackage(r.body());
                             default -> throw new IllegalStateException("report answered " + r.statusCode() + " " + r.body());
                         });
+            }
+
+            /** 1, 2, 4 ... 30 s after consecutive failures, with jitter (no retry storm against a slow core). */
+            long backoff() {
+                long base = Math.min(30_000L, 1000L << Math.min(failures++, 5));
+                return base / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(base / 2 + 1);
             }
 
             void failed(String what, Throwable e) {

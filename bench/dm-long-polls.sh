@@ -5,14 +5,14 @@
 # bench/DmBench.java (one non-blocking HttpClient, HTTP/1.1 so that each device has its own TLS connection;
 # each registers with a client-initiated POST /sessions/next, then polls). Development authentication
 # (TWIN_AUTH_MODE=dev, devices name themselves with x-dev-devid): no token verification or token cache.
-#   bench/dm-long-polls.sh                   # 10000 devices started 500 a second, 60 s idle window
+#   bench/dm-long-polls.sh                   # 10000 devices started up to 250 a second, 60 s idle window
 #   DEVICES=2000 RATE=200 IDLE_SECONDS=30 bench/dm-long-polls.sh
 # Builds nothing: starts the packaged core on free loopback ports with a temporary TWIN_DATA_DIR, stops it and
 # the devices on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib/dm-common.sh
-DEVICES=${DEVICES:-10000}; RATE=${RATE:-500}; WAIT=${WAIT:-60}; IDLE=${IDLE_SECONDS:-60}
+DEVICES=${DEVICES:-10000}; RATE=${RATE:-250}; WAIT=${WAIT:-60}; IDLE=${IDLE_SECONDS:-60}
 need_jars "$CORE_JAR"
 compile_dmbench
 command -v psql >/dev/null || apt-get install -y -q postgresql-client >/dev/null
@@ -32,7 +32,7 @@ RUN=$(( DEVICES / RATE + IDLE + 300 ))  # the devices stop by themselves after t
   "$RUN" > "$DATA/devices.log" 2>&1 & GEN=$!; STARTED+=("$GEN")
 T_START=$(date +%s)
 stat() { grep '^stats' "$DATA/devices.log" | tail -1 | grep -o "$1=[0-9]*" | cut -d= -f2; }
-for _ in $(seq 1 $(( DEVICES / RATE * 4 + 120 ))); do
+for _ in $(seq 1 $(( DEVICES / RATE * 6 + 180 ))); do
   sleep 1
   kill -0 "$GEN" 2>/dev/null || { echo "the device generator ended:"; tail -20 "$DATA/devices.log"; exit 1; }
   [ "$(stat registered)" = "$DEVICES" ] && [ "$(stat polling)" = "$DEVICES" ] && [ "$(established)" -ge "$DEVICES" ] && break
