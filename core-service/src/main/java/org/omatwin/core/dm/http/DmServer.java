@@ -1,11 +1,24 @@
 package org.omatwin.core.dm.http;
 
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServerErrorHandler;
+import com.linecorp.armeria.server.ServiceConfig;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import org.omatwin.core.infra.edge.ApiErrors;
+import org.omatwin.core.infra.error.ApiError;
+import org.omatwin.core.infra.error.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +51,7 @@ public final class DmServer {
                 .disableServerHeader()
                 .serviceUnder(DeviceSurface.PREFIX, surface)
                 .service("/internal/health", HealthCheckService.of())
+                .errorHandler(REQUEST_ERRORS)
                 .gracefulShutdownTimeout(Duration.ofSeconds(1), Duration.ofSeconds(5));
         switch (transport) {
             case Transport.Configured c -> b.https(address).tls(c.certificateChain(), c.privateKey());
@@ -51,4 +65,39 @@ public final class DmServer {
         server.start().join();
         return server;
     }
+
+    /**
+     * What the framework answers by itself on this port (a path outside {@code /dm/v2}, a body past
+     * what is read at all, a protocol error) is a {@code requestError} too: the contract allows no other
+     * error body. The device surface renders its own errors.
+     */
+    private static final ServerErrorHandler REQUEST_ERRORS = new ServerErrorHandler() {
+        @Override
+        public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
+            return null;
+        }
+
+        @Override
+        public AggregatedHttpResponse renderStatus(ServiceRequestContext ctx, ServiceConfig config,
+                RequestHeaders headers, HttpStatus status, String description, Throwable cause) {
+            ApiException e = switch (status.code()) {
+                case 404 -> ApiException.of(ApiError.NOT_FOUND, "no resource at this path", "path");
+                case 405 -> ApiException.of(ApiError.METHOD_NOT_ALLOWED, "method not allowed", "method");
+                case 413 -> ApiException.of(ApiError.TOO_LARGE, "the request body is larger than "
+                        + DeviceSurface.MAX_BODY + " bytes", "body");
+                case 503 -> ApiException.of(ApiError.UNAVAILABLE, "the service is temporarily unavailable", "service");
+                default -> status.code() >= 500
+                        ? ApiException.of(ApiError.INTERNAL, "an internal error occurred", "service")
+                        : ApiException.of(ApiError.INVALID_INPUT, "the request could not be read", "request");
+            };
+            return AggregatedHttpResponse.of(ResponseHeaders.builder(e.error().httpStatus())
+                    .contentType(MediaType.JSON_UTF_8).build(), HttpData.ofUtf8(ApiErrors.toJson(e)));
+        }
+
+        @Override
+        public AggregatedHttpResponse onProtocolViolation(ServiceConfig config, RequestHeaders headers,
+                HttpStatus status, String description, Throwable cause) {
+            return renderStatus(null, config, headers, status, description, cause);
+        }
+    };
 }

@@ -181,4 +181,14 @@ class BadInputTest {
         assertThat(dm.core.database().dsl().fetchCount(org.jooq.impl.DSL.table("dm_alert"),
                 org.jooq.impl.DSL.field("dev_id").eq(devId))).isZero();
     }
+
+    @Test
+    void pathsBeyondTheDeviceSurfaceAreAnsweredWithARequestErrorToo() {
+        String token = dm.deviceToken(DmHttp.newDevId());
+        String root = "https://localhost:" + dm.core.dmPort();
+        dm.raw("GET", root + "/", token, null, null, null).isError(404, "SVC2008");
+        dm.raw("GET", root + "/dm/v3/sessions/pending", token, null, null, null).isError(404, "SVC2008");
+        dm.raw("POST", root + "/dm/v1/alert", token, null, null, null).isError(404, "SVC2008");
+        dm.raw("GET", root + "/dm/v2/", token, null, null, null).isError(404, "SVC2008");
+    }
 }
