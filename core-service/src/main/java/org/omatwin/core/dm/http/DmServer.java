@@ -1,10 +1,18 @@
 package org.omatwin.core.dm.http;
 
 import com.linecorp.armeria.common.metric.MeterIdPrefixFunction;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.Server;
+import org.omatwin.core.infra.edge.rest.RestErrors;
 import com.linecorp.armeria.server.metric.MetricCollectingService;
 import io.micrometer.core.instrument.MeterRegistry;
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServerErrorHandler;
+import com.linecorp.armeria.server.ServiceConfig;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import java.io.File;
 import java.net.InetSocketAddress;
@@ -48,6 +56,7 @@ public final class DmServer {
                         MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("dm.device"))))
                 .meterRegistry(metrics)
                 .service("/internal/health", HealthCheckService.of())
+                .errorHandler(REQUEST_ERRORS)
                 .gracefulShutdownTimeout(Duration.ofSeconds(1), Duration.ofSeconds(5));
         switch (transport) {
             case Transport.Configured c -> b.https(address).tls(c.certificateChain(), c.privateKey());
@@ -61,4 +70,29 @@ public final class DmServer {
         server.start().join();
         return server;
     }
+
+    /**
+     * What the framework answers by itself on this port (a path outside {@code /dm/v2}, a body past
+     * what is read at all, a protocol error) is a {@code requestError} too: the contract allows no other
+     * error body. The device surface renders its own errors.
+     */
+    private static final ServerErrorHandler REQUEST_ERRORS = new ServerErrorHandler() {
+        @Override
+        public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
+            return null;
+        }
+
+        @Override
+        public AggregatedHttpResponse renderStatus(ServiceRequestContext ctx, ServiceConfig config,
+                RequestHeaders headers, HttpStatus status, String description, Throwable cause) {
+            // the same rendering as the REST edge's: every framework-made answer is a requestError
+            return RestErrors.aggregated(RestErrors.forStatus(status, null), null);
+        }
+
+        @Override
+        public AggregatedHttpResponse onProtocolViolation(ServiceConfig config, RequestHeaders headers,
+                HttpStatus status, String description, Throwable cause) {
+            return renderStatus(null, config, headers, status, description, cause);
+        }
+    };
 }

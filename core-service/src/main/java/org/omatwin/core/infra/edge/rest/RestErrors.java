@@ -34,7 +34,7 @@ public final class RestErrors {
         return aggregated(e, allow).toHttpResponse();
     }
 
-    static AggregatedHttpResponse aggregated(ApiException e, String allow) {
+    public static AggregatedHttpResponse aggregated(ApiException e, String allow) {
         ResponseHeadersBuilder h = ResponseHeaders.builder(e.error().httpStatus()).contentType(MediaType.JSON_UTF_8);
         if (allow != null) {
             h.add(HttpHeaderNames.ALLOW, allow);
@@ -81,7 +81,7 @@ public final class RestErrors {
         return aggregated(forStatus(agg.status(), null), null);
     }
 
-    static ApiException forStatus(HttpStatus status, String detail) {
+    public static ApiException forStatus(HttpStatus status, String detail) {
         String text = detail == null ? status.reasonPhrase() : detail;
         return switch (status.code()) {
             case 404 -> ApiException.of(ApiError.NOT_FOUND, "no such resource", "path");
