@@ -32,15 +32,16 @@ class TwoInstancesTest {
     @BeforeAll
     static void startSecond() throws Exception {
         CoreServer first = TestCore.get();
-        second = CoreServer.start(CoreConfig.from(Map.of(
-                "TWIN_HTTP_PORT", "0", "TWIN_GRPC_PORT", "0", "TWIN_DM_HTTPS_PORT", "0",
-                "TWIN_DATA_DIR", Files.createTempDirectory("twinning-second").toString(),
-                "TWIN_DATABASE_URL", first.database().jdbcUrl(),
-                "TWIN_DATABASE_USER", "postgres",
-                "TWIN_CODE_HASH_KEY", TestCore.CODE_HASH_KEY,
-                "TWIN_MCC", "234", "TWIN_MNC", "15",
-                "TWIN_AUTH_MODE", "dev",
-                "TWIN_NOTIFY_ALLOW_HOSTS", "127.0.0.1")));
+        second = CoreServer.start(CoreConfig.from(Map.ofEntries(
+                Map.entry("TWIN_HTTP_PORT", "0"), Map.entry("TWIN_GRPC_PORT", "0"),
+                Map.entry("TWIN_DM_HTTPS_PORT", "0"),
+                Map.entry("TWIN_DATA_DIR", Files.createTempDirectory("twinning-second").toString()),
+                Map.entry("TWIN_DATABASE_URL", first.database().jdbcUrl()),
+                Map.entry("TWIN_DATABASE_USER", "postgres"),
+                Map.entry("TWIN_CODE_HASH_KEY", TestCore.CODE_HASH_KEY),
+                Map.entry("TWIN_MCC", "234"), Map.entry("TWIN_MNC", "15"),
+                Map.entry("TWIN_AUTH_MODE", "dev"),
+                Map.entry("TWIN_NOTIFY_ALLOW_HOSTS", "127.0.0.1"))));
     }
 
     @AfterAll
