@@ -252,6 +252,26 @@ class TwinningGrpcInProcessTest {
     }
 
     @Test
+    void aDeviceProbingAnotherDevicesPathIsAudited() {
+        ch.qos.logback.classic.Logger audit =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("audit");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        audit.addAppender(lines);
+        try {
+            StatusRuntimeException e = failure(() -> as(watch).listTwinnings(ListTwinningsRequest.newBuilder()
+                    .setUserId(phone).build()));
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        } finally {
+            audit.detachAppender(lines);
+        }
+        assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .singleElement().asString()
+                .contains("authorization refused", "ListTwinnings", "subject=" + watch, phone);
+    }
+
+    @Test
     void acrAuthWithoutACallerIsUnauthenticatedAndAnInvalidHeaderIsRefused() {
         StatusRuntimeException noCaller = failure(() -> anonymous().createTwinning(secondary("acr:auth")));
         assertThat(noCaller.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
