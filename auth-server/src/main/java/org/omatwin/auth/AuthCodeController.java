@@ -44,12 +44,37 @@ public class AuthCodeController {
     private final RegisteredClientRepository clients;
     private final OAuth2AuthorizationService authorizations;
     private final AuthSettings settings;
+    private final RevokedTwinnings revoked;
 
     public AuthCodeController(RegisteredClientRepository clients, OAuth2AuthorizationService authorizations,
-            AuthSettings settings) {
+            AuthSettings settings, RevokedTwinnings revoked) {
         this.clients = clients;
         this.authorizations = authorizations;
         this.settings = settings;
+        this.revoked = revoked;
+    }
+
+    /**
+     * HLF-TE-004: the core reports a deactivated twinning (through its outbox, retried until this
+     * answers 204). From then on every token with that {@code twinning_id} introspects as inactive,
+     * the authCode can no longer be exchanged, and no twinning token is issued for it; kept on disk.
+     */
+    @PostMapping(path = "/internal/revoked-twinnings", produces = "application/json")
+    public ResponseEntity<Map<String, Object>> revoke(
+            @RequestHeader(name = "Authorization", required = false) String authorization,
+            @RequestParam("twinning_id") String twinningId) throws java.io.IOException {
+        if (!coreAuthenticated(authorization)) {
+            AUDIT.info("twinning revocation refused: reason=client authentication failed");
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED).header("WWW-Authenticate", "Basic realm=\"twinning\"")
+                    .body(Map.of("error", "invalid_client"));
+        }
+        if (!RevokedTwinnings.ID.matcher(twinningId).matches()) {
+            return ResponseEntity.badRequest().body(Map.of("error", "invalid_request",
+                    "error_description", "twinning_id must be an id"));
+        }
+        revoked.revoke(twinningId);
+        AUDIT.info("twinning revoked: twinning={}", twinningId);
+        return ResponseEntity.noContent().build();
     }
 
     @PostMapping(path = "/internal/auth-codes", produces = "application/json")
@@ -65,7 +90,7 @@ public class AuthCodeController {
         }
         if (!AuthorizationServerConfig.DEVICE.matcher(primary).matches()
                 || !AuthorizationServerConfig.DEVICE.matcher(secondary).matches() || twinningId.isBlank()
-                || twinningId.length() > 64) {
+                || twinningId.length() > 64 || revoked.isRevoked(twinningId)) {
             return ResponseEntity.badRequest().body(Map.of("error", "invalid_request",
                     "error_description", "primary and secondary must be device addresses, twinning_id an id"));
         }

@@ -97,11 +97,13 @@ public class AuthorizationServerConfig {
     @Bean
     @Order(2)
     SecurityFilterChain everythingElse(HttpSecurity http) throws Exception {
-        // /internal/auth-codes authenticates the core itself (client secret), see AuthCodeController.
-        http.authorizeHttpRequests(a -> a.requestMatchers("/internal/auth-codes").permitAll()
+        // /internal/auth-codes and /internal/revoked-twinnings authenticate the core itself (client
+        // secret), see AuthCodeController.
+        http.authorizeHttpRequests(a -> a.requestMatchers("/internal/auth-codes", "/internal/revoked-twinnings")
+                        .permitAll()
                         .requestMatchers("/login", "/error").permitAll().anyRequest().denyAll())
                 .formLogin(Customizer.withDefaults()) // portal subscribers (PortalSignIn)
-                .csrf(c -> c.ignoringRequestMatchers("/internal/auth-codes"));
+                .csrf(c -> c.ignoringRequestMatchers("/internal/auth-codes", "/internal/revoked-twinnings"));
         return http.build();
     }
 
@@ -162,7 +164,28 @@ public class AuthorizationServerConfig {
      * twinning token, HLF-SD-005) requires of a subject token.
      */
     @Bean
-    OAuth2AuthorizationService authorizationService() {
+    RevokedTwinnings revokedTwinnings(AuthSettings settings) {
+        return new RevokedTwinnings(settings.dataDir());
+    }
+
+    /**
+     * An authorization bound to a deactivated twinning (HLF-TE-004): its authCode's attribute or its
+     * access token's {@code twinning_id} claim names a revoked twinning.
+     */
+    static boolean revoked(RevokedTwinnings revoked,
+            org.springframework.security.oauth2.server.authorization.OAuth2Authorization a) {
+        if (a == null) {
+            return false;
+        }
+        if (revoked.isRevoked(a.getAttribute(AuthCodeController.TWINNING_ATTRIBUTE))) {
+            return true;
+        }
+        var access = a.getAccessToken();
+        return access != null && access.getClaims() != null && revoked.isRevoked(access.getClaims().get("twinning_id"));
+    }
+
+    @Bean
+    OAuth2AuthorizationService authorizationService(RevokedTwinnings revoked) {
         InMemoryOAuth2AuthorizationService store = new InMemoryOAuth2AuthorizationService();
         return new OAuth2AuthorizationService() {
             @Override
@@ -187,15 +210,19 @@ public class AuthorizationServerConfig {
                 store.remove(a);
             }
 
+            // A revoked twinning's authorizations are not found: introspection answers active=false,
+            // an authCode exchange fails with invalid_grant, a refresh or revocation finds nothing.
             @Override
             public org.springframework.security.oauth2.server.authorization.OAuth2Authorization findById(String id) {
-                return store.findById(id);
+                var found = store.findById(id);
+                return revoked(revoked, found) ? null : found;
             }
 
             @Override
             public org.springframework.security.oauth2.server.authorization.OAuth2Authorization findByToken(
                     String token, OAuth2TokenType type) {
-                return store.findByToken(token, type);
+                var found = store.findByToken(token, type);
+                return revoked(revoked, found) ? null : found;
             }
         };
     }
@@ -217,7 +244,8 @@ public class AuthorizationServerConfig {
 
     /** Access tokens are for the twinning API; device tokens carry the device as their subject. */
     @Bean
-    OAuth2TokenCustomizer<JwtEncodingContext> tokenCustomizer(AuthSettings settings) {
+    OAuth2TokenCustomizer<JwtEncodingContext> tokenCustomizer(AuthSettings settings,
+            RevokedTwinnings revokedTwinnings) {
         SecondaryTwinnings twinnings = new SecondaryTwinnings(settings.coreApiUrl());
         return context -> {
             if (!OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
@@ -235,6 +263,10 @@ public class AuthorizationServerConfig {
                     return new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
                             "the subject token's device is not the secondary of a live twinning", null));
                 });
+                if (revokedTwinnings.isRevoked(found.twinningId())) {
+                    throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+                            "the twinning has been deactivated", null));
+                }
                 context.getClaims().subject(found.secondary()).claim("twinning_id", found.twinningId());
                 AUDIT.info("twinning token issued: device={} twinning={} scopes={}", found.secondary(),
                         found.twinningId(), context.getAuthorizedScopes());

@@ -87,6 +87,101 @@ class AuthServerTest {
         }
     }
 
+    private static boolean active(ConfigurableApplicationContext ctx, String token) throws Exception {
+        HttpResponse<String> r = form(ctx, "/oauth2/introspect", "twinning-secondary", "twinning-secondary-secret",
+                "token=" + token);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body()).path("active").asBoolean();
+    }
+
+    private static HttpResponse<String> revoke(ConfigurableApplicationContext ctx, String secret, String id)
+            throws Exception {
+        return form(ctx, "/internal/revoked-twinnings", "twinning-core", secret, "twinning_id=" + id);
+    }
+
+    /** A stand-in for the core's REST API: the device of any token is the secondary of twinning tw1. */
+    private static com.sun.net.httpserver.HttpServer fakeCore() throws Exception {
+        var core = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        core.createContext("/twinning/v1/acr:auth/twinnings", ex -> {
+            byte[] body = ("{\"twinningList\":{\"twinning\":[{\"role\":\"Secondary\",\"twinningStatus\":\"On\","
+                    + "\"ownAddress\":\"tel:+447700900123\",\"resourceURL\":\"http://core/twinning/v1/x/twinnings/tw1\"}]}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        core.start();
+        return core;
+    }
+
+    private static ConfigurableApplicationContext startWithCore(Path dataDir, int corePort) {
+        return new SpringApplicationBuilder(AuthServerApplication.class).properties(Map.of(
+                "server.port", "0",
+                "TWIN_DATA_DIR", dataDir.toString(),
+                "TWIN_AUTH_ISSUER", "http://auth.test:9000",
+                "TWIN_CORE_API_URL", "http://127.0.0.1:" + corePort + "/twinning/v1",
+                "TWIN_DEV_DEVICE_TOKENS", "true")).run();
+    }
+
+    private static HttpResponse<String> twinningToken(ConfigurableApplicationContext ctx, String deviceToken)
+            throws Exception {
+        return form(ctx, "/oauth2/token", "twinning-secondary", "twinning-secondary-secret",
+                "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:token-exchange", StandardCharsets.UTF_8)
+                        + "&subject_token=" + deviceToken + "&subject_token_type="
+                        + URLEncoder.encode("urn:ietf:params:oauth:token-type:access_token", StandardCharsets.UTF_8)
+                        + "&scope=oma_rest_twinning.read");
+    }
+
+    @Test
+    void aDeactivatedTwinningsTokensIntrospectAsInactiveAndStaySoAfterARestart() throws Exception {
+        Path data = Files.createTempDirectory("auth");
+        var core = fakeCore();
+        try {
+            try (ConfigurableApplicationContext ctx = startWithCore(data, core.getAddress().getPort())) {
+                // the token obtained with the watch's authCode (subject: the primary)
+                String primaryServices = JSON.readTree(exchange(ctx, issueCode(ctx)).body()).path("access_token")
+                        .asString();
+                // the watch's twinning token (RFC 8693 exchange of its device token)
+                String device = JSON.readTree(token(ctx, "tel:+447700900123", "oma_rest_twinning.all_v1").body())
+                        .path("access_token").asString();
+                HttpResponse<String> exchanged = twinningToken(ctx, device);
+                assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
+                String twinningToken = JSON.readTree(exchanged.body()).path("access_token").asString();
+                assertThat(SignedJWT.parse(twinningToken).getJWTClaimsSet().getStringClaim("twinning_id"))
+                        .isEqualTo("tw1");
+                String unusedCode = issueCode(ctx);
+                assertThat(active(ctx, primaryServices)).isTrue();
+                assertThat(active(ctx, twinningToken)).isTrue();
+
+                assertThat(revoke(ctx, "wrong", "tw1").statusCode()).isEqualTo(401);
+                assertThat(active(ctx, twinningToken)).isTrue();
+                assertThat(revoke(ctx, "twinning-core-secret", "tw1").statusCode()).isEqualTo(204);
+                assertThat(revoke(ctx, "twinning-core-secret", "tw1").statusCode()).as("idempotent").isEqualTo(204);
+
+                assertThat(active(ctx, primaryServices)).isFalse();
+                assertThat(active(ctx, twinningToken)).isFalse();
+                assertThat(active(ctx, device)).as("the device's own token is not the twinning's").isTrue();
+                assertThat(exchange(ctx, unusedCode).body()).contains("invalid_grant");
+                assertThat(twinningToken(ctx, device).body()).contains("invalid_grant");
+                assertThat(form(ctx, "/internal/auth-codes", "twinning-core", "twinning-core-secret",
+                        "primary=tel%3A%2B447700900999&secondary=tel%3A%2B447700900123&twinning_id=tw1")
+                        .statusCode()).isEqualTo(400);
+            }
+            assertThat(Files.readAllLines(data.resolve("auth/revoked-twinnings.txt"))).containsExactly("tw1");
+            try (ConfigurableApplicationContext again = startWithCore(data, core.getAddress().getPort())) {
+                String device = JSON.readTree(token(again, "tel:+447700900123", "oma_rest_twinning.all_v1").body())
+                        .path("access_token").asString();
+                assertThat(twinningToken(again, device).body()).as("still revoked after a restart")
+                        .contains("invalid_grant");
+                assertThat(form(again, "/internal/auth-codes", "twinning-core", "twinning-core-secret",
+                        "primary=tel%3A%2B447700900999&secondary=tel%3A%2B447700900123&twinning_id=tw1")
+                        .statusCode()).isEqualTo(400);
+            }
+        } finally {
+            core.stop(0);
+        }
+    }
+
     @Test
     void anExpiredAuthCodeIsRefused() throws Exception {
         try (ConfigurableApplicationContext ctx = start(Files.createTempDirectory("auth"), false, 1)) {

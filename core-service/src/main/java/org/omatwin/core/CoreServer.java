@@ -66,6 +66,8 @@ import org.omatwin.core.twinning.api.NotificationRenderer;
 import org.omatwin.core.twinning.notify.PeerOutbox;
 import org.omatwin.core.twinning.notify.TwinningEvents;
 import org.omatwin.core.twinning.notify.TwinningFanOut;
+import org.omatwin.core.twinning.notify.TokenRevocations;
+import org.omatwin.core.twinning.api.HttpTokenRevoker;
 import org.omatwin.core.twinning.peering.PartnerDirectory;
 import org.omatwin.core.twinning.peering.PeerClient;
 import org.omatwin.core.twinning.peering.PeeringGrpcService;
@@ -161,8 +163,18 @@ public final class CoreServer implements AutoCloseable {
             EventBus events = new EventBus();
             Transactions<TwinningEvents> eventLog = database.transactions(TwinningEventLog::new);
             // Every producer of outgoing messages, then the one dispatcher that delivers them all.
+            // HLF-TE-004: with the embedded authorization server (it minted the authCode), a deactivated
+            // twinning's tokens are revoked there too, at /internal/revoked-twinnings beside /internal/auth-codes.
+            TokenRevocations revocations = TokenRevocations.NONE;
+            if (!config.auth().authCodeUrl().isEmpty()) {
+                HttpTokenRevoker revoker = new HttpTokenRevoker(
+                        URI.create(config.auth().authCodeUrl()).resolve("revoked-twinnings"), "twinning-core",
+                        config.auth().coreClientSecret());
+                senders.add(revoker);
+                revocations = revoker;
+            }
             List<Dispatcher.Producer> producers = List.of(new TwinningFanOut(eventLog, new NotificationRenderer(urls),
-                    peerClient == null ? PeerOutbox.NONE : peerClient, metrics));
+                    peerClient == null ? PeerOutbox.NONE : peerClient, revocations, metrics));
             dispatcher = new Dispatcher(outbox, config.notifyPolicy(), producers, senders, metrics, clock);
             Runnable wake = dispatcher::wake;
             listener = new PgEventListener(database.dataSource(), TwinningEventLog.CHANNEL,

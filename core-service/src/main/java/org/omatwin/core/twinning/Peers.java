@@ -52,6 +52,14 @@ public interface Peers {
 
     boolean isPartner(Mno mno);
 
+    /**
+     * Whether {@code device} is in the address ranges configured for {@code partner}: what the partner
+     * may name as its subscriber, checked before it is called (it would refuse, or be refused, after).
+     */
+    default boolean serves(Mno partner, DeviceAddress device) {
+        return true;
+    }
+
     /** HLF-IC-002: asks the primary's MNO for a code for our secondary. */
     IssuedCode requestCode(Mno partner, String requestId, DeviceAddress secondary);
 

@@ -177,6 +177,12 @@ public final class TwinningUseCases {
             Twinning activated = candidate.activate(primary, ownMno, chosen, primary, validCorrelator, now);
             Optional<Mno> secondaryMno = candidate.partner(ownMno);
             if (secondaryMno.isPresent()) {
+                if (!peers.serves(secondaryMno.get(), candidate.secondary())) {
+                    // checked before the partner is called and commits (its ranges may have changed since
+                    // it asked for the code)
+                    throw ApiException.of(ApiError.POLICY_LIMIT, "the device with this code is outside the address "
+                            + "ranges of its MNO " + secondaryMno.get() + "; it cannot be twinned from here", "activationCode");
+                }
                 // HLF-IC-006: the secondary's MNO asked for this code; its side turns On first.
                 String authCode = authCodes.issue(primary, candidate.secondary(), candidate.id());
                 Mno other = secondaryMno.get();

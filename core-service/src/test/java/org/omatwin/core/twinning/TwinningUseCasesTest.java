@@ -387,6 +387,48 @@ class TwinningUseCasesTest {
     }
 
     @Test
+    void nameLengthIsCountedInCodePoints() {
+        String emoji = "\uD83D\uDE00"; // U+1F600, two UTF-16 units
+        TwinningView t = twin(phone, watch, "Car");
+        String sixtyFour = emoji.repeat(TwinningPolicy.MAX_NAME_LENGTH);
+        assertThat(uc.rename(phone, t.id(), sixtyFour)).isEqualTo(sixtyFour);
+        assertThat(uc.rename(phone, t.id(), emoji.repeat(33))).isEqualTo(emoji.repeat(33));
+        refusal(ApiError.INVALID_INPUT, () -> uc.rename(phone, t.id(), sixtyFour + emoji));
+    }
+
+    @Test
+    void illFormedTextAndFormatCharactersAreRefusedInNames() {
+        TwinningView t = twin(phone, watch, "Car");
+        for (String bad : List.of("lone\uD800surrogate", "low\uDC00first", "ends\uD83D",
+                "photo\u202Egpj.exe", "zero\u200Bwidth", "bom\uFEFF", "soft\u00ADhyphen")) {
+            ApiException e = refusal(ApiError.INVALID_INPUT, () -> uc.rename(phone, t.id(), bad));
+            assertThat(e.error().messageId()).isEqualTo("SVC0002");
+            assertThat(e.variables()).containsExactly("name");
+        }
+        // on activation too
+        ApiException onActivation = refusal(ApiError.INVALID_INPUT,
+                () -> uc.activate(phone, codeFor(tel()), null, "x\u202Ey", null));
+        assertThat(onActivation.variables()).containsExactly("name");
+        assertThat(uc.get(phone, t.id()).name()).isEqualTo("Car");
+        // letters of any script, marks and emoji stay accepted
+        assertThat(uc.rename(phone, t.id(), "Montre de Zo\u00E9 \u2014 \u624B\u8868 \uD83D\uDE97"))
+                .isEqualTo("Montre de Zo\u00E9 \u2014 \u624B\u8868 \uD83D\uDE97");
+    }
+
+    @Test
+    void namesAreUniquePerPrimaryWhateverTheirCase() {
+        TwinningView first = twin(phone, watch, "Device-0401");
+        refusal(ApiError.INVALID_INPUT, () -> twin(phone, tel(), "device-0401"));
+        TwinningView other = twin(phone, tel(), "Other");
+        ApiException e = refusal(ApiError.INVALID_INPUT, () -> uc.rename(phone, other.id(), "DEVICE-0401"));
+        assertThat(e.variables()).containsExactly("name");
+        assertThat(uc.rename(phone, other.id(), "Stra\u00DFe")).isEqualTo("Stra\u00DFe");
+        refusal(ApiError.INVALID_INPUT, () -> uc.rename(phone, first.id(), "STRASSE"));
+        // a device may change the case of its own name
+        assertThat(uc.rename(phone, first.id(), "DEVICE-0401")).isEqualTo("DEVICE-0401");
+    }
+
+    @Test
     void renamingToTheCurrentNameWritesNothing() {
         TwinningView t = twin(phone, watch, "Car");
         InMemoryTwinningStore.Contents before = f.store.contents();

@@ -43,10 +43,29 @@ public sealed interface Target {
         }
     }
 
+    /**
+     * An OAuth authorization server told of a change to the grants it issued (a deactivated twinning's
+     * tokens revoked, HLF-TE-004), at {@code url}, authenticated as the core.
+     */
+    record AuthorizationServer(URI url) implements Target {
+        public static final String KIND = "authorization-server";
+
+        @Override
+        public String kind() {
+            return KIND;
+        }
+
+        @Override
+        public String address() {
+            return url.toString();
+        }
+    }
+
     static Target of(String kind, String address) {
         return switch (kind) {
             case Callback.KIND -> new Callback(URI.create(address));
             case Partner.KIND -> new Partner(address);
+            case AuthorizationServer.KIND -> new AuthorizationServer(URI.create(address));
             default -> throw new IllegalArgumentException("unknown outbox target kind " + kind);
         };
     }

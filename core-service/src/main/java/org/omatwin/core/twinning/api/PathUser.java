@@ -14,6 +14,8 @@ import org.omatwin.core.infra.edge.auth.CallerContext;
 import org.omatwin.core.infra.error.ApiException;
 import org.omatwin.core.infra.error.ApiError;
 import org.omatwin.core.twinning.DeviceAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {userId} of every twinning path, resolved once at the edge: "acr:auth" is the authenticated
@@ -23,6 +25,8 @@ import org.omatwin.core.twinning.DeviceAddress;
  */
 public final class PathUser implements ServerInterceptor {
     private static final Context.Key<DeviceAddress> USER = Context.key("twinning-path-user");
+    /** The same audit log as the token and scope refusals (BearerAuthenticator). */
+    private static final Logger AUDIT = LoggerFactory.getLogger("audit");
 
     /** The device the current call acts for (set by this interceptor only). */
     public static DeviceAddress current() {
@@ -38,6 +42,7 @@ public final class PathUser implements ServerInterceptor {
             ServerCallHandler<Q, R> next) {
         AtomicReference<Context> resolved = new AtomicReference<>(Context.current());
         AtomicReference<RuntimeException> refused = new AtomicReference<>();
+        String method = call.getMethodDescriptor().getFullMethodName();
         ServerCall.Listener<Q> delegate = next.startCall(call, headers);
         return new SimpleForwardingServerCallListener<>(delegate) {
             @Override
@@ -46,7 +51,7 @@ public final class PathUser implements ServerInterceptor {
                     FieldDescriptor f = m.getDescriptorForType().findFieldByName("user_id");
                     if (f != null) {
                         try {
-                            resolved.set(Context.current().withValue(USER, resolve((String) m.getField(f))));
+                            resolved.set(Context.current().withValue(USER, resolve((String) m.getField(f), method)));
                         } catch (RuntimeException e) {
                             // refused where the RPC would have run, like any other refusal of the RPC
                             refused.set(e);
@@ -68,7 +73,7 @@ public final class PathUser implements ServerInterceptor {
         };
     }
 
-    static DeviceAddress resolve(String pathUserId) {
+    static DeviceAddress resolve(String pathUserId, String method) {
         DeviceAddress authenticated = CallerContext.current().map(Caller::subject).map(DeviceAddress::new)
                 .orElse(null);
         if (pathUserId == null || pathUserId.isEmpty()) {
@@ -82,6 +87,9 @@ public final class PathUser implements ServerInterceptor {
         }
         DeviceAddress user = DeviceAddress.parse(pathUserId, "userId");
         if (authenticated != null && !authenticated.equals(user)) {
+            // a device probing another device's path: audited like a missing scope (never the token)
+            AUDIT.info("authorization refused: method={} subject={} reason=path user {} is not the caller's device",
+                    method, authenticated.value(), user.value());
             throw ApiException.of(ApiError.NOT_PERMITTED, "the caller may act only for its own device", "userId");
         }
         return user;

@@ -91,7 +91,8 @@ public final class TwinningGrpcService extends TwinningServiceGrpc.TwinningServi
             throw ApiException.of(ApiError.MISSING_ELEMENT, "activationCode is missing", "activationCode");
         }
         TwinningActivationCode ac = t.getActivationCode();
-        refuse("activationCode.expiryTime", ac.hasExpiryTime(), why);
+        // The object may come back exactly as the secondary was shown it (contract section 2): its
+        // expiryTime is ignored, the expiry enforced is the one stored with the code's hash.
         Mno issuer = ac.hasMcc() || ac.hasMnc() ? new Mno(ac.getMcc(), ac.getMnc()) : null;
         return twinnings.activate(user, ac.hasCode() ? ac.getCode() : null, issuer,
                 t.hasName() ? t.getName() : null, t.hasClientCorrelator() ? t.getClientCorrelator() : null);

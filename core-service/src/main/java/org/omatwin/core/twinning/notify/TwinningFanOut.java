@@ -37,13 +37,20 @@ public final class TwinningFanOut implements Dispatcher.Producer {
     private final Transactions<TwinningEvents> tx;
     private final Renderer renderer;
     private final PeerOutbox peers;
+    private final TokenRevocations revocations;
     private final Counter queued;
 
     public TwinningFanOut(Transactions<TwinningEvents> tx, Renderer renderer, PeerOutbox peers,
             MeterRegistry metrics) {
+        this(tx, renderer, peers, TokenRevocations.NONE, metrics);
+    }
+
+    public TwinningFanOut(Transactions<TwinningEvents> tx, Renderer renderer, PeerOutbox peers,
+            TokenRevocations revocations, MeterRegistry metrics) {
         this.tx = tx;
         this.renderer = renderer;
         this.peers = peers;
+        this.revocations = revocations;
         this.queued = Counter.builder("twinning.notifications.queued").description("notifications created")
                 .register(metrics);
     }
@@ -75,6 +82,9 @@ public final class TwinningFanOut implements Dispatcher.Producer {
                 for (OutboxMessage m : peers.messagesFor(e)) {
                     log.enqueue(m, now);
                     queued.increment();
+                }
+                for (OutboxMessage m : revocations.messagesFor(e)) {
+                    log.enqueue(m, now);
                 }
                 ids.add(e.eventId());
             }

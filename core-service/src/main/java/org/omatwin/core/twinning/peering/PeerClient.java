@@ -171,12 +171,36 @@ public final class PeerClient implements Peers, PeerOutbox, Sender, AutoCloseabl
                         .setCode(code)
                         .setPrimaryAddress(primary.value())
                         .build())).getSecondaryAddress();
-        if (!DeviceAddress.isValid(secondary) || !config.partners().stream()
-                .filter(p -> p.mno().equals(partner)).allMatch(p -> p.serves(new DeviceAddress(secondary)))) {
+        if (!DeviceAddress.isValid(secondary) || !serves(partner, new DeviceAddress(secondary))) {
+            // The partner has committed its side; ours will not. Its undo is queued (prepareUndo), due
+            // only after the call timeout: ask for it at once so that its device does not show On
+            // meanwhile (best effort, the queued one follows and finds nothing left to undo).
             LOG.warn("partner {} redeemed a code for an address outside its ranges", partner.id());
-            throw unavailable(partner);
+            undoNow(partner, requestId, primary);
+            throw ApiException.of(ApiError.POLICY_LIMIT, "the partner MNO " + partner
+                    + " issued this code to a device outside its address ranges; it cannot be twinned from here",
+                    "activationCode");
         }
         return new DeviceAddress(secondary);
+    }
+
+    @Override
+    public boolean serves(Mno partner, DeviceAddress device) {
+        return config.partners().stream().filter(p -> p.mno().equals(partner)).anyMatch(p -> p.serves(device));
+    }
+
+    private void undoNow(Mno partner, String activationRequestId, DeviceAddress primary) {
+        try {
+            blocking(partner).propagateDeactivation(PropagateDeactivationRequest.newBuilder()
+                    .setRequestId(Ids.newId())
+                    .setPrimaryAddress(primary.value())
+                    .setActorRole(Role.PRIMARY.omaName())
+                    .setActivationRequestId(activationRequestId)
+                    .build());
+        } catch (RuntimeException e) {
+            LOG.info("partner {} not told at once to undo activation {} (the queued undo follows): {}", partner.id(),
+                    activationRequestId, e.getMessage());
+        }
     }
 
     @Override
@@ -255,6 +279,22 @@ public final class PeerClient implements Peers, PeerOutbox, Sender, AutoCloseabl
                 return ApiException.of(ApiError.valueOf(id), detail.get().getText(),
                         variables.toArray(String[]::new));
             }
+        }
+        if (code == Status.Code.PERMISSION_DENIED || code == Status.Code.INVALID_ARGUMENT
+                || code == Status.Code.FAILED_PRECONDITION) {
+            // The partner refused this request for good (e.g. a device outside the ranges it accepts
+            // from us): a 4xx the device can act on, never "retry later". A contract policy id of the
+            // partner passes through, except those about tokens and rate limits, which are ours.
+            ApiError mapped = code == Status.Code.INVALID_ARGUMENT ? ApiError.INVALID_INPUT : ApiError.POLICY_LIMIT;
+            for (ApiError known : ApiError.values()) {
+                if (code != Status.Code.INVALID_ARGUMENT && known.isPolicy() && known.messageId().equals(id)
+                        && known != ApiError.NOT_PERMITTED && known != ApiError.RATE_LIMITED) {
+                    mapped = known;
+                }
+            }
+            LOG.info("partner {} refused the call: {} {}", partner.id(), code, id);
+            return ApiException.of(mapped, "the partner MNO " + partner + " refused the request (" + (id.isEmpty()
+                    ? code.name().toLowerCase(java.util.Locale.ROOT) : id) + "); retrying will not help", "mno");
         }
         // Anything else is about the exchange between operators, not the device's request. Logged
         // without the partner's text (it may name subscribers).

@@ -34,10 +34,15 @@ class NotifyPolicyTest {
     @Test
     void internalAddressesAreRecognised() throws Exception {
         for (String internal : new String[] {"127.0.0.1", "10.0.0.1", "172.31.255.255", "192.168.0.1", "169.254.1.1",
-                "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fc00::1", "::ffff:10.0.0.1", "224.0.0.1"}) {
+                "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fc00::1", "::ffff:10.0.0.1", "224.0.0.1",
+                // IPv6 forms embedding an internal IPv4 address: compatible, NAT64, 6to4; local-use NAT64
+                "::127.0.0.1", "::10.0.0.1", "::", "64:ff9b::127.0.0.1", "64:ff9b::a00:1", "64:ff9b::c0a8:1",
+                "2002:7f00:1::", "2002:a00:1::1", "2002:c0a8:101::", "64:ff9b:1::808:808", "64:ff9b:1:ffff::1",
+                "2001:0:4136:e378:8000:63bf:3fff:fdd2", "fec0::1"}) {
             assertThat(CallbackTargets.isInternal(InetAddress.getByName(internal))).as(internal).isTrue();
         }
-        for (String external : new String[] {"93.184.216.34", "8.8.8.8", "2001:4860:4860::8888", "172.32.0.1"}) {
+        for (String external : new String[] {"93.184.216.34", "8.8.8.8", "2001:4860:4860::8888", "172.32.0.1",
+                "64:ff9b::808:808", "2002:808:808::1", "::ffff:8.8.8.8"}) {
             assertThat(CallbackTargets.isInternal(InetAddress.getByName(external))).as(external).isFalse();
         }
     }

@@ -173,6 +173,28 @@ class BearerTokenTest {
     }
 
     @Test
+    void twoAuthorizationHeadersOverHttp11Are400RequestErrorWhateverTheirOrder() throws Exception {
+        String phone = Devices.tel();
+        String watch = Devices.tel();
+        String mine = token(phone, Scopes.ALL);
+        String other = token(watch, Scopes.ALL);
+        for (String[] pair : new String[][] {{mine, other}, {other, mine}, {mine, mine}}) {
+            // a raw HTTP/1.1 request: two separate header lines, nothing merged by a client library
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", core.httpPort())) {
+                s.setSoTimeout(10_000);
+                String path = "/twinning/v1/acr:auth/twinnings";
+                s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Authorization: Bearer " + pair[0] + "\r\nAuthorization: Bearer " + pair[1] + "\r\n"
+                        + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(answer).as(answer).startsWith("HTTP/1.1 400");
+                assertThat(answer).contains("\"requestError\"", "SVC0002", "Authorization")
+                        .doesNotContain("twinningList");
+            }
+        }
+    }
+
+    @Test
     void expiredNotYetValidWrongIssuerAndWrongAudienceTokensAreRefused() {
         String d = Devices.tel();
         Instant now = Instant.now();

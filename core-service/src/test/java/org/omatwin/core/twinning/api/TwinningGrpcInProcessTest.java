@@ -157,6 +157,37 @@ class TwinningGrpcInProcessTest {
     }
 
     @Test
+    void aPrimaryMaySendBackTheWholeActivationCodeItWasShownExpiryTimeIncluded() {
+        TwinningActivationCode shown = as(watch).createTwinning(secondary(watch)).getTwinning().getActivationCode();
+        assertThat(shown.hasExpiryTime()).isTrue();
+        assertThat(shown.hasMcc()).isTrue();
+
+        Twinning on = as(phone).createTwinning(CreateTwinningRequest.newBuilder().setUserId(phone)
+                .setTwinning(Twinning.newBuilder().setRole("Primary").setActivationCode(shown)).build())
+                .getTwinning();
+
+        assertThat(on.getTwinningStatus()).isEqualTo("On");
+        assertThat(on.getOtherDevice().getAddress()).isEqualTo(watch);
+    }
+
+    @Test
+    void aForwardedExpiryTimeDoesNotExtendTheCodesLife() {
+        TwinningActivationCode shown = as(watch).createTwinning(secondary(watch)).getTwinning().getActivationCode();
+        f.clock.advance(Duration.ofMinutes(11));
+        TwinningActivationCode later = shown.toBuilder()
+                .setExpiryTime(shown.getExpiryTime().toBuilder().setSeconds(shown.getExpiryTime().getSeconds() + 3600))
+                .build();
+
+        StatusRuntimeException e = failure(() -> as(phone).createTwinning(CreateTwinningRequest.newBuilder()
+                .setUserId(phone).setTwinning(Twinning.newBuilder().setRole("Primary").setActivationCode(later))
+                .build()));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(detail(e, RequestError.class).getServiceException().getVariablesList())
+                .containsExactly("activationCode");
+    }
+
+    @Test
     void aWrongCodeArrivesAsInvalidArgumentWithTheOmaErrorInTheDetails() {
         String code = as(watch).createTwinning(secondary(watch)).getTwinning().getActivationCode().getCode();
 
@@ -218,6 +249,26 @@ class TwinningGrpcInProcessTest {
         // reading another device's list is refused the same way
         assertThat(detail(failure(() -> as(watch).listTwinnings(ListTwinningsRequest.newBuilder().setUserId(phone)
                 .build())), RequestError.class).getPolicyException().getMessageId()).isEqualTo("POL2003");
+    }
+
+    @Test
+    void aDeviceProbingAnotherDevicesPathIsAudited() {
+        ch.qos.logback.classic.Logger audit =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("audit");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        audit.addAppender(lines);
+        try {
+            StatusRuntimeException e = failure(() -> as(watch).listTwinnings(ListTwinningsRequest.newBuilder()
+                    .setUserId(phone).build()));
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        } finally {
+            audit.detachAppender(lines);
+        }
+        assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .singleElement().asString()
+                .contains("authorization refused", "ListTwinnings", "subject=" + watch, phone);
     }
 
     @Test

@@ -379,6 +379,41 @@ class PeeringTest {
         assertThat(b.post(watch, "/twinnings", secondaryWithMno("310", "410")).status()).isEqualTo(201);
     }
 
+    /** A watch of B outside the ranges A accepts from B (tel:+3361...). */
+    private static String watchOutsideBsRanges() {
+        return "tel:+3399" + String.format("%08d", ThreadLocalRandom.current().nextInt(100_000_000));
+    }
+
+    @Test
+    void flow1APartnersRefusalIsA403PolicyErrorNotA503() {
+        String watch = watchOutsideBsRanges();
+        Response r = b.post(watch, "/twinnings", secondaryWithMno("310", "410"));
+        assertThat(r.status()).as(r.text()).isEqualTo(403);
+        assertThat(r.messageId()).isEqualTo("POL0001");
+        assertThat(r.text()).contains("refused").doesNotContain("retry later");
+        assertThat(only(b, watch)).isNull();
+    }
+
+    @Test
+    void flow2ACodeOfADeviceOutsideThePartnersRangesIsA403AndThePartnerUndoesAtOnce() throws Exception {
+        String phone = phone();
+        String watch = watchOutsideBsRanges();
+        Response code = b.post(watch, "/twinnings", "{\"twinning\":{\"role\":\"Secondary\"}}");
+        assertThat(code.status()).isEqualTo(201);
+
+        Response refused = a.post(phone, "/twinnings",
+                primaryWithCode(code.twinning().path("activationCode").path("code").asText(), "208", "01"));
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(403);
+        assertThat(refused.messageId()).isEqualTo("POL0001");
+        assertThat(a.get(phone, "/twinnings").json().path("twinningList").path("twinning").size()).isZero();
+        // B had committed its side; it is ended without waiting for the queued undo (timeout + 30 s)
+        long started = System.nanoTime();
+        Response atB = await(() -> only(b, watch), t -> t == null);
+        assertThat(atB).as("the watch at B is no longer twinned").isNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+    }
+
     @Test
     void anMnoThatIsNotAPartnerIsRefusedWithAClearError() {
         Response r = b.post(watch(), "/twinnings", secondaryWithMno("999", "99"));

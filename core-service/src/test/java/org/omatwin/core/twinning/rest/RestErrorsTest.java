@@ -62,6 +62,21 @@ class RestErrorsTest {
     }
 
     @Test
+    void namesWithALoneSurrogateOrAFormatCharacterAre400Svc0002AndEmojiCountOnce() {
+        String phone = Devices.tel();
+        String id = Rest.id(Rest.twin(phone, Devices.tel()));
+        String nameUrl = url(phone, "/twinnings/" + id + "/name");
+        // JSON escapes: a lone high surrogate, a right-to-left override, a zero-width space
+        for (String escaped : new String[] {"a\\ud800b", "photo\\u202egpj.exe", "zero\\u200bwidth"}) {
+            assertError(put(nameUrl, "{\"name\":\"" + escaped + "\"}"), 400, "SVC0002");
+        }
+        String emoji33 = "\uD83D\uDE00".repeat(33);
+        Response renamed = put(nameUrl, "{\"name\":\"" + emoji33 + "\"}");
+        assertThat(renamed.status()).as(renamed.text()).isEqualTo(200);
+        assertThat(get(nameUrl).json().path("name").asText()).isEqualTo(emoji33);
+    }
+
+    @Test
     void missingMandatoryElementsAre400Svc2006() {
         String d = Devices.tel();
         assertError(post(url(d, "/twinnings"), "{}"), 400, "SVC2006");
