@@ -171,10 +171,13 @@ class OperationTest {
                 null, "app7", null, null, null), WATCH));
         List<Command> commands = next().commands();
         assertThat(commands).extracting(Command::op).containsExactly(CommandOp.GET, CommandOp.GET, CommandOp.DELETE,
-                CommandOp.SUB, CommandOp.UNSUB, CommandOp.EXEC, CommandOp.EXEC);
+                CommandOp.SUB, CommandOp.UNSUB, CommandOp.EXEC, CommandOp.HPUT, CommandOp.EXEC);
+        assertThat(commands.get(5).uri()).isEqualTo("./DiagMon/1/Operations/Start");
         assertThat(commands.get(5).dataItemId()).as("a standing upload item").isNotNull();
-        assertThat(commands.get(6).uri()).isEqualTo("./SCOMO/Inventory/Deployed/app7/Operations/Remove");
-        assertThat(commands.get(6).correlator()).isNotNull();
+        assertThat(commands.get(6).uri()).as("the first report, uploaded at once").isEqualTo("./DiagMon/1");
+        assertThat(commands.get(6).dataItemId()).isNotNull();
+        assertThat(commands.get(7).uri()).isEqualTo("./SCOMO/Inventory/Deployed/app7/Operations/Remove");
+        assertThat(commands.get(7).correlator()).isNotNull();
     }
 
     @Test
