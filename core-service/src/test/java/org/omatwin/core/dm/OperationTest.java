@@ -132,6 +132,22 @@ class OperationTest {
     }
 
     @Test
+    void aConfigureValueIsKeptWithItsOperationOnlyAsADigestAndARetryStillMatches() {
+        OperationRequest request = OperationRequest.of(OperationType.CONFIGURE, OperationArguments.values(List.of(
+                new ConfigValue("./Wifi/1/Key", "s3cret", "chr"))), WATCH).withClientCorrelator("cfg-1");
+        Accepted first = dm.operations.accept(CARE, request);
+        ConfigValue kept = dm.operations.get(CARE, first.operation().operationId()).request().arguments().values()
+                .get(0);
+        assertThat(kept.value()).startsWith("sha256:").doesNotContain("s3cret");
+        assertThat(kept.uri()).isEqualTo("./Wifi/1/Key");
+        assertThat(dm.operations.accept(CARE, request).created()).as("the same body").isFalse();
+        var e = refusal(() -> dm.operations.accept(CARE, OperationRequest.of(OperationType.CONFIGURE,
+                OperationArguments.values(List.of(new ConfigValue("./Wifi/1/Key", "other", "chr"))), WATCH)
+                .withClientCorrelator("cfg-1")));
+        assertThat(e.error()).as("another value is another body").isEqualTo(ApiError.CONFLICT);
+    }
+
+    @Test
     void anotherClientsOperationIsUnknown() {
         Operation op = dm.retrieve("./A");
         assertThat(refusal(() -> dm.operations.get(OTHER_CLIENT, op.operationId())).error())
