@@ -113,7 +113,9 @@ final class DeviceManagement implements AutoCloseable {
                 wakeups.announcements(), index::listening, index::deaf);
         listener.start();
 
-        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        // the timeout sweep, and the checks of GET /dmwsi/v1/operations/{id}?waitSeconds (short reads;
+        // two threads so that a slow sweep does not delay the answers to waiting callers)
+        ScheduledExecutorService sweeper = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "dm-sweeper");
             t.setDaemon(true);
             return t;
@@ -133,7 +135,7 @@ final class DeviceManagement implements AutoCloseable {
                 : new BearerAuthInterceptor(new BearerAuthenticator(verifier, "dmwsi", List.of(),
                         error -> edge.refused(DeviceManagementServiceGrpc.SERVICE_NAME, error)), access);
         ServerServiceDefinition dmwsi = ServerInterceptors.intercept(
-                new DeviceManagementGrpcService(operations, store, restUrl), new ResponseMeta(), auth,
+                new DeviceManagementGrpcService(operations, store, restUrl, sweeper), new ResponseMeta(), auth,
                 new ErrorInterceptor(), edge);
         return new DeviceManagement(server, listener, sweeper, dmwsi, fingerprint);
     }

@@ -132,6 +132,22 @@ class OperationTest {
     }
 
     @Test
+    void aConfigureValueIsKeptWithItsOperationOnlyAsADigestAndARetryStillMatches() {
+        OperationRequest request = OperationRequest.of(OperationType.CONFIGURE, OperationArguments.values(List.of(
+                new ConfigValue("./Wifi/1/Key", "s3cret", "chr"))), WATCH).withClientCorrelator("cfg-1");
+        Accepted first = dm.operations.accept(CARE, request);
+        ConfigValue kept = dm.operations.get(CARE, first.operation().operationId()).request().arguments().values()
+                .get(0);
+        assertThat(kept.value()).startsWith("sha256:").doesNotContain("s3cret");
+        assertThat(kept.uri()).isEqualTo("./Wifi/1/Key");
+        assertThat(dm.operations.accept(CARE, request).created()).as("the same body").isFalse();
+        var e = refusal(() -> dm.operations.accept(CARE, OperationRequest.of(OperationType.CONFIGURE,
+                OperationArguments.values(List.of(new ConfigValue("./Wifi/1/Key", "other", "chr"))), WATCH)
+                .withClientCorrelator("cfg-1")));
+        assertThat(e.error()).as("another value is another body").isEqualTo(ApiError.CONFLICT);
+    }
+
+    @Test
     void anotherClientsOperationIsUnknown() {
         Operation op = dm.retrieve("./A");
         assertThat(refusal(() -> dm.operations.get(OTHER_CLIENT, op.operationId())).error())
@@ -171,10 +187,13 @@ class OperationTest {
                 null, "app7", null, null, null), WATCH));
         List<Command> commands = next().commands();
         assertThat(commands).extracting(Command::op).containsExactly(CommandOp.GET, CommandOp.GET, CommandOp.DELETE,
-                CommandOp.SUB, CommandOp.UNSUB, CommandOp.EXEC, CommandOp.EXEC);
+                CommandOp.SUB, CommandOp.UNSUB, CommandOp.EXEC, CommandOp.HPUT, CommandOp.EXEC);
+        assertThat(commands.get(5).uri()).isEqualTo("./DiagMon/1/Operations/Start");
         assertThat(commands.get(5).dataItemId()).as("a standing upload item").isNotNull();
-        assertThat(commands.get(6).uri()).isEqualTo("./SCOMO/Inventory/Deployed/app7/Operations/Remove");
-        assertThat(commands.get(6).correlator()).isNotNull();
+        assertThat(commands.get(6).uri()).as("the first report, uploaded at once").isEqualTo("./DiagMon/1");
+        assertThat(commands.get(6).dataItemId()).isNotNull();
+        assertThat(commands.get(7).uri()).isEqualTo("./SCOMO/Inventory/Deployed/app7/Operations/Remove");
+        assertThat(commands.get(7).correlator()).isNotNull();
     }
 
     @Test

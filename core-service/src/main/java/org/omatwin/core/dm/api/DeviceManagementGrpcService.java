@@ -1,14 +1,27 @@
 package org.omatwin.core.dm.api;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import io.grpc.stub.StreamObserver;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.omatwin.core.dm.DmStore;
 import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.device.DeviceProfile;
+import org.omatwin.core.dm.data.Upload;
 import org.omatwin.core.dm.dmwsi.Accepted;
 import org.omatwin.core.dm.dmwsi.OperationUseCases;
+import org.omatwin.core.dm.operation.CommandSpec;
+import org.omatwin.core.dm.operation.ConfigValue;
 import org.omatwin.core.dm.operation.OperationArguments;
 import org.omatwin.core.dm.operation.OperationRequest;
 import org.omatwin.core.dm.operation.OperationType;
@@ -23,6 +36,8 @@ import org.omatwin.core.infra.error.ApiError;
 import org.omatwin.core.infra.error.ApiException;
 import org.omatwin.core.infra.storage.Transactions;
 import org.omatwin.proto.dmwsi.v1.CallbackReference;
+import org.omatwin.proto.dmwsi.v1.CancelOperationRequest;
+import org.omatwin.proto.dmwsi.v1.CancelOperationResponse;
 import org.omatwin.proto.dmwsi.v1.CreateOperationRequest;
 import org.omatwin.proto.dmwsi.v1.CreateOperationResponse;
 import org.omatwin.proto.dmwsi.v1.DevDetail;
@@ -31,28 +46,68 @@ import org.omatwin.proto.dmwsi.v1.Device;
 import org.omatwin.proto.dmwsi.v1.DeviceManagementServiceGrpc;
 import org.omatwin.proto.dmwsi.v1.GetDeviceRequest;
 import org.omatwin.proto.dmwsi.v1.GetDeviceResponse;
+import org.omatwin.proto.dmwsi.v1.GetDeviceTreeRequest;
+import org.omatwin.proto.dmwsi.v1.GetDeviceTreeResponse;
+import org.omatwin.proto.dmwsi.v1.GetDiscoveryRequest;
+import org.omatwin.proto.dmwsi.v1.GetDiscoveryResponse;
 import org.omatwin.proto.dmwsi.v1.GetOperationRequest;
 import org.omatwin.proto.dmwsi.v1.GetOperationResponse;
+import org.omatwin.proto.dmwsi.v1.DmwsiProto;
+import org.omatwin.proto.dmwsi.v1.ListOperationUploadsRequest;
+import org.omatwin.proto.dmwsi.v1.ListOperationUploadsResponse;
+import org.omatwin.proto.dmwsi.v1.ListOperationsRequest;
+import org.omatwin.proto.dmwsi.v1.ListOperationsResponse;
+import org.omatwin.proto.dmwsi.v1.NodeList;
 import org.omatwin.proto.dmwsi.v1.NodeValue;
 import org.omatwin.proto.dmwsi.v1.Operation;
+import org.omatwin.proto.dmwsi.v1.OperationList;
+import org.omatwin.proto.dmwsi.v1.UploadList;
 import org.omatwin.proto.dmwsi.v1.StateChange;
 
 /**
  * {@code oma.dmwsi.v1.DeviceManagementService} (dm-api.md section 4): translates between protobuf and
  * the DM domain; the requester is the authenticated OAuth client. An operation is visible only to
- * the client that made it. This first version serves the {@code retrieve} type.
+ * the client that made it. Every operation type of section 4 is served except the package-based ones
+ * (firmwareUpdate, softwareInstall, softwareRemove, configure with a packageId), refused with 400
+ * SVC0002 until packages exist.
  */
 public final class DeviceManagementGrpcService extends DeviceManagementServiceGrpc.DeviceManagementServiceImplBase {
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 500;
+    static final int MAX_WAIT_SECONDS = 30;
+
+    private static final Set<OperationType> NOT_OFFERED = EnumSet.of(OperationType.FIRMWARE_UPDATE,
+            OperationType.SOFTWARE_INSTALL, OperationType.SOFTWARE_REMOVE);
+
+    /** The argument elements each type takes (section 4's table); any other one given is refused. */
+    private static final Map<OperationType, Set<String>> ARGUMENTS = Map.ofEntries(
+            Map.entry(OperationType.RETRIEVE, Set.of("uris")),
+            Map.entry(OperationType.INVENTORY, Set.of()),
+            Map.entry(OperationType.CONFIGURE, Set.of("values", "packageId")),
+            Map.entry(OperationType.DELETE, Set.of("uris")),
+            Map.entry(OperationType.EXECUTE, Set.of("uri", "data")),
+            Map.entry(OperationType.DIAGNOSTICS_START, Set.of("function", "periodSeconds")),
+            Map.entry(OperationType.DIAGNOSTICS_STOP, Set.of("function")),
+            Map.entry(OperationType.DIAGNOSTICS_RETRIEVE, Set.of("function")),
+            Map.entry(OperationType.SUBSCRIBE_NODE, Set.of("uri")),
+            Map.entry(OperationType.UNSUBSCRIBE_NODE, Set.of("uri")),
+            Map.entry(OperationType.COMMANDS, Set.of("commands")));
+
     private final OperationUseCases operations;
     private final Transactions<DmStore> devices;
     private final Supplier<String> publicUrl;
+    private final OperationWaits waits;
 
-    /** @param publicUrl the REST base (e.g. http://localhost:8080) for resourceURLs */
+    /**
+     * @param publicUrl the REST base (e.g. http://localhost:8080) for resourceURLs
+     * @param waitScheduler where {@code ?waitSeconds} checks run (see {@link OperationWaits})
+     */
     public DeviceManagementGrpcService(OperationUseCases operations, Transactions<DmStore> devices,
-            Supplier<String> publicUrl) {
+            Supplier<String> publicUrl, ScheduledExecutorService waitScheduler) {
         this.operations = operations;
         this.devices = devices;
         this.publicUrl = publicUrl;
+        this.waits = new OperationWaits(waitScheduler);
     }
 
     @Override
@@ -72,19 +127,75 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
         });
     }
 
+    /**
+     * One operation; with {@code waitSeconds} the answer waits (without holding a thread) until the
+     * operation is final or the time is up, then shows it as it is.
+     */
     @Override
     public void getOperation(GetOperationRequest req, StreamObserver<GetOperationResponse> out) {
-        Unary.respond(out, () -> GetOperationResponse.newBuilder()
-                .setOperation(toProto(operations.get(requester(), req.getOperationId()))).build());
+        Requester requester = requester();
+        int wait = req.hasWaitSeconds() ? req.getWaitSeconds() : 0;
+        if (wait < 0 || wait > MAX_WAIT_SECONDS) {
+            throw ApiException.of(ApiError.INVALID_INPUT, "waitSeconds is 0 to " + MAX_WAIT_SECONDS, "waitSeconds");
+        }
+        org.omatwin.core.dm.operation.Operation now = operations.get(requester, req.getOperationId());
+        if (wait == 0 || now.isFinal()) {
+            Unary.respond(out, () -> GetOperationResponse.newBuilder().setOperation(toProto(now)).build());
+            return;
+        }
+        waits.await(out, () -> operations.get(requester, req.getOperationId()),
+                org.omatwin.core.dm.operation.Operation::isFinal,
+                o -> GetOperationResponse.newBuilder().setOperation(toProto(o)).build(), Duration.ofSeconds(wait));
+    }
+
+    @Override
+    public void listOperations(ListOperationsRequest req, StreamObserver<ListOperationsResponse> out) {
+        Unary.respond(out, () -> {
+            int limit = limit(req.hasLimit() ? req.getLimit() : null);
+            int offset = offset(req.hasPageToken() ? req.getPageToken() : null);
+            List<org.omatwin.core.dm.operation.Operation> page = operations.list(requester(), offset, limit + 1);
+            OperationList.Builder list = OperationList.newBuilder()
+                    .setResourceUrl(publicUrl.get() + "/dmwsi/v1/operations");
+            page.stream().limit(limit).forEach(o -> list.addOperation(toProto(o)));
+            if (page.size() > limit) {
+                list.setNextPageToken(pageToken(offset + limit));
+            }
+            return ListOperationsResponse.newBuilder().setOperationList(list).build();
+        });
+    }
+
+    @Override
+    public void cancelOperation(CancelOperationRequest req, StreamObserver<CancelOperationResponse> out) {
+        Unary.respond(out, () -> CancelOperationResponse.newBuilder()
+                .setOperation(toProto(operations.cancel(requester(), req.getOperationId()))).build());
+    }
+
+    @Override
+    public void listOperationUploads(ListOperationUploadsRequest req,
+            StreamObserver<ListOperationUploadsResponse> out) {
+        Unary.respond(out, () -> {
+            int limit = limit(req.hasLimit() ? req.getLimit() : null);
+            int offset = offset(req.hasPageToken() ? req.getPageToken() : null);
+            List<Upload> uploads = operations.uploads(requester(), req.getOperationId());
+            UploadList.Builder list = UploadList.newBuilder().setResourceUrl(publicUrl.get()
+                    + "/dmwsi/v1/operations/" + req.getOperationId() + "/uploads");
+            uploads.stream().skip(offset).limit(limit).forEach(u -> list.addUpload(
+                    org.omatwin.proto.dmwsi.v1.Upload.newBuilder().setItemId(u.itemId())
+                            .setMediaType(u.mediaType() == null ? "application/octet-stream" : u.mediaType())
+                            .setContent(ByteString.copyFrom(u.content()))
+                            .setReceivedTime(timestamp(u.receivedTime()))));
+            if (uploads.size() > (long) offset + limit) {
+                list.setNextPageToken(pageToken(offset + limit));
+            }
+            return ListOperationUploadsResponse.newBuilder().setUploadList(list).build();
+        });
     }
 
     @Override
     public void getDevice(GetDeviceRequest req, StreamObserver<GetDeviceResponse> out) {
         Unary.respond(out, () -> {
             DevId devId = deviceRef(req.getDeviceRef());
-            DeviceProfile p = devices.read(store -> store.findDevice(devId))
-                    .filter(d -> d.lastSeen() != null)
-                    .orElseThrow(() -> unknownDevice(req.getDeviceRef()));
+            DeviceProfile p = knownDevice(devId, req.getDeviceRef());
             Device.Builder d = Device.newBuilder().setDevId(p.devId().value()).addAllSupportedMos(p.supportedMOs())
                     .setResourceUrl(publicUrl.get() + "/dmwsi/v1/devices/" + p.devId().value());
             DevInfo.Builder info = DevInfo.newBuilder();
@@ -103,6 +214,39 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
         });
     }
 
+    /** The last known values at and under a node (OES8), from the store only: the device is not contacted. */
+    @Override
+    public void getDeviceTree(GetDeviceTreeRequest req, StreamObserver<GetDeviceTreeResponse> out) {
+        Unary.respond(out, () -> {
+            String uri = req.hasUri() ? req.getUri() : "./";
+            if (!(uri.equals(".") || uri.startsWith("./")) || uri.contains("/../") || uri.endsWith("/..")
+                    || (uri.length() > 2 && uri.endsWith("/")) || uri.chars().anyMatch(Character::isISOControl)) {
+                throw ApiException.of(ApiError.INVALID_INPUT, "uri is a node from ./ without .. segments", "uri");
+            }
+            int limit = limit(req.hasLimit() ? req.getLimit() : null);
+            int offset = offset(req.hasPageToken() ? req.getPageToken() : null);
+            DevId devId = deviceRef(req.getDeviceRef());
+            knownDevice(devId, req.getDeviceRef());
+            List<org.omatwin.core.dm.device.NodeValue> nodes = devices.read(store -> store.tree(devId, uri));
+            NodeList.Builder list = NodeList.newBuilder().setUri(uri).setResourceUrl(publicUrl.get()
+                    + "/dmwsi/v1/devices/" + devId.value() + "/tree?uri=" + java.net.URLEncoder.encode(uri,
+                            StandardCharsets.UTF_8));
+            nodes.stream().skip(offset).limit(limit).forEach(v -> list.addNode(NodeValue.newBuilder()
+                    .setUri(v.uri()).setFormat(v.format() == null ? "" : v.format())
+                    .setValue(v.value() == null ? "" : v.value()).setTime(timestamp(v.time()))));
+            if (nodes.size() > (long) offset + limit) {
+                list.setNextPageToken(pageToken(offset + limit));
+            }
+            return GetDeviceTreeResponse.newBuilder().setNodeList(list).build();
+        });
+    }
+
+    @Override
+    public void getDiscovery(GetDiscoveryRequest req, StreamObserver<GetDiscoveryResponse> out) {
+        Unary.respond(out, () -> GetDiscoveryResponse.newBuilder().setDiscovery(DmwsiDiscovery.of(
+                DmwsiProto.getDescriptor().findServiceByName("DeviceManagementService"), publicUrl.get())).build());
+    }
+
     private OperationRequest toRequest(Operation op) {
         for (var server : new Object[][] {{"operationId", op.hasOperationId()}, {"state", op.hasState()},
                 {"statusCode", op.hasStatusCode()}, {"resultCode", op.hasResultCode()},
@@ -116,10 +260,31 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
         if (!op.hasType()) {
             throw ApiException.of(ApiError.MISSING_ELEMENT, "operation.type is missing", "operation.type");
         }
-        OperationType type = OperationType.fromWire(op.getType());
-        if (type != OperationType.RETRIEVE) {
+        OperationType type;
+        try {
+            type = OperationType.fromWire(op.getType());
+        } catch (ApiException e) {
+            throw ApiException.of(ApiError.INVALID_INPUT, "unknown operation type " + op.getType(), "operation.type");
+        }
+        if (NOT_OFFERED.contains(type) || type == OperationType.CONFIGURE && op.hasPackageId()) {
             throw ApiException.of(ApiError.INVALID_INPUT, "operation.type " + op.getType()
-                    + " is not offered yet: retrieve is", "operation.type");
+                    + (type == OperationType.CONFIGURE ? " with a packageId" : "")
+                    + " is not offered yet: it comes with packages", "operation.type");
+        }
+        Map<String, Boolean> given = Map.of("uris", op.getUrisCount() > 0, "values", op.getValuesCount() > 0,
+                "packageId", op.hasPackageId(), "uri", op.hasUri(), "data", op.hasData(),
+                "componentId", op.hasComponentId(), "function", op.hasFunction(),
+                "periodSeconds", op.hasPeriodSeconds(), "commands", op.getCommandsCount() > 0);
+        List<String> foreign = new ArrayList<>();
+        given.forEach((name, present) -> {
+            if (present && !ARGUMENTS.get(type).contains(name)) {
+                foreign.add(name);
+            }
+        });
+        if (!foreign.isEmpty()) {
+            String name = foreign.stream().sorted().findFirst().orElseThrow();
+            throw ApiException.of(ApiError.INVALID_INPUT, "operation." + name + " does not apply to " + type.wire(),
+                    "operation." + name);
         }
         if (!op.hasDeviceRef()) {
             throw ApiException.of(ApiError.MISSING_ELEMENT, "operation.deviceRef is missing", "operation.deviceRef");
@@ -133,8 +298,18 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
             throw ApiException.of(ApiError.INVALID_INPUT, "callbackReference is not offered yet: pull the result",
                     "operation.callbackReference");
         }
-        return new OperationRequest(type, OperationArguments.uris(op.getUrisList().isEmpty() ? null : op.getUrisList()),
-                devId, mode, null, null, op.hasClientCorrelator() ? op.getClientCorrelator() : null,
+        List<ConfigValue> values = op.getValuesCount() == 0 ? null : op.getValuesList().stream()
+                .map(v -> new ConfigValue(v.hasUri() ? v.getUri() : null, v.hasValue() ? v.getValue() : null,
+                        v.hasFormat() ? v.getFormat() : null)).toList();
+        List<CommandSpec> commands = op.getCommandsCount() == 0 ? null : op.getCommandsList().stream()
+                .map(c -> new CommandSpec(c.hasOp() ? c.getOp() : null, c.hasUri() ? c.getUri() : null,
+                        c.hasData() ? c.getData() : null, null)).toList();
+        OperationArguments arguments = new OperationArguments(op.getUrisList().isEmpty() ? null : op.getUrisList(),
+                values, null, op.hasUri() ? op.getUri() : null, op.hasData() ? op.getData() : null, null,
+                op.hasFunction() ? op.getFunction() : null, op.hasPeriodSeconds() ? op.getPeriodSeconds() : null,
+                commands);
+        return new OperationRequest(type, arguments, devId, mode, null, null,
+                op.hasClientCorrelator() ? op.getClientCorrelator() : null,
                 op.hasTimeoutSeconds() ? op.getTimeoutSeconds() : null);
     }
 
@@ -148,8 +323,37 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
                 .setUiMode(r.mode().uiMode().wire())
                 .setState(o.state().wire())
                 .setResourceUrl(publicUrl.get() + "/dmwsi/v1/operations/" + o.operationId());
-        if (r.arguments().uris() != null) {
-            b.addAllUris(r.arguments().uris());
+        OperationArguments a = r.arguments();
+        if (a.uris() != null) {
+            b.addAllUris(a.uris());
+        }
+        if (a.values() != null) {
+            // a value may be a secret: answers name the node and format only
+            a.values().forEach(v -> {
+                org.omatwin.proto.dmwsi.v1.ConfigValue.Builder value = org.omatwin.proto.dmwsi.v1.ConfigValue
+                        .newBuilder();
+                set(v.uri(), value::setUri);
+                set(v.format(), value::setFormat);
+                b.addValues(value);
+            });
+        }
+        set(a.packageId(), b::setPackageId);
+        set(a.uri(), b::setUri);
+        set(a.data(), b::setData);
+        set(a.componentId(), b::setComponentId);
+        set(a.function(), b::setFunction);
+        if (a.periodSeconds() != null) {
+            b.setPeriodSeconds(a.periodSeconds());
+        }
+        if (a.commands() != null) {
+            a.commands().forEach(c -> {
+                org.omatwin.proto.dmwsi.v1.CommandSpec.Builder command = org.omatwin.proto.dmwsi.v1.CommandSpec
+                        .newBuilder();
+                set(c.op(), command::setOp);
+                set(c.uri(), command::setUri);
+                set(c.data(), command::setData);
+                b.addCommands(command);
+            });
         }
         set(r.clientCorrelator(), b::setClientCorrelator);
         if (r.timeoutSeconds() != null) {
@@ -167,6 +371,45 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
         o.timeline().forEach(c -> b.addTimeline(StateChange.newBuilder().setState(c.state().wire())
                 .setTime(timestamp(c.time()))));
         return b.build();
+    }
+
+    private DeviceProfile knownDevice(DevId devId, String ref) {
+        return devices.read(store -> store.findDevice(devId)).filter(d -> d.lastSeen() != null)
+                .orElseThrow(() -> unknownDevice(ref));
+    }
+
+    static int limit(Integer limit) {
+        if (limit == null) {
+            return DEFAULT_LIMIT;
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw ApiException.of(ApiError.INVALID_INPUT, "limit is 1 to " + MAX_LIMIT, "limit");
+        }
+        return limit;
+    }
+
+    /** Page tokens are opaque to callers: the offset of the next page, so a list is read newest first. */
+    static String pageToken(int offset) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(("p1:" + offset).getBytes(
+                StandardCharsets.US_ASCII));
+    }
+
+    static int offset(String token) {
+        if (token == null || token.isEmpty()) {
+            return 0;
+        }
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.US_ASCII);
+            if (text.startsWith("p1:")) {
+                int offset = Integer.parseInt(text.substring(3));
+                if (offset >= 0) {
+                    return offset;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the refusal
+        }
+        throw ApiException.of(ApiError.INVALID_INPUT, "pageToken is not one this server made", "pageToken");
     }
 
     /** The caller's client id; in development (no tokens) every caller is one "development" client. */

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.omatwin.core.dm.common.DmIds;
+import org.omatwin.core.dm.data.Upload;
 import org.omatwin.core.dm.operation.Operation;
 import org.omatwin.core.dm.operation.OperationPlanner;
 import org.omatwin.core.dm.operation.OperationRequest;
@@ -48,7 +49,7 @@ public final class OperationUseCases {
             if (request.clientCorrelator() != null) {
                 Optional<Operation> earlier = store.findByClientCorrelator(requester, request.clientCorrelator());
                 if (earlier.isPresent()) {
-                    if (!earlier.get().request().equals(request)) {
+                    if (!earlier.get().request().equals(request.withoutSecrets())) {
                         throw ApiException.of(ApiError.CONFLICT, "clientCorrelator already used with another request",
                                 "clientCorrelator");
                     }
@@ -56,7 +57,9 @@ public final class OperationUseCases {
                 }
             }
             Plan plan = planner.plan(operationId, request, now);
-            Operation operation = Operation.queued(operationId, store.nextOperationSeq(), requester, request, now);
+            // the values now live in their data items; the operation keeps digests only (2.3)
+            Operation operation = Operation.queued(operationId, store.nextOperationSeq(), requester,
+                    request.withoutSecrets(), now);
             store.insertOperation(operation);
             plan.dataItems().forEach(store::insertDataItem);
             store.insertCommands(plan.commands());
@@ -72,6 +75,14 @@ public final class OperationUseCases {
     /** The requester's operations, newest first. */
     public List<Operation> list(Requester requester, int offset, int limit) {
         return queue.inTransaction(q -> q.store().operationsOf(requester, offset, limit));
+    }
+
+    /** What the device uploaded for the requester's operation (2.3, D1), oldest first. */
+    public List<Upload> uploads(Requester requester, String operationId) {
+        return queue.inTransaction(q -> {
+            own(q.store().findOperation(operationId), requester, operationId);
+            return q.store().uploadsOf(operationId);
+        });
     }
 
     /** Cancels an undelivered operation (CC4); once delivered: 409 SVC2007. Cancelling twice is harmless. */

@@ -60,11 +60,20 @@ public final class OperationPlanner {
             }
             case SOFTWARE_REMOVE -> plan.exec("./SCOMO/Inventory/Deployed/"
                     + segment(required(a.componentId(), "componentId"), "componentId") + "/Operations/Remove", null);
-            // DiagMon leaves the start/stop node names to the function's MO: Start and Stop under it.
-            case DIAGNOSTICS_START -> plan.execWithStandingUpload(
-                    node(required(a.function(), "function"), "function") + "/Start",
-                    a.periodSeconds() == null ? null : Integer.toString(a.periodSeconds()));
-            case DIAGNOSTICS_STOP -> plan.exec(node(required(a.function(), "function"), "function") + "/Stop", null);
+            // DiagMon (2.4): a function instance is started and stopped by EXEC of <x>/Operations/Start|Stop;
+            // the first report is uploaded at once (HPUT of the instance), the periodic ones to the
+            // standing upload item.
+            case DIAGNOSTICS_START -> {
+                String function = node(required(a.function(), "function"), "function");
+                if (a.periodSeconds() != null && a.periodSeconds() <= 0) {
+                    throw ApiException.of(ApiError.INVALID_INPUT, "periodSeconds must be positive", "periodSeconds");
+                }
+                plan.execWithStandingUpload(function + "/Operations/Start",
+                        a.periodSeconds() == null ? null : Integer.toString(a.periodSeconds()))
+                        .upload(CommandOp.HPUT, function);
+            }
+            case DIAGNOSTICS_STOP -> plan.exec(node(required(a.function(), "function"), "function")
+                    + "/Operations/Stop", null);
             case DIAGNOSTICS_RETRIEVE -> plan.command(CommandOp.GET, node(required(a.function(), "function"),
                     "function"), null);
             case SUBSCRIBE_NODE -> plan.command(CommandOp.SUB, node(required(a.uri(), "uri"), "uri"), null);

@@ -46,6 +46,18 @@ public record OperationRequest(OperationType type, OperationArguments arguments,
                 seconds);
     }
 
+    /** This request as kept with its operation: configure values only as digests ({@link ConfigValue#withoutSecret}). */
+    public OperationRequest withoutSecrets() {
+        if (arguments.values() == null) {
+            return this;
+        }
+        OperationArguments a = arguments;
+        return new OperationRequest(type, new OperationArguments(a.uris(),
+                a.values().stream().map(ConfigValue::withoutSecret).toList(), a.packageId(), a.uri(), a.data(),
+                a.componentId(), a.function(), a.periodSeconds(), a.commands()), devId, mode, notifyUrl, callbackData,
+                clientCorrelator, timeoutSeconds);
+    }
+
     public Duration timeout() {
         return Duration.ofSeconds(timeoutSeconds != null ? timeoutSeconds : DEFAULT_TIMEOUT_SECONDS);
     }

@@ -1,0 +1,136 @@
+package org.omatwin.core.dm.api;
+
+import com.google.api.AnnotationsProto;
+import com.google.api.HttpRule;
+import com.google.protobuf.Descriptors.MethodDescriptor;
+import com.google.protobuf.Descriptors.ServiceDescriptor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.omatwin.core.dm.operation.OperationType;
+import org.omatwin.proto.dmwsi.v1.DiscoveredResource;
+import org.omatwin.proto.dmwsi.v1.DiscoveredScope;
+import org.omatwin.proto.dmwsi.v1.Discovery;
+import org.omatwin.proto.dmwsi.v1.ManagementObject;
+import org.omatwin.proto.edge.v1.AccessProto;
+
+/**
+ * The discovery document {@code GET /dmwsi/v1} (ES7, EI6, OF6, OES5, OES11). The resources and their
+ * scopes are read from the service descriptor (the same google.api.http rules and
+ * (oma.edge.v1.access) options the edges enforce), so the document cannot drift from what is served.
+ */
+final class DmwsiDiscovery {
+    /** Section 6 scopes: whether a resource using it is served yet. */
+    private static final Map<String, String> SCOPES = new LinkedHashMap<>();
+
+    static {
+        SCOPES.put("oma_dmwsi.read", "read devices, their tree, operations and uploads (GETs)");
+        SCOPES.put("oma_dmwsi.operate", "create and cancel operations");
+        SCOPES.put("oma_dmwsi.jobs", "bulk jobs");
+        SCOPES.put("oma_dmwsi.subscribe", "device event subscriptions");
+        SCOPES.put("oma_dmwsi.packages", "signed firmware, software and configuration packages");
+        SCOPES.put("oma_dmwsi.provision", "subscriber data from the BSS");
+        SCOPES.put("oma_dmwsi.audit", "the caller's transaction log");
+    }
+
+    private static final Map<String, String> DESCRIPTIONS = Map.of(
+            "CreateOperation", "one operation on one device; 201 at once, the device is reached asynchronously",
+            "GetOperation", "an operation with its state timeline and results; ?waitSeconds=N (at most 30) waits "
+                    + "for a final state",
+            "ListOperations", "the caller's operations, newest first; ?limit (default 50, at most 500), ?pageToken",
+            "CancelOperation", "cancels an operation not yet delivered (delivered: 409 SVC2007)",
+            "ListOperationUploads", "what the device uploaded for an operation (HPUT/HPOST data, diagnostics)",
+            "GetDevice", "the device profile as last reported, without contacting the device",
+            "GetDeviceTree", "the last known values at and under ?uri=, each with its time, without contacting "
+                    + "the device",
+            "GetDiscovery", "this document");
+
+    private static final Set<OperationType> NOT_OFFERED = Set.of(OperationType.FIRMWARE_UPDATE,
+            OperationType.SOFTWARE_INSTALL, OperationType.SOFTWARE_REMOVE);
+
+    private static final Pattern VARIABLE = Pattern.compile("\\{([a-z0-9_]+)}");
+
+    private DmwsiDiscovery() {}
+
+    static Discovery of(ServiceDescriptor service, String baseUrl) {
+        Discovery.Builder d = Discovery.newBuilder()
+                .setName("OMA DM Web Services Interface (DMWSI)")
+                .addVersions("v1")
+                .setResourceUrl(baseUrl + "/dmwsi/v1");
+        Set<String> served = new TreeSet<>();
+        for (MethodDescriptor m : service.getMethods()) {
+            HttpRule http = m.getOptions().getExtension(AnnotationsProto.http);
+            List<String> scopes = m.getOptions().getExtension(AccessProto.access).getAnyScopeList();
+            served.addAll(scopes);
+            String method = http.getPatternCase().name();
+            String path = switch (http.getPatternCase()) {
+                case GET -> http.getGet();
+                case POST -> http.getPost();
+                case PUT -> http.getPut();
+                case DELETE -> http.getDelete();
+                case PATCH -> http.getPatch();
+                default -> "";
+            };
+            d.addResources(DiscoveredResource.newBuilder().setMethod(method).setPath(camel(path))
+                    .setGrpcMethod(m.getFullName()).addAllScopes(scopes)
+                    .setDescription(DESCRIPTIONS.getOrDefault(m.getName(), m.getName())));
+        }
+        SCOPES.forEach((scope, text) -> d.addScopes(DiscoveredScope.newBuilder().setScope(scope).setDescription(text)
+                // the discovery document accepts every scope; a scope is offered when an operational resource uses it
+                .setOffered(scope.equals("oma_dmwsi.read") || scope.equals("oma_dmwsi.operate"))));
+        Arrays.stream(OperationType.values()).filter(t -> !NOT_OFFERED.contains(t))
+                .forEach(t -> d.addOperationTypes(t.wire()));
+        d.addManagementObjects(mo("urn:oma:mo:oma-dm-devinfo:1.0", "./DevInfo", "DevId", "Man", "Mod", "DmV", "Lang"))
+                .addManagementObjects(mo("urn:oma:mo:oma-dm-devdetail:1.0", "./DevDetail", "DevTyp", "OEM", "FwV",
+                        "SwV", "HwV"))
+                .addManagementObjects(mo("urn:oma:mo:oma-fumo:1.0", "./FUMO/<x>", "PkgURL", "Download", "Update",
+                        "DownloadAndUpdate", "State"))
+                .addManagementObjects(mo("urn:oma:mo:oma-scomo:1.0", "./SCOMO", "Download/<x>/PkgID",
+                        "Download/<x>/Name", "Download/<x>/PkgURL", "Download/<x>/Operations/Download",
+                        "Download/<x>/Operations/DownloadInstall", "Download/<x>/Operations/DownloadInstallInactive",
+                        "Inventory/Deployed/<x>/ID", "Inventory/Deployed/<x>/Name", "Inventory/Deployed/<x>/Version",
+                        "Inventory/Deployed/<x>/State", "Inventory/Deployed/<x>/Operations/Activate",
+                        "Inventory/Deployed/<x>/Operations/Deactivate", "Inventory/Deployed/<x>/Operations/Remove"))
+                .addManagementObjects(mo("urn:oma:mo:oma-diagmon:1.0", "./DiagMon/<x>", "Operations/Start",
+                        "Operations/Stop"));
+        d.addDeviations("OF4: the OMA Web Services Framework is SOAP-era; this interface is REST (JSON, the "
+                        + "google.api.http mapping of each RPC) plus gRPC (package oma.dmwsi.v1, with server "
+                        + "reflection) instead of SOAP/WSDL; both carry the same messages.")
+                .addDeviations("Security: OAuth 2.0 client-credentials bearer tokens with the scopes listed here, over "
+                        + "TLS, instead of WS-Security.")
+                .addDeviations("Errors: the OMA requestError envelope (serviceException / policyException with "
+                        + "messageId, text, variables) as the HTTP body and as gRPC status details, instead of SOAP "
+                        + "faults.")
+                .addDeviations("Not offered yet: firmwareUpdate, softwareInstall, softwareRemove and configure with a "
+                        + "packageId (they come with packages); callbackReference (results are pulled); jobs, "
+                        + "subscriptions, packages, provisioning, transactions and network parameters.");
+        return d.build();
+    }
+
+    private static ManagementObject mo(String id, String root, String... nodes) {
+        return ManagementObject.newBuilder().setMoId(id).setRoot(root).addAllNodes(new ArrayList<>(List.of(nodes)))
+                .build();
+    }
+
+    /** {@code /operations/{operation_id}} as the contract writes it: {@code /operations/{operationId}}. */
+    private static String camel(String template) {
+        Matcher m = VARIABLE.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String[] parts = m.group(1).split("_");
+            StringBuilder name = new StringBuilder(parts[0]);
+            for (int i = 1; i < parts.length; i++) {
+                name.append(Character.toUpperCase(parts[i].charAt(0))).append(parts[i].substring(1));
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement("{" + name + "}"));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+}
