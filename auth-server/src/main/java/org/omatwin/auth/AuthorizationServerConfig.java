@@ -114,26 +114,11 @@ public class AuthorizationServerConfig {
         if (settings.devDeviceTokens()) {
             // DEVELOPMENT ONLY: stands in for the operator's device authentication (SIM-based in real
             // networks): whoever holds this client's secret gets a token for any device address.
-            clients.add(RegisteredClient.withId(UUID.randomUUID().toString())
-                    .clientId(DEVICE_SIMULATOR)
-                    .clientSecret("{noop}" + settings.devClientSecret())
-                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
-                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
-                    .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-                    .scopes(s -> s.addAll(TWINNING_SCOPES))
-                    .scope(DM_DEVICE_SCOPE)
-                    .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(settings.accessTokenTtl()).build())
-                    .build());
+            List<String> deviceScopes = new ArrayList<>(TWINNING_SCOPES);
+            deviceScopes.add(DM_DEVICE_SCOPE);
+            clients.add(clientCredentials(DEVICE_SIMULATOR, settings.devClientSecret(), deviceScopes, settings));
             // DEVELOPMENT ONLY: an external system (customer care) for the DMWSI walk-through.
-            clients.add(RegisteredClient.withId(UUID.randomUUID().toString())
-                    .clientId(DMWSI_DEMO_CLIENT)
-                    .clientSecret("{noop}" + settings.dmwsiDemoSecret())
-                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
-                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
-                    .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-                    .scopes(s -> s.addAll(DMWSI_SCOPES))
-                    .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(settings.accessTokenTtl()).build())
-                    .build());
+            clients.add(clientCredentials(DMWSI_DEMO_CLIENT, settings.dmwsiDemoSecret(), DMWSI_SCOPES, settings));
             LoggerFactory.getLogger(AuthorizationServerConfig.class).warn(
                     "TWIN_DEV_DEVICE_TOKENS=true: the '{}' client issues tokens for any device address; "
                             + "development only", DEVICE_SIMULATOR);
@@ -231,6 +216,20 @@ public class AuthorizationServerConfig {
     JWKSource<SecurityContext> jwkSource(AuthSettings settings) throws IOException {
         JWKSet keys = SigningKeys.loadOrCreate(settings.dataDir());
         return new ImmutableJWKSet<>(keys);
+    }
+
+    /** A client of the client-credentials grant (secret by HTTP Basic or in the form) with these scopes. */
+    private static RegisteredClient clientCredentials(String id, String secret, List<String> scopes,
+            AuthSettings settings) {
+        return RegisteredClient.withId(UUID.randomUUID().toString())
+                .clientId(id)
+                .clientSecret("{noop}" + secret)
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
+                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                .scopes(s -> s.addAll(scopes))
+                .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(settings.accessTokenTtl()).build())
+                .build();
     }
 
     @Bean

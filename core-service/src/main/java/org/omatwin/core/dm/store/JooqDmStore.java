@@ -205,18 +205,12 @@ public final class JooqDmStore implements DmStore {
 
     @Override
     public void insertOperation(Operation o) {
-        DmOperationRecord r = db.newRecord(DM_OPERATION);
-        fill(r, o);
-        r.setId(o.operationId());
-        r.insert();
+        insert(DM_OPERATION, DM_OPERATION.ID, o.operationId(), r -> fill(r, o));
     }
 
     @Override
     public void updateOperation(Operation o) {
-        DmOperationRecord r = db.newRecord(DM_OPERATION);
-        fill(r, o);
-        int updated = db.update(DM_OPERATION).set(r).where(DM_OPERATION.ID.eq(o.operationId())).execute();
-        requireUpdated(updated, o.operationId());
+        update(DM_OPERATION, DM_OPERATION.ID, o.operationId(), r -> fill(r, o));
     }
 
     private static void fill(DmOperationRecord r, Operation o) {
@@ -288,19 +282,13 @@ public final class JooqDmStore implements DmStore {
     @Override
     public void insertCommands(List<Command> commands) {
         for (Command c : commands) {
-            DmCommandRecord r = db.newRecord(DM_COMMAND);
-            fill(r, c);
-            r.setId(c.commandId());
-            r.insert();
+            insert(DM_COMMAND, DM_COMMAND.ID, c.commandId(), r -> fill(r, c));
         }
     }
 
     @Override
     public void updateCommand(Command c) {
-        DmCommandRecord r = db.newRecord(DM_COMMAND);
-        fill(r, c);
-        int updated = db.update(DM_COMMAND).set(r).where(DM_COMMAND.ID.eq(c.commandId())).execute();
-        requireUpdated(updated, c.commandId());
+        update(DM_COMMAND, DM_COMMAND.ID, c.commandId(), r -> fill(r, c));
     }
 
     private static void fill(DmCommandRecord r, Command c) {
@@ -341,18 +329,12 @@ public final class JooqDmStore implements DmStore {
 
     @Override
     public void insertSession(Session s) {
-        DmSessionRecord r = db.newRecord(DM_SESSION);
-        fill(r, s);
-        r.setId(s.sessionId());
-        r.insert();
+        insert(DM_SESSION, DM_SESSION.ID, s.sessionId(), r -> fill(r, s));
     }
 
     @Override
     public void updateSession(Session s) {
-        DmSessionRecord r = db.newRecord(DM_SESSION);
-        fill(r, s);
-        int updated = db.update(DM_SESSION).set(r).where(DM_SESSION.ID.eq(s.sessionId())).execute();
-        requireUpdated(updated, s.sessionId());
+        update(DM_SESSION, DM_SESSION.ID, s.sessionId(), r -> fill(r, s));
     }
 
     private static void fill(DmSessionRecord r, Session s) {
@@ -408,18 +390,12 @@ public final class JooqDmStore implements DmStore {
 
     @Override
     public void insertPackage(SessionPackage p) {
-        DmPackageRecord r = db.newRecord(DM_PACKAGE);
-        fill(r, p);
-        r.setId(p.packageId());
-        r.insert();
+        insert(DM_PACKAGE, DM_PACKAGE.ID, p.packageId(), r -> fill(r, p));
     }
 
     @Override
     public void updatePackage(SessionPackage p) {
-        DmPackageRecord r = db.newRecord(DM_PACKAGE);
-        fill(r, p);
-        int updated = db.update(DM_PACKAGE).set(r).where(DM_PACKAGE.ID.eq(p.packageId())).execute();
-        requireUpdated(updated, p.packageId());
+        update(DM_PACKAGE, DM_PACKAGE.ID, p.packageId(), r -> fill(r, p));
     }
 
     private static void fill(DmPackageRecord r, SessionPackage p) {
@@ -569,8 +545,21 @@ public final class JooqDmStore implements DmStore {
         return db.selectFrom(DM_ALERT).orderBy(DM_ALERT.SEQ).fetch(JooqDmStore::toAlert);
     }
 
-    private static void requireUpdated(int rows, String id) {
-        if (rows == 0) {
+    /** Inserts the row {@code fill} describes, under {@code id}. */
+    private <R extends org.jooq.TableRecord<R>> void insert(org.jooq.Table<R> table, org.jooq.TableField<R, String> key,
+            String id, java.util.function.Consumer<R> fill) {
+        R r = db.newRecord(table);
+        fill.accept(r);
+        r.set(key, id);
+        r.insert();
+    }
+
+    /** Replaces the row {@code id} with what {@code fill} describes; an unknown id is a programming error. */
+    private <R extends org.jooq.TableRecord<R>> void update(org.jooq.Table<R> table, org.jooq.TableField<R, String> key,
+            String id, java.util.function.Consumer<R> fill) {
+        R r = db.newRecord(table);
+        fill.accept(r);
+        if (db.update(table).set(r).where(key.eq(id)).execute() == 0) {
             throw new IllegalStateException("update of unknown " + id);
         }
     }
