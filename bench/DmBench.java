@@ -341,6 +341,7 @@ public final class DmBench {
         Semaphore inFlight = new Semaphore(concurrency);
         AtomicLong accepted = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        AtomicLong retried = new AtomicLong();
         List<CompletableFuture<Void>> all = new ArrayList<>();
         URI target = URI.create(dmwsi + "/operations");
         long firstPost = 0;
@@ -351,9 +352,9 @@ public final class DmBench {
             if (i == 0) {
                 firstPost = System.currentTimeMillis();
             }
-            all.add(http.sendAsync(HttpRequest.newBuilder(target).header("Content-Type", "application/json")
-                            .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
+            HttpRequest request = HttpRequest.newBuilder(target).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            all.add(postWithRetries(http, request, 5, retried).handle((r, e) -> {
                         inFlight.release();
                         if (e == null && r.statusCode() / 100 == 2) {
                             accepted.incrementAndGet();
@@ -365,8 +366,24 @@ public final class DmBench {
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
         long lastAnswer = System.currentTimeMillis();
-        System.out.printf(Locale.ROOT, "operations first_post_epoch_ms=%d last_answer_epoch_ms=%d accepted=%d failed=%d%n",
-                firstPost, lastAnswer, accepted.get(), failed.get());
+        System.out.printf(Locale.ROOT,
+                "operations first_post_epoch_ms=%d last_answer_epoch_ms=%d accepted=%d failed=%d retried_503=%d%n",
+                firstPost, lastAnswer, accepted.get(), failed.get(), retried.get());
+    }
+
+    /** As an external system would: a 503 with Retry-After is sent again after that delay (a few times). */
+    static CompletableFuture<HttpResponse<String>> postWithRetries(HttpClient http, HttpRequest request, int left,
+            AtomicLong retried) {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenCompose(r -> {
+            if (r.statusCode() != 503 || left == 0) {
+                return CompletableFuture.completedFuture(r);
+            }
+            retried.incrementAndGet();
+            long seconds = r.headers().firstValueAsLong("Retry-After").orElse(1);
+            return CompletableFuture.supplyAsync(() -> null,
+                    CompletableFuture.delayedExecutor(seconds, java.util.concurrent.TimeUnit.SECONDS))
+                    .thenCompose(x -> postWithRetries(http, request, left - 1, retried));
+        });
     }
 
     // ------------------------------------------------------------------------------------------------- JSON

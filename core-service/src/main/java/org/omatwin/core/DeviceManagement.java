@@ -8,6 +8,7 @@ import java.io.File;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -66,11 +67,14 @@ final class DeviceManagement implements AutoCloseable {
     private final com.linecorp.armeria.server.Server deviceServer;
     private final PgEventListener wakeupListener;
     private final ScheduledExecutorService sweeper;
+    private final ExecutorService databaseWork;
     private final ServerServiceDefinition dmwsi;
     private final String fingerprint;
 
     private DeviceManagement(com.linecorp.armeria.server.Server deviceServer, PgEventListener wakeupListener,
-            ScheduledExecutorService sweeper, ServerServiceDefinition dmwsi, String fingerprint) {
+            ScheduledExecutorService sweeper, ExecutorService databaseWork, ServerServiceDefinition dmwsi,
+            String fingerprint) {
+        this.databaseWork = databaseWork;
         this.deviceServer = deviceServer;
         this.wakeupListener = wakeupListener;
         this.sweeper = sweeper;
@@ -92,8 +96,16 @@ final class DeviceManagement implements AutoCloseable {
                 clock);
 
         AtomicReference<String> deviceBase = new AtomicReference<>();
+        // three quarters of the pool for the fleet's requests; the rest stays for the APIs of external systems
+        int dbThreads = Math.max(2, config.databasePoolSize() * 3 / 4);
+        ExecutorService databaseWork = Executors.newFixedThreadPool(dbThreads, r -> {
+            Thread t = new Thread(r, "dm-db");
+            t.setDaemon(true);
+            return t;
+        });
         DeviceSurface surface = new DeviceSurface(sessions, new AlertUseCases(store, AlertPolicy.DEFAULT, clock),
-                new DataUseCases(store, clock), deviceAuthentication(verifier, edge), polls, index, deviceBase::get);
+                new DataUseCases(store, clock), deviceAuthentication(verifier, edge), polls, index, deviceBase::get,
+                databaseWork);
         DmServer.Transport transport;
         String fingerprint = null;
         if (settings.plainHttp()) {
@@ -137,7 +149,7 @@ final class DeviceManagement implements AutoCloseable {
         ServerServiceDefinition dmwsi = ServerInterceptors.intercept(
                 new DeviceManagementGrpcService(operations, store, restUrl, sweeper), new ResponseMeta(), auth,
                 new ErrorInterceptor(), edge);
-        return new DeviceManagement(server, listener, sweeper, dmwsi, fingerprint);
+        return new DeviceManagement(server, listener, sweeper, databaseWork, dmwsi, fingerprint);
     }
 
     /** Development (no authorization server): callers are one "development" client. */
@@ -203,5 +215,6 @@ final class DeviceManagement implements AutoCloseable {
             LOG.warn("the device surface did not stop within 10 s; continuing the shutdown");
         }
         wakeupListener.close();
+        databaseWork.shutdown();
     }
 }

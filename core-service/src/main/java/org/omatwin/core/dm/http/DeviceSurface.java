@@ -62,10 +62,11 @@ public final class DeviceSurface implements HttpService {
     private final LongPolls polls;
     private final PendingIndex index;
     private final java.util.function.Supplier<String> baseUrl;
+    private final Executor database;
 
     /** @param baseUrl the device surface's public base, e.g. https://dm.example/dm/v2 (command URLs point here) */
     public DeviceSurface(SessionUseCases sessions, AlertUseCases alerts, DataUseCases data, DeviceAuthentication auth,
-            LongPolls polls, PendingIndex index, java.util.function.Supplier<String> baseUrl) {
+            LongPolls polls, PendingIndex index, java.util.function.Supplier<String> baseUrl, Executor database) {
         this.sessions = sessions;
         this.alerts = alerts;
         this.data = data;
@@ -73,6 +74,7 @@ public final class DeviceSurface implements HttpService {
         this.polls = polls;
         this.index = index;
         this.baseUrl = baseUrl;
+        this.database = database;
     }
 
     @Override
@@ -316,14 +318,18 @@ public final class DeviceSurface implements HttpService {
                 && headers.accept().stream().anyMatch(t -> "text".equals(t.type()) && "html".equals(t.subtype()));
     }
 
-    private static <T extends HttpResponse> CompletableFuture<HttpResponse> blocking(ServiceRequestContext ctx,
+    /**
+     * Database work runs on the surface's own executor, no wider than part of the connection pool: a
+     * burst of a fleet's requests queues here instead of timing out on the pool (and the DMWSI and
+     * twinning APIs keep connections of their own).
+     */
+    private <T extends HttpResponse> CompletableFuture<HttpResponse> blocking(ServiceRequestContext ctx,
             java.util.function.Supplier<T> work) {
-        Executor executor = ctx.blockingTaskExecutor();
-        return CompletableFuture.supplyAsync(work, executor).thenApply(r -> (HttpResponse) r);
+        return CompletableFuture.supplyAsync(work, ctx.makeContextAware(database)).thenApply(r -> (HttpResponse) r);
     }
 
-    private static <T> CompletableFuture<T> read(ServiceRequestContext ctx, java.util.function.Supplier<T> work) {
-        return CompletableFuture.supplyAsync(work, ctx.blockingTaskExecutor());
+    private <T> CompletableFuture<T> read(ServiceRequestContext ctx, java.util.function.Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, ctx.makeContextAware(database));
     }
 
     /** The query, refusing parameters this resource does not define (SVC2005) and repeated ones. */
