@@ -21,7 +21,7 @@ ulimit -n "$(ulimit -Hn)"
 [ "$(ulimit -n)" -gt $(( DEVICES + 1000 )) ] || { echo "ulimit -n is $(ulimit -n): too low for $DEVICES devices"; exit 1; }
 
 export TWIN_AUTH_MODE=dev
-start_core -Xmx512m
+start_core -Xmx512m ${CORE_JAVA_OPTS:-}   # e.g. CORE_JAVA_OPTS="-XX:+UseSerialGC" to compare collectors
 established() { ss -Htn state established "( sport = :$DM_PORT )" | wc -l; }
 sleep 10  # let start-up work settle
 HEAP0=$(heap_used_mb "$CORE"); LIVE0=$(heap_live_mb "$CORE"); RSS0=$(rss_mb "$CORE")

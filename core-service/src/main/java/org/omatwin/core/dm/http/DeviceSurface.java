@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import org.omatwin.core.dm.alert.AlertReceipt;
 import org.omatwin.core.dm.alert.AlertUseCases;
 import org.omatwin.core.dm.data.DataItem;
 import org.omatwin.core.dm.data.DataUseCases;
@@ -241,7 +240,7 @@ public final class DeviceSurface implements HttpService {
         DevId devId = auth.authenticate(req.headers(), "POST /alert");
         boolean commands = acceptsCommands(req.headers());
         return blocking(ctx, () -> {
-            AlertReceipt receipt = alerts.receive(devId, alert);
+            alerts.receive(devId, alert);
             if (commands && !sessions.pending(devId).isEmpty()) {
                 Optional<PackageView> first = sessions.next(devId, null);
                 if (first.isPresent()) {
