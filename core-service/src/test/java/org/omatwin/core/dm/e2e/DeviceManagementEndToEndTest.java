@@ -1,5 +1,6 @@
 package org.omatwin.core.dm.e2e;
 
+import org.omatwin.core.dm.DmTestCores;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,17 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.omatwin.core.CoreConfig;
 import org.omatwin.core.CoreServer;
 import org.omatwin.testsupport.LocalIssuer;
 import org.omatwin.dmclient.DeviceAgent;
-import org.omatwin.dmclient.DeviceListener;
-import org.omatwin.dmclient.DeviceProfile;
-import org.omatwin.dmclient.DmClient;
-import org.omatwin.dmclient.ManagementTree;
-import org.omatwin.dmclient.TlsTrust;
-import org.omatwin.dmclient.TokenSource;
-import org.omatwin.dmclient.UpdateBehaviour;
 
 /**
  * The whole path of dm-api.md over real sockets: an external system asks over DMWSI REST for a device's
@@ -47,13 +40,12 @@ class DeviceManagementEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         issuer = new LocalIssuer();
-        core = CoreServer.start(CoreConfig.from(Map.of(
-                "TWIN_HTTP_PORT", "0", "TWIN_GRPC_PORT", "0", "TWIN_DM_HTTPS_PORT", "0",
-                "TWIN_DATA_DIR", Files.createTempDirectory("dm-e2e").toString(),
-                "TWIN_AUTH_MODE", "jwt",
-                "TWIN_AUTH_ISSUER", LocalIssuer.ISSUER,
-                "TWIN_AUTH_JWKS_URL", issuer.jwksUrl())));
+        core = CoreServer.start(DmTestCores.config(issuer, Files.createTempDirectory("dm-e2e"), Map.of()));
         http = HttpClient.newHttpClient();
+    }
+
+    static DeviceAgent device(String devId, String firmware) {
+        return DmTestCores.device(core, issuer, devId, firmware, Executors.newCachedThreadPool());
     }
 
     @AfterAll
@@ -64,15 +56,6 @@ class DeviceManagementEndToEndTest {
 
     static String newDevId() {
         return "urn:imei:35693803" + String.format("%07d", IMEI.incrementAndGet());
-    }
-
-    /** The reference client as one device, trusting only the core's certificate by its SHA-256. */
-    static DeviceAgent device(String devId, String firmware) {
-        DmClient client = new DmClient(URI.create("https://localhost:" + core.dmPort() + "/dm/v2"),
-                TokenSource.fixed(issuer.token(devId, "oma_dm.device")),
-                DmClient.httpClient(TlsTrust.pinnedSha256(core.dmFingerprint()), Executors.newCachedThreadPool()));
-        ManagementTree tree = ManagementTree.inMemory(DeviceProfile.defaults(devId).withFirmwareVersion(firmware));
-        return new DeviceAgent(tree, client, new UpdateBehaviour(), new DeviceListener() {});
     }
 
     static HttpResponse<String> dmwsi(String method, String path, String body, String scope) throws Exception {

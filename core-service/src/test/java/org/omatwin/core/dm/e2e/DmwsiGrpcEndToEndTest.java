@@ -1,5 +1,6 @@
 package org.omatwin.core.dm.e2e;
 
+import org.omatwin.core.dm.DmTestCores;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +14,6 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
-import java.net.URI;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -25,16 +25,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.omatwin.core.CoreConfig;
 import org.omatwin.core.CoreServer;
 import org.omatwin.dmclient.DeviceAgent;
-import org.omatwin.dmclient.DeviceListener;
-import org.omatwin.dmclient.DeviceProfile;
-import org.omatwin.dmclient.DmClient;
-import org.omatwin.dmclient.ManagementTree;
-import org.omatwin.dmclient.TlsTrust;
-import org.omatwin.dmclient.TokenSource;
-import org.omatwin.dmclient.UpdateBehaviour;
 import org.omatwin.proto.dmwsi.v1.CancelOperationRequest;
 import org.omatwin.proto.dmwsi.v1.ConfigValue;
 import org.omatwin.proto.dmwsi.v1.CreateOperationRequest;
@@ -61,13 +53,12 @@ class DmwsiGrpcEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         issuer = new LocalIssuer();
-        core = CoreServer.start(CoreConfig.from(Map.of(
-                "TWIN_HTTP_PORT", "0", "TWIN_GRPC_PORT", "0", "TWIN_DM_HTTPS_PORT", "0",
-                "TWIN_DATA_DIR", Files.createTempDirectory("dmwsi-grpc").toString(),
-                "TWIN_AUTH_MODE", "jwt",
-                "TWIN_AUTH_ISSUER", LocalIssuer.ISSUER,
-                "TWIN_AUTH_JWKS_URL", issuer.jwksUrl())));
+        core = CoreServer.start(DmTestCores.config(issuer, Files.createTempDirectory("dmwsi-grpc"), Map.of()));
         channel = NettyChannelBuilder.forTarget(core.grpcTarget()).usePlaintext().build();
+    }
+
+    static DeviceAgent device(String devId) {
+        return DmTestCores.device(core, issuer, devId, "7.1.3", Executors.newCachedThreadPool());
     }
 
     @AfterAll
@@ -86,13 +77,6 @@ class DmwsiGrpcEndToEndTest {
                 .withDeadlineAfter(40, TimeUnit.SECONDS);
     }
 
-    static DeviceAgent device(String devId) {
-        DmClient client = new DmClient(URI.create("https://localhost:" + core.dmPort() + "/dm/v2"),
-                TokenSource.fixed(issuer.token(devId, "oma_dm.device")),
-                DmClient.httpClient(TlsTrust.pinnedSha256(core.dmFingerprint()), Executors.newCachedThreadPool()));
-        return new DeviceAgent(ManagementTree.inMemory(DeviceProfile.defaults(devId).withFirmwareVersion("7.1.3")),
-                client, new UpdateBehaviour(), new DeviceListener() {});
-    }
 
     static Operation awaitFinal(DeviceManagementServiceBlockingStub read, String operationId) {
         Operation op = null;

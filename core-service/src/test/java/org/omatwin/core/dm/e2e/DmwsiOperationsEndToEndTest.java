@@ -1,5 +1,6 @@
 package org.omatwin.core.dm.e2e;
 
+import org.omatwin.core.dm.DmTestCores;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,16 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.omatwin.core.CoreConfig;
 import org.omatwin.core.CoreServer;
 import org.omatwin.dmclient.DeviceAgent;
-import org.omatwin.dmclient.DeviceListener;
-import org.omatwin.dmclient.DeviceProfile;
-import org.omatwin.dmclient.DmClient;
-import org.omatwin.dmclient.ManagementTree;
-import org.omatwin.dmclient.TlsTrust;
-import org.omatwin.dmclient.TokenSource;
-import org.omatwin.dmclient.UpdateBehaviour;
 import org.omatwin.testsupport.LocalIssuer;
 
 /**
@@ -52,14 +45,13 @@ class DmwsiOperationsEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         issuer = new LocalIssuer();
-        core = CoreServer.start(CoreConfig.from(Map.of(
-                "TWIN_HTTP_PORT", "0", "TWIN_GRPC_PORT", "0", "TWIN_DM_HTTPS_PORT", "0",
-                "TWIN_DATA_DIR", Files.createTempDirectory("dmwsi-e2e").toString(),
-                "TWIN_AUTH_MODE", "jwt",
-                "TWIN_AUTH_ISSUER", LocalIssuer.ISSUER,
-                "TWIN_AUTH_JWKS_URL", issuer.jwksUrl())));
+        core = CoreServer.start(DmTestCores.config(issuer, Files.createTempDirectory("dmwsi-e2e"), Map.of()));
         http = HttpClient.newHttpClient();
         base = core.restUrl().replace("/twinning/v1", "");
+    }
+
+    static DeviceAgent device(String devId) {
+        return DmTestCores.device(core, issuer, devId, "4.2.0", Executors.newCachedThreadPool());
     }
 
     @AfterAll
@@ -72,13 +64,6 @@ class DmwsiOperationsEndToEndTest {
         return "urn:imei:35693803" + String.format("%07d", IMEI.incrementAndGet());
     }
 
-    static DeviceAgent device(String devId) {
-        DmClient client = new DmClient(URI.create("https://localhost:" + core.dmPort() + "/dm/v2"),
-                TokenSource.fixed(issuer.token(devId, "oma_dm.device")),
-                DmClient.httpClient(TlsTrust.pinnedSha256(core.dmFingerprint()), Executors.newCachedThreadPool()));
-        ManagementTree tree = ManagementTree.inMemory(DeviceProfile.defaults(devId).withFirmwareVersion("4.2.0"));
-        return new DeviceAgent(tree, client, new UpdateBehaviour(), new DeviceListener() {});
-    }
 
     static HttpResponse<String> call(String client, String scope, String method, String path, String body)
             throws Exception {

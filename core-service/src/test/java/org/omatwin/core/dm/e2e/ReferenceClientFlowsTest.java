@@ -1,5 +1,6 @@
 package org.omatwin.core.dm.e2e;
 
+import org.omatwin.core.dm.DmTestCores;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,17 +21,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.omatwin.core.CoreConfig;
 import org.omatwin.core.CoreServer;
 import org.omatwin.dmclient.DeviceAgent;
-import org.omatwin.dmclient.DeviceListener;
 import org.omatwin.dmclient.DeviceListener.SessionOutcome;
-import org.omatwin.dmclient.DeviceProfile;
-import org.omatwin.dmclient.DmClient;
-import org.omatwin.dmclient.ManagementTree;
-import org.omatwin.dmclient.TlsTrust;
-import org.omatwin.dmclient.TokenSource;
-import org.omatwin.dmclient.UpdateBehaviour;
 import org.omatwin.dmclient.Wire;
 import org.omatwin.testsupport.LocalIssuer;
 
@@ -53,15 +46,14 @@ class ReferenceClientFlowsTest {
     @BeforeAll
     static void start() throws Exception {
         issuer = new LocalIssuer();
-        core = CoreServer.start(CoreConfig.from(Map.of(
-                "TWIN_HTTP_PORT", "0", "TWIN_GRPC_PORT", "0", "TWIN_DM_HTTPS_PORT", "0",
-                "TWIN_DATA_DIR", Files.createTempDirectory("dm-e2e-flows").toString(),
-                "TWIN_DM_COMMANDS_PER_PACKAGE", "2",
-                "TWIN_AUTH_MODE", "jwt",
-                "TWIN_AUTH_ISSUER", LocalIssuer.ISSUER,
-                "TWIN_AUTH_JWKS_URL", issuer.jwksUrl())));
+        core = CoreServer.start(DmTestCores.config(issuer, Files.createTempDirectory("dm-e2e-flows"),
+                Map.of("TWIN_DM_COMMANDS_PER_PACKAGE", "2")));
         http = HttpClient.newHttpClient();
         executor = Executors.newCachedThreadPool();
+    }
+
+    private static DeviceAgent device(String devId) {
+        return DmTestCores.device(core, issuer, devId, "2.0.1", executor);
     }
 
     @AfterAll
@@ -71,13 +63,6 @@ class ReferenceClientFlowsTest {
         executor.shutdownNow();
     }
 
-    private static DeviceAgent device(String devId) {
-        DmClient client = new DmClient(URI.create("https://localhost:" + core.dmPort() + "/dm/v2"),
-                TokenSource.fixed(issuer.token(devId, "oma_dm.device")),
-                DmClient.httpClient(TlsTrust.pinnedSha256(core.dmFingerprint()), executor));
-        return new DeviceAgent(ManagementTree.inMemory(DeviceProfile.defaults(devId).withFirmwareVersion("2.0.1")),
-                client, new UpdateBehaviour(), new DeviceListener() {});
-    }
 
     private static String retrieve(String devId, String uris) throws Exception {
         HttpResponse<String> r = dmwsi("POST", "/operations", "{\"operation\":{\"type\":\"retrieve\",\"deviceRef\":\""

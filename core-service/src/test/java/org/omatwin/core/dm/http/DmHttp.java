@@ -1,5 +1,6 @@
 package org.omatwin.core.dm.http;
 
+import org.omatwin.core.dm.DmTestCores;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -65,15 +66,9 @@ final class DmHttp implements AutoCloseable {
     }
 
     static CoreConfig config(LocalIssuer issuer, Path dataDir, Map<String, String> env) {
-        Map<String, String> all = new HashMap<>(Map.of(
-                "TWIN_HTTP_PORT", "0", "TWIN_GRPC_PORT", "0", "TWIN_DM_HTTPS_PORT", "0",
-                "TWIN_DATA_DIR", dataDir.toString(),
-                "TWIN_CODE_HASH_KEY", CODE_HASH_KEY,
-                "TWIN_AUTH_MODE", "jwt",
-                "TWIN_AUTH_ISSUER", LocalIssuer.ISSUER,
-                "TWIN_AUTH_JWKS_URL", issuer.jwksUrl()));
+        Map<String, String> all = new HashMap<>(Map.of("TWIN_CODE_HASH_KEY", CODE_HASH_KEY));
         all.putAll(env);
-        return CoreConfig.from(all);
+        return DmTestCores.config(issuer, dataDir, all);
     }
 
     /** A devId no other test uses. */
