@@ -46,7 +46,7 @@ public record CoreConfig(
      * TWIN_DM_PLAIN_HTTP=true, for development), the base URL command URLs point at, and the session rules.
      */
     public record Dm(int port, boolean plainHttp, String tlsCertificate, String tlsKey, String publicUrl,
-            int commandsPerPackage, Duration unreportedTimeout) {
+            int commandsPerPackage, Duration unreportedTimeout, int maxSubscriptionsPerClient) {
         /** The device surface's public base (…/dm/v2); by default https://localhost:{bound port}/dm/v2. */
         public String publicUrlFor(int boundPort) {
             return publicUrl != null ? publicUrl : (plainHttp ? "http" : "https") + "://localhost:" + boundPort + "/dm/v2";
@@ -130,7 +130,8 @@ public record CoreConfig(
                 cert.isEmpty() ? null : cert, key.isEmpty() ? null : key,
                 url.isEmpty() ? null : stripSlash(url),
                 r.integer("TWIN_DM_COMMANDS_PER_PACKAGE", 20, 1, 1000),
-                Duration.ofSeconds(r.integer("TWIN_DM_SESSION_TIMEOUT_SECONDS", 300, 10, 86_400)));
+                Duration.ofSeconds(r.integer("TWIN_DM_SESSION_TIMEOUT_SECONDS", 300, 10, 86_400)),
+                r.integer("TWIN_DM_MAX_SUBSCRIPTIONS_PER_CLIENT", 1_000, 1, 1_000_000));
     }
 
     private static PeeringConfig peering(Map<String, String> env, String bind) {

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.omatwin.core.infra.edge.EdgeMetrics;
@@ -174,7 +175,8 @@ public final class CoreServer implements AutoCloseable {
                 revocations = revoker;
             }
             List<Dispatcher.Producer> producers = List.of(new TwinningFanOut(eventLog, new NotificationRenderer(urls),
-                    peerClient == null ? PeerOutbox.NONE : peerClient, revocations, metrics));
+                    peerClient == null ? PeerOutbox.NONE : peerClient, revocations, metrics),
+                    DeviceManagement.fanOut(database, publicUrl::get, metrics));
             dispatcher = new Dispatcher(outbox, config.notifyPolicy(), producers, senders, metrics, clock);
             Runnable wake = dispatcher::wake;
             listener = new PgEventListener(database.dataSource(), TwinningEventLog.CHANNEL,
@@ -216,21 +218,25 @@ public final class CoreServer implements AutoCloseable {
                     new ErrorInterceptor(), edge);
 
             // --- the device-management family (DeviceManagement wires it) ---
-            dm = DeviceManagement.start(config, database, verifier, publicUrl::get, metrics, edge, clock);
+            dm = DeviceManagement.start(config, database, verifier, publicUrl::get, metrics, edge, targets, wake,
+                    clock);
 
             com.linecorp.armeria.server.Server rest = RestServer.build(config.bindAddress(), config.httpPort(),
-                    config.maxBodyBytes(), List.of(ServerInterceptors.intercept(service, deviceChain), dm.dmwsiService()),
+                    config.maxBodyBytes(), Stream.concat(Stream.of(ServerInterceptors.intercept(service, deviceChain)),
+                            dm.dmwsiServices().stream()).toList(),
                     metrics);
             rest.start().join();
             int httpPort = rest.activeLocalPort();
             publicUrl.set(config.publicUrlFor(httpPort));
 
             HealthStatusManager health = new HealthStatusManager();
-            Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort()))
+            NettyServerBuilder grpcBuilder = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(),
+                    config.grpcPort()));
+            dm.dmwsiServices().forEach(grpcBuilder::addService);
+            Server grpc = grpcBuilder
                     .addService(ServerInterceptors.intercept(service, deviceChain))
                     .addService(eventService)
                     .addService(subscriberService)
-                    .addService(dm.dmwsiService())
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .maxInboundMessageSize((int) Math.max(config.maxBodyBytes(), 4096) * 4)

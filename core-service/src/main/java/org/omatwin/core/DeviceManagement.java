@@ -18,6 +18,14 @@ import org.omatwin.core.dm.DmStore;
 import org.omatwin.core.dm.alert.AlertPolicy;
 import org.omatwin.core.dm.alert.AlertUseCases;
 import org.omatwin.core.dm.api.DeviceManagementGrpcService;
+import org.omatwin.core.dm.api.DmNotificationRenderer;
+import org.omatwin.core.dm.api.DmSubscriptionGrpcService;
+import org.omatwin.core.dm.notify.DmFanOut;
+import org.omatwin.core.dm.store.JooqEventFeed;
+import org.omatwin.core.dm.store.JooqSubscriptionStore;
+import org.omatwin.core.dm.subscription.SubscriptionUseCases;
+import org.omatwin.core.infra.outbox.CallbackTargetPolicy;
+import org.omatwin.proto.dmwsi.v1.DmSubscriptionsProto;
 import org.omatwin.core.dm.data.DataUseCases;
 import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.dmwsi.OperationUseCases;
@@ -65,25 +73,38 @@ final class DeviceManagement implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceManagement.class);
 
     private final com.linecorp.armeria.server.Server deviceServer;
-    private final PgEventListener wakeupListener;
+    private final List<PgEventListener> listeners;
     private final ScheduledExecutorService sweeper;
     private final ExecutorService databaseWork;
-    private final ServerServiceDefinition dmwsi;
+    private final List<ServerServiceDefinition> dmwsi;
     private final String fingerprint;
 
-    private DeviceManagement(com.linecorp.armeria.server.Server deviceServer, PgEventListener wakeupListener,
-            ScheduledExecutorService sweeper, ExecutorService databaseWork, ServerServiceDefinition dmwsi,
+    private DeviceManagement(com.linecorp.armeria.server.Server deviceServer, List<PgEventListener> listeners,
+            ScheduledExecutorService sweeper, ExecutorService databaseWork, List<ServerServiceDefinition> dmwsi,
             String fingerprint) {
         this.databaseWork = databaseWork;
         this.deviceServer = deviceServer;
-        this.wakeupListener = wakeupListener;
+        this.listeners = listeners;
         this.sweeper = sweeper;
         this.dmwsi = dmwsi;
         this.fingerprint = fingerprint;
     }
 
+    /**
+     * The producer of DMWSI notifications (events to subscriptions and callbackReferences), registered
+     * with the one outbox dispatcher before the family starts.
+     */
+    static DmFanOut fanOut(Database database, Supplier<String> restUrl, MeterRegistry metrics) {
+        return new DmFanOut(database.transactions(JooqEventFeed::new), new DmNotificationRenderer(restUrl), metrics);
+    }
+
+    /**
+     * @param targets the callback target rules (callbackReferences and subscriptions)
+     * @param wakeOutbox wakes the outbox dispatcher: run when another instance or this one recorded events
+     */
     static DeviceManagement start(CoreConfig config, Database database, TokenVerifier verifier,
-            Supplier<String> restUrl, MeterRegistry metrics, EdgeMetrics edge, Clock clock) throws IOException {
+            Supplier<String> restUrl, MeterRegistry metrics, EdgeMetrics edge, CallbackTargetPolicy targets,
+            Runnable wakeOutbox, Clock clock) throws IOException {
         CoreConfig.Dm settings = config.dm();
         Transactions<DmStore> store = database.transactions(JooqDmStore::new);
         LongPolls polls = new LongPolls();
@@ -93,7 +114,9 @@ final class DeviceManagement implements AutoCloseable {
         SessionUseCases sessions = new SessionUseCases(queue,
                 new SessionPolicy(settings.commandsPerPackage(), settings.unreportedTimeout()), clock);
         OperationUseCases operations = new OperationUseCases(queue, new OperationPlanner(OperationPlanner.NO_PACKAGES),
-                clock);
+                targets, clock);
+        SubscriptionUseCases subscriptions = new SubscriptionUseCases(database.transactions(JooqSubscriptionStore::new),
+                targets, settings.maxSubscriptionsPerClient(), clock);
 
         AtomicReference<String> deviceBase = new AtomicReference<>();
         // three quarters of the pool for the fleet's requests; the rest stays for the APIs of external systems
@@ -124,6 +147,9 @@ final class DeviceManagement implements AutoCloseable {
         PgEventListener listener = new PgEventListener(database.dataSource(), SessionWakeups.CHANNEL,
                 wakeups.announcements(), index::listening, index::deaf);
         listener.start();
+        PgEventListener eventListener = new PgEventListener(database.dataSource(), JooqDmStore.EVENTS_CHANNEL,
+                announced -> wakeOutbox.run());
+        eventListener.start();
 
         // the timeout sweep, and the checks of GET /dmwsi/v1/operations/{id}?waitSeconds (short reads;
         // two threads so that a slow sweep does not delay the answers to waiting callers)
@@ -136,20 +162,26 @@ final class DeviceManagement implements AutoCloseable {
             try {
                 sessions.expireUnreported(clock.instant());
                 operations.expireOperations(clock.instant());
+                subscriptions.purgeExpired(clock.instant());
             } catch (RuntimeException e) {
                 LOG.warn("device-management sweep failed; retried at the next one: {}", e.getMessage());
             }
         }, 5, 5, TimeUnit.SECONDS);
 
-        AccessRules access = AccessRules.of(List.of(DmwsiProto.getDescriptor()
-                .findServiceByName("DeviceManagementService")));
+        AccessRules access = AccessRules.of(List.of(
+                DmwsiProto.getDescriptor().findServiceByName("DeviceManagementService"),
+                DmSubscriptionsProto.getDescriptor().findServiceByName("DmSubscriptionService")));
         ServerInterceptor auth = verifier == null ? NO_AUTHENTICATION
                 : new BearerAuthInterceptor(new BearerAuthenticator(verifier, "dmwsi", List.of(),
                         error -> edge.refused(DeviceManagementServiceGrpc.SERVICE_NAME, error)), access);
-        ServerServiceDefinition dmwsi = ServerInterceptors.intercept(
-                new DeviceManagementGrpcService(operations, store, restUrl, sweeper), new ResponseMeta(), auth,
-                new ErrorInterceptor(), edge);
-        return new DeviceManagement(server, listener, sweeper, databaseWork, dmwsi, fingerprint);
+        List<ServerServiceDefinition> dmwsi = List.of(
+                ServerInterceptors.intercept(new DeviceManagementGrpcService(operations, store, restUrl, sweeper),
+                        new ResponseMeta(), auth, new ErrorInterceptor(), edge),
+                ServerInterceptors.intercept(new DmSubscriptionGrpcService(subscriptions,
+                        DeviceManagementGrpcService::deviceRef, restUrl), new ResponseMeta(), auth,
+                        new ErrorInterceptor(), edge));
+        return new DeviceManagement(server, List.of(listener, eventListener), sweeper, databaseWork, dmwsi,
+                fingerprint);
     }
 
     /** Development (no authorization server): callers are one "development" client. */
@@ -193,7 +225,8 @@ final class DeviceManagement implements AutoCloseable {
         }
     }
 
-    ServerServiceDefinition dmwsiService() {
+    /** The DMWSI services with their edge chains, served over gRPC and the embedded REST edge. */
+    List<ServerServiceDefinition> dmwsiServices() {
         return dmwsi;
     }
 
@@ -214,7 +247,7 @@ final class DeviceManagement implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("the device surface did not stop within 10 s; continuing the shutdown");
         }
-        wakeupListener.close();
+        listeners.forEach(PgEventListener::close);
         databaseWork.shutdown();
     }
 }

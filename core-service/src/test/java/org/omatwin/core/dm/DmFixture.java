@@ -64,7 +64,8 @@ final class DmFixture {
 
     DmFixture(SessionPolicy sessionPolicy, AlertPolicy alertPolicy) {
         sessions = new SessionUseCases(queue, sessionPolicy, clock);
-        operations = new OperationUseCases(queue, new OperationPlanner(OperationPlanner.NO_PACKAGES), clock);
+        operations = new OperationUseCases(queue, new OperationPlanner(OperationPlanner.NO_PACKAGES), url -> { },
+                clock);
         alerts = new AlertUseCases(store, alertPolicy, clock);
     }
 

@@ -1,5 +1,7 @@
 package org.omatwin.core.dm;
 
+import org.omatwin.core.dm.event.DmEvent;
+import org.omatwin.core.dm.store.JooqEventFeed;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -19,6 +21,9 @@ interface DmStoreUnderTest extends DmStore, Transactions<DmStore> {
     /** Every alert recorded, in arrival order. */
     List<ReceivedAlert> alerts();
 
+    /** The events recorded and not yet fanned out, in order. */
+    List<DmEvent> events();
+
     static DmStoreUnderTest inMemory() {
         return delegatingTo(new InMemoryDmStore());
     }
@@ -32,6 +37,12 @@ interface DmStoreUnderTest extends DmStore, Transactions<DmStore> {
             @SuppressWarnings("unused")
             public List<ReceivedAlert> alerts() {
                 return reads.allAlerts();
+            }
+
+            @SuppressWarnings("unused")
+            public List<DmEvent> events() {
+                return DmPostgres.database().transactions(JooqEventFeed::new)
+                        .inTransaction(feed -> feed.lockEventsToFanOut(10_000));
             }
         }, reads);
     }

@@ -19,6 +19,7 @@ import org.omatwin.core.dm.data.Upload;
 import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.device.DeviceProfile;
 import org.omatwin.core.dm.device.NodeValue;
+import org.omatwin.core.dm.event.DmEvent;
 import org.omatwin.core.dm.operation.Operation;
 import org.omatwin.core.dm.operation.OperationState;
 import org.omatwin.core.dm.operation.Requester;
@@ -47,6 +48,7 @@ public final class InMemoryDmStore implements DmStore, Transactions<DmStore> {
         final Map<String, SessionPackage> packages = new LinkedHashMap<>();
         final List<ReceivedAlert> alerts = new ArrayList<>();
         final Map<DevId, TokenBucket> buckets = new HashMap<>();
+        final List<DmEvent> events = new ArrayList<>();
 
         State copy() {
             State c = new State();
@@ -61,6 +63,7 @@ public final class InMemoryDmStore implements DmStore, Transactions<DmStore> {
             c.packages.putAll(packages);
             c.alerts.addAll(alerts);
             c.buckets.putAll(buckets);
+            c.events.addAll(events);
             return c;
         }
     }
@@ -129,8 +132,20 @@ public final class InMemoryDmStore implements DmStore, Transactions<DmStore> {
     }
 
     @Override
-    public void insertUpload(Upload upload) {
+    public long insertUpload(Upload upload) {
         state.uploads.add(upload);
+        return state.uploads.size();
+    }
+
+    @Override
+    public void recordEvent(DmEvent event) {
+        state.events.add(new DmEvent(state.events.size() + 1, event.type(), event.devId(), event.operationId(),
+                event.alertReceiptId(), event.uploadId(), event.occurredAt()));
+    }
+
+    /** Test inspection: every event recorded, in order. */
+    public synchronized List<DmEvent> events() {
+        return List.copyOf(state.events);
     }
 
     @Override

@@ -7,6 +7,8 @@ import org.omatwin.core.dm.command.Command;
 import org.omatwin.core.dm.common.DmIds;
 import org.omatwin.core.infra.storage.Transactions;
 import org.omatwin.core.dm.device.DevId;
+import org.omatwin.core.dm.event.DmEvent;
+import org.omatwin.core.dm.event.DmEventType;
 import org.omatwin.core.dm.operation.Operation;
 import org.omatwin.core.dm.operation.Operations;
 import org.omatwin.core.infra.error.ApiException;
@@ -57,6 +59,7 @@ public final class AlertUseCases {
             ReceivedAlert received = new ReceivedAlert(DmIds.alert(), devId, alert, now,
                     command.map(Command::operationId).orElse(null));
             store.insertAlert(received);
+            recordEvents(store, received);
             Optional<Operation> completed = command.flatMap(c -> store.findOperation(c.operationId()))
                     .filter(o -> !o.isFinal() && alert.resultCode() != null)
                     .map(o -> {
@@ -68,5 +71,23 @@ public final class AlertUseCases {
                     });
             return new AlertReceipt(received, false, completed);
         });
+    }
+
+    /**
+     * Every alert is an {@code alert} event for the device's subscribers; a fault alert is also a
+     * {@code fault} (EI7) and a node-changed alert a {@code nodeChanged} (5.6).
+     */
+    private static void recordEvents(AlertStore store, ReceivedAlert received) {
+        DevId devId = received.devId();
+        String type = received.alert().type();
+        store.recordEvent(DmEvent.ofAlert(DmEventType.ALERT, devId, received.receiptId(), received.operationId(),
+                received.receivedTime()));
+        if (Alert.FAULT.equals(type)) {
+            store.recordEvent(DmEvent.ofAlert(DmEventType.FAULT, devId, received.receiptId(), received.operationId(),
+                    received.receivedTime()));
+        } else if (Alert.NODE_CHANGED.equals(type)) {
+            store.recordEvent(DmEvent.ofAlert(DmEventType.NODE_CHANGED, devId, received.receiptId(),
+                    received.operationId(), received.receivedTime()));
+        }
     }
 }

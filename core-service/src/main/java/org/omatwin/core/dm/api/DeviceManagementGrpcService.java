@@ -30,8 +30,6 @@ import org.omatwin.core.dm.operation.SessionMode;
 import org.omatwin.core.dm.operation.UiMode;
 import org.omatwin.core.infra.edge.Unary;
 import org.omatwin.core.infra.edge.ResponseMeta;
-import org.omatwin.core.infra.edge.auth.Caller;
-import org.omatwin.core.infra.edge.auth.CallerContext;
 import org.omatwin.core.infra.error.ApiError;
 import org.omatwin.core.infra.error.ApiException;
 import org.omatwin.core.infra.storage.Transactions;
@@ -97,6 +95,7 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
     private final Transactions<DmStore> devices;
     private final Supplier<String> publicUrl;
     private final OperationWaits waits;
+    private final DmwsiViews views;
 
     /**
      * @param publicUrl the REST base (e.g. http://localhost:8080) for resourceURLs
@@ -108,6 +107,7 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
         this.devices = devices;
         this.publicUrl = publicUrl;
         this.waits = new OperationWaits(waitScheduler);
+        this.views = new DmwsiViews(publicUrl);
     }
 
     @Override
@@ -179,11 +179,7 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
             List<Upload> uploads = operations.uploads(requester(), req.getOperationId());
             UploadList.Builder list = UploadList.newBuilder().setResourceUrl(publicUrl.get()
                     + "/dmwsi/v1/operations/" + req.getOperationId() + "/uploads");
-            uploads.stream().skip(offset).limit(limit).forEach(u -> list.addUpload(
-                    org.omatwin.proto.dmwsi.v1.Upload.newBuilder().setItemId(u.itemId())
-                            .setMediaType(u.mediaType() == null ? "application/octet-stream" : u.mediaType())
-                            .setContent(ByteString.copyFrom(u.content()))
-                            .setReceivedTime(timestamp(u.receivedTime()))));
+            uploads.stream().skip(offset).limit(limit).forEach(u -> list.addUpload(views.upload(u)));
             if (uploads.size() > (long) offset + limit) {
                 list.setNextPageToken(pageToken(offset + limit));
             }
@@ -196,20 +192,7 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
         Unary.respond(out, () -> {
             DevId devId = deviceRef(req.getDeviceRef());
             DeviceProfile p = knownDevice(devId, req.getDeviceRef());
-            Device.Builder d = Device.newBuilder().setDevId(p.devId().value()).addAllSupportedMos(p.supportedMOs())
-                    .setResourceUrl(publicUrl.get() + "/dmwsi/v1/devices/" + p.devId().value());
-            DevInfo.Builder info = DevInfo.newBuilder();
-            set(p.devInfo().man(), info::setMan);
-            set(p.devInfo().mod(), info::setMod);
-            set(p.devInfo().dmV(), info::setDmV);
-            set(p.devInfo().lang(), info::setLang);
-            DevDetail.Builder detail = DevDetail.newBuilder();
-            set(p.devDetail().devTyp(), detail::setDevTyp);
-            set(p.devDetail().oem(), detail::setOem);
-            set(p.devDetail().fwV(), detail::setFwV);
-            set(p.devDetail().swV(), detail::setSwV);
-            set(p.devDetail().hwV(), detail::setHwV);
-            d.setDevInfo(info).setDevDetail(detail).setLastSeen(timestamp(p.lastSeen()));
+            Device d = views.device(p);
             return GetDeviceResponse.newBuilder().setDevice(d).build();
         });
     }
@@ -292,12 +275,8 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
         DevId devId = deviceRef(op.getDeviceRef());
         SessionMode mode = new SessionMode(op.hasUiMode() ? UiMode.fromWire(op.getUiMode()) : UiMode.BACKGROUND,
                 op.hasCustomerCare() && op.getCustomerCare());
-        CallbackReference cb = op.hasCallbackReference() ? op.getCallbackReference() : null;
-        if (cb != null) {
-            // pushing results arrives with the event subscriptions (DMWSI issue): refused rather than ignored
-            throw ApiException.of(ApiError.INVALID_INPUT, "callbackReference is not offered yet: pull the result",
-                    "operation.callbackReference");
-        }
+        org.omatwin.core.infra.outbox.CallbackReference callback = op.hasCallbackReference()
+                ? callbackReference(op.getCallbackReference(), "operation.callbackReference") : null;
         List<ConfigValue> values = op.getValuesCount() == 0 ? null : op.getValuesList().stream()
                 .map(v -> new ConfigValue(v.hasUri() ? v.getUri() : null, v.hasValue() ? v.getValue() : null,
                         v.hasFormat() ? v.getFormat() : null)).toList();
@@ -308,69 +287,20 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
                 values, null, op.hasUri() ? op.getUri() : null, op.hasData() ? op.getData() : null, null,
                 op.hasFunction() ? op.getFunction() : null, op.hasPeriodSeconds() ? op.getPeriodSeconds() : null,
                 commands);
-        return new OperationRequest(type, arguments, devId, mode, null, null,
+        return new OperationRequest(type, arguments, devId, mode,
+                callback == null ? null : callback.notifyUrl().toString(), callback == null ? null : callback.callbackData(),
                 op.hasClientCorrelator() ? op.getClientCorrelator() : null,
                 op.hasTimeoutSeconds() ? op.getTimeoutSeconds() : null);
     }
 
     private Operation toProto(org.omatwin.core.dm.operation.Operation o) {
-        OperationRequest r = o.request();
-        Operation.Builder b = Operation.newBuilder()
-                .setOperationId(o.operationId())
-                .setType(r.type().wire())
-                .setDeviceRef(r.devId().value())
-                .setCustomerCare(r.mode().customerCare())
-                .setUiMode(r.mode().uiMode().wire())
-                .setState(o.state().wire())
-                .setResourceUrl(publicUrl.get() + "/dmwsi/v1/operations/" + o.operationId());
-        OperationArguments a = r.arguments();
-        if (a.uris() != null) {
-            b.addAllUris(a.uris());
-        }
-        if (a.values() != null) {
-            // a value may be a secret: answers name the node and format only
-            a.values().forEach(v -> {
-                org.omatwin.proto.dmwsi.v1.ConfigValue.Builder value = org.omatwin.proto.dmwsi.v1.ConfigValue
-                        .newBuilder();
-                set(v.uri(), value::setUri);
-                set(v.format(), value::setFormat);
-                b.addValues(value);
-            });
-        }
-        set(a.packageId(), b::setPackageId);
-        set(a.uri(), b::setUri);
-        set(a.data(), b::setData);
-        set(a.componentId(), b::setComponentId);
-        set(a.function(), b::setFunction);
-        if (a.periodSeconds() != null) {
-            b.setPeriodSeconds(a.periodSeconds());
-        }
-        if (a.commands() != null) {
-            a.commands().forEach(c -> {
-                org.omatwin.proto.dmwsi.v1.CommandSpec.Builder command = org.omatwin.proto.dmwsi.v1.CommandSpec
-                        .newBuilder();
-                set(c.op(), command::setOp);
-                set(c.uri(), command::setUri);
-                set(c.data(), command::setData);
-                b.addCommands(command);
-            });
-        }
-        set(r.clientCorrelator(), b::setClientCorrelator);
-        if (r.timeoutSeconds() != null) {
-            b.setTimeoutSeconds(r.timeoutSeconds());
-        }
-        if (o.statusCode() != null) {
-            b.setStatusCode(o.statusCode());
-        }
-        if (o.resultCode() != null) {
-            b.setResultCode(o.resultCode());
-        }
-        set(o.resultText(), b::setResultText);
-        o.results().forEach(v -> b.addResults(NodeValue.newBuilder().setUri(v.uri())
-                .setFormat(v.format() == null ? "" : v.format()).setValue(v.value() == null ? "" : v.value())));
-        o.timeline().forEach(c -> b.addTimeline(StateChange.newBuilder().setState(c.state().wire())
-                .setTime(timestamp(c.time()))));
-        return b.build();
+        return views.operation(o);
+    }
+
+    /** The form of a callbackReference (whether its address may be called is the use case's check). */
+    static org.omatwin.core.infra.outbox.CallbackReference callbackReference(CallbackReference cb, String element) {
+        return org.omatwin.core.infra.outbox.CallbackReference.of(cb.hasNotifyUrl() ? cb.getNotifyUrl() : null,
+                cb.hasCallbackData() ? cb.getCallbackData() : null, element);
     }
 
     private DeviceProfile knownDevice(DevId devId, String ref) {
@@ -414,10 +344,11 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
 
     /** The caller's client id; in development (no tokens) every caller is one "development" client. */
     private static Requester requester() {
-        return Requester.client(CallerContext.current().map(Caller::subject).orElse("development"));
+        return Requester.client(DmwsiCallers.clientId());
     }
 
-    private static DevId deviceRef(String ref) {
+    /** A deviceRef as a devId; unknown: 404 SVC0004. */
+    public static DevId deviceRef(String ref) {
         try {
             return DevId.of(ref);
         } catch (ApiException e) {

@@ -44,6 +44,10 @@ public final class DmIds {
         return newId("a-");
     }
 
+    public static String subscription() {
+        return newId("s-");
+    }
+
     private static String newId(String prefix) {
         char[] out = new char[24];
         for (int i = 0; i < out.length; i++) {

@@ -1,10 +1,14 @@
 package org.omatwin.core.dm.data;
 
+import org.omatwin.core.dm.event.EventLog;
 import java.util.List;
 import java.util.Optional;
 
-/** The data repository's items and uploads; every call runs inside the caller's transaction. */
-public interface DataStore {
+/**
+ * The data repository's items and uploads, and the events they raise; every call runs inside the
+ * caller's transaction.
+ */
+public interface DataStore extends EventLog {
 
     void insertDataItem(DataItem item);
 
@@ -13,7 +17,8 @@ public interface DataStore {
     /** Erases the operation's VALUE items (2.3: configure values are kept only as long as needed). */
     void deleteValueItemsOf(String operationId);
 
-    void insertUpload(Upload upload);
+    /** Returns the upload's number (arrival order). */
+    long insertUpload(Upload upload);
 
     /** The operation's uploads, oldest first. */
     List<Upload> uploadsOf(String operationId);

@@ -3,6 +3,7 @@ package org.omatwin.core.dm.data;
 import java.time.Clock;
 import org.omatwin.core.infra.storage.Transactions;
 import org.omatwin.core.dm.device.DevId;
+import org.omatwin.core.dm.event.DmEvent;
 import org.omatwin.core.infra.error.ApiException;
 import org.omatwin.core.infra.error.ApiError;
 
@@ -27,7 +28,7 @@ public final class DataUseCases {
         });
     }
 
-    /** What an HPUT/HPOST command sends; at most 1 MiB (413). */
+    /** What an HPUT/HPOST command sends; at most 1 MiB (413). Raises uploadReceived for the operation's requester. */
     public Upload upload(DevId devId, String itemId, String mediaType, byte[] content) {
         if (content.length > DataItem.MAX_UPLOAD_BYTES) {
             throw ApiException.of(ApiError.TOO_LARGE, "an upload is at most 1 MiB", "content");
@@ -38,7 +39,8 @@ public final class DataUseCases {
                 throw unknown(itemId);
             }
             Upload upload = new Upload(itemId, item.operationId(), devId, mediaType, content.clone(), clock.instant());
-            store.insertUpload(upload);
+            long number = store.insertUpload(upload);
+            store.recordEvent(DmEvent.ofUpload(devId, item.operationId(), number, upload.receivedTime()));
             return upload;
         });
     }

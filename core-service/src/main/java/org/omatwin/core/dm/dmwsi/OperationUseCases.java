@@ -1,5 +1,6 @@
 package org.omatwin.core.dm.dmwsi;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.omatwin.core.dm.operation.Requester;
 import org.omatwin.core.dm.session.DeviceQueue;
 import org.omatwin.core.infra.error.ApiException;
 import org.omatwin.core.infra.error.ApiError;
+import org.omatwin.core.infra.outbox.CallbackTargetPolicy;
 
 /**
  * DMWSI operations (section 4): accept, read, cancel, and the timeout sweep. Each public method is one
@@ -27,20 +29,26 @@ public final class OperationUseCases {
 
     private final DeviceQueue queue;
     private final OperationPlanner planner;
+    private final CallbackTargetPolicy targets;
     private final Clock clock;
 
-    public OperationUseCases(DeviceQueue queue, OperationPlanner planner, Clock clock) {
+    public OperationUseCases(DeviceQueue queue, OperationPlanner planner, CallbackTargetPolicy targets, Clock clock) {
         this.queue = queue;
         this.planner = planner;
+        this.targets = targets;
         this.clock = clock;
     }
 
     /**
      * Queues the operation's commands for its device and makes a session pending (the device is
      * woken after the commit). A clientCorrelator already used by this requester answers the existing
-     * operation when the body is the same, and 409 SVC2007 when it differs.
+     * operation when the body is the same, and 409 SVC2007 when it differs. A callbackReference is
+     * checked against the callback target rules first (and again before each push).
      */
     public Accepted accept(Requester requester, OperationRequest request) {
+        if (request.notifyUrl() != null) {
+            targets.check(URI.create(request.notifyUrl()));
+        }
         String operationId = DmIds.operation();
         return queue.inTransaction(q -> {
             Instant now = clock.instant();

@@ -7,16 +7,30 @@ import java.util.Optional;
 import org.omatwin.core.dm.command.Command;
 import org.omatwin.core.dm.command.CommandStatus;
 import org.omatwin.core.dm.command.ResultItem;
+import org.omatwin.core.dm.event.DmEvent;
+import org.omatwin.core.dm.event.DmEventType;
 
 /** Rules about an operation that need its store: where reports, aborts, alerts and timeouts meet. */
 public final class Operations {
     private Operations() {}
 
-    /** Writes the operation; once it has ended, its configure values leave the data repository (2.3). */
+    /**
+     * Writes the operation. Once it has ended, its configure values leave the data repository (2.3),
+     * and the end is an event for its requester (operationCompleted; a customer-care operation that
+     * failed is also a fault, CC2).
+     */
     public static void save(OperationStore store, Operation operation) {
         store.updateOperation(operation);
         if (operation.isFinal()) {
             store.deleteValueItemsOf(operation.operationId());
+            Instant ended = operation.timeline().getLast().time();
+            store.recordEvent(DmEvent.ofOperation(DmEventType.OPERATION_COMPLETED, operation.devId(),
+                    operation.operationId(), ended));
+            if (operation.mode().customerCare() && (operation.state() == OperationState.FAILED
+                    || operation.state() == OperationState.TIMED_OUT)) {
+                store.recordEvent(DmEvent.ofOperation(DmEventType.FAULT, operation.devId(), operation.operationId(),
+                        ended));
+            }
         }
     }
 

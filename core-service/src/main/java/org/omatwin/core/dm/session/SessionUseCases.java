@@ -15,6 +15,8 @@ import org.omatwin.core.dm.command.CommandOp;
 import org.omatwin.core.dm.command.CommandStatus;
 import org.omatwin.core.dm.common.DmIds;
 import org.omatwin.core.dm.device.DevId;
+import org.omatwin.core.dm.event.DmEvent;
+import org.omatwin.core.dm.event.DmEventType;
 import org.omatwin.core.dm.device.DeviceProfile;
 import org.omatwin.core.dm.device.NodeValue;
 import org.omatwin.core.dm.operation.Operation;
@@ -203,10 +205,25 @@ public final class SessionUseCases {
         }
     }
 
+    /**
+     * Stores the Package#1. A firmware or software version other than the one last reported is an
+     * event for the device's subscribers (EI5); the first report of a device is not a change.
+     */
     private static void recordStart(SessionStore store, DevId devId, SessionStart start, Instant now) {
         DeviceProfile profile = store.findDevice(devId).orElseGet(() -> DeviceProfile.unknown(devId));
         SessionStart s = start == null ? SessionStart.EMPTY : start;
-        store.saveDevice(profile.started(s.devInfo(), s.devDetail(), s.supportedMOs(), now));
+        DeviceProfile next = profile.started(s.devInfo(), s.devDetail(), s.supportedMOs(), now);
+        store.saveDevice(next);
+        if (changed(profile.devDetail().fwV(), next.devDetail().fwV())) {
+            store.recordEvent(DmEvent.ofDevice(DmEventType.FIRMWARE_CHANGED, devId, now));
+        }
+        if (changed(profile.devDetail().swV(), next.devDetail().swV())) {
+            store.recordEvent(DmEvent.ofDevice(DmEventType.SOFTWARE_CHANGED, devId, now));
+        }
+    }
+
+    private static boolean changed(String before, String after) {
+        return before != null && after != null && !before.equals(after);
     }
 
     /**

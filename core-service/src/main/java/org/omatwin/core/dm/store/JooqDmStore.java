@@ -8,6 +8,7 @@ import static org.omatwin.core.store.schema.Tables.DM_ALERT;
 import static org.omatwin.core.store.schema.Tables.DM_COMMAND;
 import static org.omatwin.core.store.schema.Tables.DM_DATA_ITEM;
 import static org.omatwin.core.store.schema.Tables.DM_DEVICE;
+import static org.omatwin.core.store.schema.Tables.DM_EVENT;
 import static org.omatwin.core.store.schema.Tables.DM_NODE_VALUE;
 import static org.omatwin.core.store.schema.Tables.DM_OPERATION;
 import static org.omatwin.core.store.schema.Tables.DM_PACKAGE;
@@ -38,6 +39,7 @@ import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.device.DevInfo;
 import org.omatwin.core.dm.device.DeviceProfile;
 import org.omatwin.core.dm.device.NodeValue;
+import org.omatwin.core.dm.event.DmEvent;
 import org.omatwin.core.dm.operation.Operation;
 import org.omatwin.core.dm.operation.OperationState;
 import org.omatwin.core.dm.operation.Requester;
@@ -63,6 +65,8 @@ import org.omatwin.core.store.schema.tables.records.DmUploadRecord;
  * update of a row that does not exist is a bug and throws {@link IllegalStateException}, like there.
  */
 public final class JooqDmStore implements DmStore {
+    /** The PostgreSQL channel announcing, on commit, that DM events were recorded. */
+    public static final String EVENTS_CHANNEL = "dm_events";
     private static final List<String> OPEN_STATES = List.of(OperationState.QUEUED.name(),
             OperationState.DELIVERED.name());
 
@@ -179,15 +183,37 @@ public final class JooqDmStore implements DmStore {
     }
 
     @Override
-    public void insertUpload(Upload upload) {
-        db.insertInto(DM_UPLOAD)
+    public long insertUpload(Upload upload) {
+        return db.insertInto(DM_UPLOAD)
                 .set(DM_UPLOAD.ITEM_ID, upload.itemId())
                 .set(DM_UPLOAD.OPERATION_ID, upload.operationId())
                 .set(DM_UPLOAD.DEV_ID, upload.devId().value())
                 .set(DM_UPLOAD.MEDIA_TYPE, upload.mediaType())
                 .set(DM_UPLOAD.CONTENT, upload.content())
                 .set(DM_UPLOAD.RECEIVED_AT, odt(upload.receivedTime()))
+                .returning(DM_UPLOAD.ID)
+                .fetchOne(DM_UPLOAD.ID);
+    }
+
+    /** One upload by its number (the fan-out's uploadReceived). */
+    public Optional<Upload> findUpload(long uploadId) {
+        return db.selectFrom(DM_UPLOAD).where(DM_UPLOAD.ID.eq(uploadId)).fetchOptional(JooqDmStore::toUpload);
+    }
+
+    // events (section 7): written with the change they report, fanned out by JooqEventFeed
+
+    @Override
+    public void recordEvent(DmEvent e) {
+        db.insertInto(DM_EVENT)
+                .set(DM_EVENT.EVENT_TYPE, e.type().wire())
+                .set(DM_EVENT.DEV_ID, e.devId().value())
+                .set(DM_EVENT.OPERATION_ID, e.operationId())
+                .set(DM_EVENT.ALERT_RECEIPT, e.alertReceiptId())
+                .set(DM_EVENT.UPLOAD_ID, e.uploadId())
+                .set(DM_EVENT.OCCURRED_AT, odt(e.occurredAt()))
                 .execute();
+        // delivered on commit (several in one transaction coalesce): wakes the fan-out of every instance
+        db.select(DSL.function("pg_notify", Object.class, DSL.val(EVENTS_CHANNEL), DSL.val(""))).fetch();
     }
 
     @Override
@@ -538,6 +564,11 @@ public final class JooqDmStore implements DmStore {
                 r.getMark() == null ? null : AlertMark.valueOf(r.getMark()), r.getData(), instant(r.getEventTime()));
         return new ReceivedAlert(r.getReceiptId(), DevId.of(r.getDevId()), alert, instant(r.getReceivedAt()),
                 r.getOperationId());
+    }
+
+    /** One alert by its receipt (the fan-out's alert events). */
+    public Optional<ReceivedAlert> findAlertReceipt(String receiptId) {
+        return db.selectFrom(DM_ALERT).where(DM_ALERT.RECEIPT_ID.eq(receiptId)).fetchOptional(JooqDmStore::toAlert);
     }
 
     /** Every alert ever recorded, in arrival order (operators' and tests' inspection). */

@@ -1,14 +1,13 @@
 package org.omatwin.core.twinning.subscription;
 
+import org.omatwin.core.infra.outbox.CallbackReference;
 import org.omatwin.core.infra.outbox.CallbackTargetPolicy;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import org.omatwin.core.infra.error.ApiException;
 import org.omatwin.core.infra.error.ApiError;
 import org.omatwin.core.twinning.DeviceAddress;
@@ -18,9 +17,6 @@ import org.omatwin.core.twinning.TwinningPolicy;
 
 /** Subscriptions to twinning events: create (idempotent by clientCorrelator), list, read, cancel. */
 public final class SubscriptionUseCases {
-    private static final int MAX_URL_LENGTH = 2048;
-    private static final int MAX_CALLBACK_DATA = 1024;
-
     private final Transactions<SubscriptionStore> tx;
     private final Duration defaultDuration;
     private final Duration maxDuration;
@@ -44,15 +40,12 @@ public final class SubscriptionUseCases {
      */
     public Subscription create(DeviceAddress device, String notifyUrl, String callbackData, String format,
             Integer requestedSeconds, String correlator) {
-        URI url = validUrl(notifyUrl);
+        CallbackReference reference = CallbackReference.of(notifyUrl, callbackData, "callbackReference");
+        URI url = reference.notifyUrl();
         targets.check(url);
         if (format != null && !"JSON".equals(format)) {
             throw ApiException.of(ApiError.INVALID_INPUT, "notificationFormat must be JSON",
                     "callbackReference.notificationFormat");
-        }
-        if (callbackData != null && callbackData.length() > MAX_CALLBACK_DATA) {
-            throw ApiException.of(ApiError.INVALID_INPUT, "callbackData must be at most " + MAX_CALLBACK_DATA + " characters",
-                    "callbackReference.callbackData");
         }
         if (requestedSeconds != null && requestedSeconds < 0) {
             throw ApiException.of(ApiError.INVALID_INPUT, "duration must not be negative", "duration");
@@ -100,24 +93,5 @@ public final class SubscriptionUseCases {
 
     private static ApiException notFound(String id) {
         return ApiException.of(ApiError.NOT_FOUND, "no subscription " + id + " for this device", "subscriptionId");
-    }
-
-    private static URI validUrl(String notifyUrl) {
-        String element = "callbackReference.notifyURL";
-        if (notifyUrl == null || notifyUrl.isEmpty()) {
-            throw ApiException.of(ApiError.MISSING_ELEMENT, "notifyURL is missing", element);
-        }
-        try {
-            URI uri = new URI(notifyUrl);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (notifyUrl.length() > MAX_URL_LENGTH || !(scheme.equals("http") || scheme.equals("https"))
-                    || uri.getHost() == null || uri.getUserInfo() != null) {
-                throw ApiException.of(ApiError.INVALID_INPUT, "notifyURL must be an absolute http(s) URL without credentials",
-                        element);
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw ApiException.of(ApiError.INVALID_INPUT, "notifyURL is not a valid URL", element);
-        }
     }
 }

@@ -116,7 +116,7 @@ class JooqDmStoreTest {
     void concurrentAcceptsOnOneDeviceSerialiseOnItsLockAndMakeOnePendingSession() throws Exception {
         List<SessionPending> woken = Collections.synchronizedList(new ArrayList<>());
         OperationUseCases operations = new OperationUseCases(new DeviceQueue(tx, woken::add),
-                new OperationPlanner(OperationPlanner.NO_PACKAGES), Clock.systemUTC());
+                new OperationPlanner(OperationPlanner.NO_PACKAGES), url -> { }, Clock.systemUTC());
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<?>> accepted = new ArrayList<>();
         try {
@@ -170,7 +170,7 @@ class JooqDmStoreTest {
             List<SessionPending> woken = new ArrayList<>();
             OperationUseCases operations = new OperationUseCases(
                     new DeviceQueue(db.transactions(JooqDmStore::new), woken::add),
-                    new OperationPlanner(OperationPlanner.NO_PACKAGES), Clock.systemUTC());
+                    new OperationPlanner(OperationPlanner.NO_PACKAGES), url -> { }, Clock.systemUTC());
             operationId = operations.accept(CARE, OperationRequest.of(OperationType.RETRIEVE,
                     OperationArguments.uris(List.of("./DevInfo")), WATCH).withMode(informative)).operation().operationId();
             sessionId = woken.get(0).sessionId();

@@ -1,0 +1,107 @@
+package org.omatwin.core.dm.notify;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.omatwin.core.dm.alert.ReceivedAlert;
+import org.omatwin.core.dm.data.Upload;
+import org.omatwin.core.dm.device.DeviceProfile;
+import org.omatwin.core.dm.event.DmEvent;
+import org.omatwin.core.dm.event.DmEventType;
+import org.omatwin.core.dm.operation.Operation;
+import org.omatwin.core.dm.operation.OperationRequest;
+import org.omatwin.core.dm.operation.Requester;
+import org.omatwin.core.dm.subscription.DmSubscription;
+import org.omatwin.core.infra.outbox.Dispatcher;
+import org.omatwin.core.infra.outbox.OutboxMessage;
+import org.omatwin.core.infra.outbox.Target;
+import org.omatwin.core.infra.storage.Ids;
+import org.omatwin.core.infra.storage.Transactions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns committed device-management events into outbox messages (section 7, seed 003 5.6, OES10): one
+ * notification per receiving subscription (its queue: delivered in order, at least once, with a
+ * stable X-Notification-Id), and for the end of an operation and its uploads one to the operation's
+ * own callbackReference. In one transaction with marking the events done, so a crash between the two
+ * sends nothing twice and loses nothing.
+ */
+public final class DmFanOut implements Dispatcher.Producer {
+    private static final Logger LOG = LoggerFactory.getLogger(DmFanOut.class);
+    private static final int BATCH = 200;
+    /** The kinds of outbox message this producer writes start with this ("dm.operationCompleted"). */
+    public static final String KIND_PREFIX = "dm.";
+
+    private final Transactions<? extends EventFeed> tx;
+    private final DmNotice.Renderer renderer;
+    private final Counter queued;
+
+    public DmFanOut(Transactions<? extends EventFeed> tx, DmNotice.Renderer renderer, MeterRegistry metrics) {
+        this.tx = tx;
+        this.renderer = renderer;
+        this.queued = Counter.builder("dm.notifications.queued")
+                .description("DMWSI notifications created (subscriptions and callbackReferences)").register(metrics);
+    }
+
+    @Override
+    public boolean produce(Instant now) {
+        int handled = tx.inTransaction(feed -> {
+            List<DmEvent> events = feed.lockEventsToFanOut(BATCH);
+            List<Long> seqs = new ArrayList<>();
+            for (DmEvent e : events) {
+                fanOut(feed, e, now);
+                seqs.add(e.seq());
+            }
+            if (!seqs.isEmpty()) {
+                feed.removeFannedOut(seqs);
+            }
+            return events.size();
+        });
+        return handled == BATCH;
+    }
+
+    private void fanOut(EventFeed feed, DmEvent e, Instant now) {
+        Optional<Operation> operation = Optional.ofNullable(e.operationId()).flatMap(feed::findOperation);
+        ReceivedAlert alert = e.alertReceiptId() == null ? null : feed.findAlertReceipt(e.alertReceiptId()).orElse(null);
+        Upload upload = e.uploadId() == null ? null : feed.findUpload(e.uploadId()).orElse(null);
+        DeviceProfile device = e.type() == DmEventType.FIRMWARE_CHANGED || e.type() == DmEventType.SOFTWARE_CHANGED
+                ? feed.findDevice(e.devId()).orElse(null) : null;
+        // an event of an operation is its requester's alone; an alert's operation is not shown to others
+        Operation own = e.isPrivate() ? operation.orElse(null) : null;
+        String requester = own != null && own.requester().kind() == Requester.Kind.CLIENT ? own.requester().id()
+                : null;
+
+        if (own != null && (e.type() == DmEventType.OPERATION_COMPLETED || e.type() == DmEventType.UPLOAD_RECEIVED)
+                && own.request().notifyUrl() != null) {
+            OperationRequest r = own.request();
+            enqueue(feed, e, "op:" + own.operationId(), r.notifyUrl(),
+                    new DmNotice(e, null, r.callbackData(), own, null, upload, null), now);
+        }
+        String alertType = alert == null ? null : alert.alert().type();
+        for (DmSubscription s : feed.subscriptionsFor(e.devId(), e.type(), now)) {
+            if (s.receives(e, alertType, requester)) {
+                enqueue(feed, e, s.subscriptionId(), s.request().callback().notifyUrl().toString(),
+                        new DmNotice(e, s, s.request().callback().callbackData(), own, alert, upload, device), now);
+            }
+        }
+    }
+
+    private void enqueue(EventFeed feed, DmEvent e, String queue, String notifyUrl, DmNotice notice, Instant now) {
+        feed.enqueue(new OutboxMessage(Ids.newId(), queue, new Target.Callback(java.net.URI.create(notifyUrl)),
+                KIND_PREFIX + e.type().wire(), renderer.render(notice), e.devId().value(), e.seq(), e.occurredAt()),
+                now);
+        queued.increment();
+    }
+
+    @Override
+    public void housekeeping(Instant now) {
+        int purged = tx.inTransaction(feed -> feed.purgeExpiredSubscriptions(now));
+        if (purged > 0) {
+            LOG.info("{} expired DMWSI subscriptions removed", purged);
+        }
+    }
+}
