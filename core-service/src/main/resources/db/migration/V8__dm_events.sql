@@ -52,3 +52,9 @@ CREATE TABLE dm_subscription_device (
     PRIMARY KEY (dev_id, subscription_id)
 );
 CREATE INDEX dm_subscription_device_by_subscription ON dm_subscription_device (subscription_id);
+
+-- A DiagMon function's standing upload item is CLOSED by a successful diagnosticsStop: what it received
+-- stays readable, the device's next periodic report is refused.
+ALTER TABLE dm_data_item DROP CONSTRAINT dm_data_item_kind_valid;
+ALTER TABLE dm_data_item ADD CONSTRAINT dm_data_item_kind_valid
+    CHECK (kind IN ('VALUE', 'UPLOAD', 'STANDING_UPLOAD', 'CLOSED'));

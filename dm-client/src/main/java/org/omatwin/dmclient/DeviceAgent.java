@@ -30,6 +30,7 @@ public final class DeviceAgent {
     private final DmClient client;
     private final DeviceListener listener;
     private final CommandExecutor executor;
+    private final ExecActions actions;
     private final Queue<Wire.Alert> nodeChanges = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final AtomicReference<CompletableFuture<?>> poll = new AtomicReference<>();
@@ -38,7 +39,8 @@ public final class DeviceAgent {
         this.tree = tree;
         this.client = client;
         this.listener = listener;
-        this.executor = new CommandExecutor(tree, client, new ExecActions(tree, client, behaviour), listener);
+        this.actions = new ExecActions(tree, client, behaviour);
+        this.executor = new CommandExecutor(tree, client, actions, listener);
         tree.addListener(this::nodeChanged);
     }
 
@@ -210,9 +212,10 @@ public final class DeviceAgent {
         });
     }
 
-    /** Stops the loop: a held long poll is cancelled; a session under way finishes. */
+    /** Stops the loop and the periodic diagnostics reports: a held long poll is cancelled; a session under way finishes. */
     public void stop() {
         stopped.set(true);
+        actions.stopReports();
         CompletableFuture<?> p = poll.getAndSet(null);
         if (p != null) {
             p.cancel(true);

@@ -12,7 +12,13 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.omatwin.dmclient.ManagementTree.Format;
@@ -27,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * {@code ./SCOMO/Inventory/Deployed/<x>/Operations/Activate|Deactivate|Remove}) answer 202 and leave a
  * {@link DeferredJob}: download the package (size and SHA-256 checked while streaming), apply it to the tree, and
  * produce the generic alert carrying the command's {@code correlator} and the result code. DiagMon
- * ({@code ./DiagMon/<x>/Operations/Start|Stop}) runs at once (200). An absent MO instance: 404; any other
- * existing node: 405.
+ * ({@code ./DiagMon/<x>/Operations/Start|Stop}) runs at once (200); a Start with a {@code url} (the server's
+ * standing upload item) and a period in {@code data} reports the function's subtree there every period
+ * until Stop. An absent MO instance: 404; any other existing node: 405.
  */
 public final class ExecActions {
 
@@ -68,9 +75,18 @@ public final class ExecActions {
     private static final Codes FUMO_CODES = new Codes(200, 411, 503, 402);
     private static final Codes SCOMO_CODES = new Codes(1200, 1402, 1402, 1407);
 
+    /** One daemon thread ticks the periodic reports of every device of the process (fleet mode too). */
+    private static final ScheduledExecutorService REPORTS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "diagmon-reports");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final ManagementTree tree;
     private final DmClient client;
     private final UpdateBehaviour behaviour;
+    /** The running diagnostics functions' periodic reports, by function node. */
+    private final Map<String, ScheduledFuture<?>> reporters = new ConcurrentHashMap<>();
 
     public ExecActions(ManagementTree tree, DmClient client, UpdateBehaviour behaviour) {
         this.tree = tree;
@@ -100,10 +116,74 @@ public final class ExecActions {
             if (!tree.exists(function)) {
                 return Outcome.now(StatusCode.NOT_FOUND);
             }
-            tree.setText(function + "/Status", m.group(2).equals("Start") ? "running" : "stopped", Origin.DEVICE);
+            boolean start = m.group(2).equals("Start");
+            ScheduledFuture<?> previous = reporters.remove(function);
+            if (previous != null) {
+                previous.cancel(false);
+            }
+            if (start && cmd.url() != null) {
+                int period = periodSeconds(cmd.data());
+                if (period <= 0) {
+                    return Outcome.now(StatusCode.BAD_REQUEST);
+                }
+                URI url = CommandExecutor.checkedServerUrl(client, cmd.url());
+                reporters.put(function, REPORTS.scheduleAtFixedRate(() -> report(function, url), period, period,
+                        TimeUnit.SECONDS));
+            }
+            tree.setText(function + "/Status", start ? "running" : "stopped", Origin.DEVICE);
             return Outcome.now(StatusCode.OK);
         }
         return Outcome.now(tree.exists(uri) ? StatusCode.COMMAND_NOT_ALLOWED : StatusCode.NOT_FOUND);
+    }
+
+    // --- DiagMon ---
+
+    /**
+     * The period of a DiagMon Start ({@code data}: seconds, as text or a number); 0 when absent or not a
+     * positive number.
+     */
+    private static int periodSeconds(JsonNode data) {
+        if (data == null || data.isNull()) {
+            return 0;
+        }
+        try {
+            return data.isNumber() ? data.asInt() : Integer.parseInt(data.asText().trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * One periodic report of a running diagnostics function: its subtree as JSON, POSTed to the standing
+     * upload item the Start named. An item the server closed (the function was stopped there) ends the
+     * reporting; any other failure is retried at the next period.
+     */
+    private void report(String function, URI url) {
+        byte[] body;
+        try {
+            body = DmClient.json(java.util.Map.of("results", tree.read(function)));
+        } catch (TreeException e) {
+            return;
+        }
+        client.upload(url, "POST", body, "application/json").whenComplete((ok, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                        ? c.getCause() : error;
+                if (cause instanceof DmException e && e.httpStatus() == 404) {
+                    ScheduledFuture<?> reporter = reporters.remove(function);
+                    if (reporter != null) {
+                        reporter.cancel(false);
+                    }
+                }
+                log.debug("periodic report of {} not delivered: {}", function, cause.toString());
+            }
+        });
+    }
+
+    /** Stops every periodic report (the device is shutting down). */
+    public void stopReports() {
+        reporters.values().forEach(f -> f.cancel(false));
+        reporters.clear();
     }
 
     // --- FUMO ---

@@ -155,4 +155,31 @@ class DmEventsTest {
                 new org.omatwin.core.dm.session.SessionReport(List.of())));
         assertThat(events()).isEmpty();
     }
+
+    @Test
+    void aDiagnosticsFunctionReportsToItsStandingItemUntilAStopSucceeds() {
+        Operation start = dm.accept(OperationRequest.of(OperationType.DIAGNOSTICS_START,
+                new OperationArguments(null, null, null, null, null, null, "./DiagMon/1", 60, null), WATCH));
+        PackageView view = dm.sessions.next(WATCH, null).orElseThrow();
+        Command exec = view.commands().stream().filter(c -> c.op() == CommandOp.EXEC).findFirst().orElseThrow();
+        assertThat(exec.dataItemId()).as("the standing upload item the EXEC names").isNotNull();
+        assertThat(exec.data()).isEqualTo("60");
+        dm.sessions.report(WATCH, view.sessionId(), reportAll(view, 200));
+        byte[] report = "{\"results\":[]}".getBytes(StandardCharsets.UTF_8);
+        dm.data.upload(WATCH, exec.dataItemId(), "application/json", report);
+        dm.data.upload(WATCH, exec.dataItemId(), "application/json", report);
+        assertThat(dm.operations.uploads(DmFixture.CARE, start.operationId())).hasSize(2);
+
+        dm.accept(OperationRequest.of(OperationType.DIAGNOSTICS_STOP,
+                new OperationArguments(null, null, null, null, null, null, "./DiagMon/1", null, null), WATCH));
+        PackageView stop = dm.sessions.next(WATCH, null).orElseThrow();
+        dm.sessions.report(WATCH, stop.sessionId(), reportAll(stop, 200));
+        assertThat(DmFixture.refusal(() -> dm.data.upload(WATCH, exec.dataItemId(), "application/json", report))
+                .error()).isEqualTo(org.omatwin.core.infra.error.ApiError.NOT_FOUND);
+        assertThat(dm.operations.uploads(DmFixture.CARE, start.operationId())).as("kept, readable").hasSize(2);
+        assertThat(types()).as("the periodic reports arrive after the start ended, each for its operation")
+                .containsExactly(DmEventType.OPERATION_COMPLETED, DmEventType.UPLOAD_RECEIVED,
+                        DmEventType.UPLOAD_RECEIVED, DmEventType.OPERATION_COMPLETED);
+        assertThat(events().subList(1, 3)).allSatisfy(e -> assertThat(e.operationId()).isEqualTo(start.operationId()));
+    }
 }

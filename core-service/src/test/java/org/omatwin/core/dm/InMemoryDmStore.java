@@ -132,6 +132,15 @@ public final class InMemoryDmStore implements DmStore, Transactions<DmStore> {
     }
 
     @Override
+    public void closeStandingUploads(DevId devId, String startUri) {
+        state.dataItems.replaceAll((id, i) -> i.kind() == DataItem.Kind.STANDING_UPLOAD && i.belongsTo(devId)
+                && state.commands.get(i.commandId()).uri().equals(startUri)
+                        ? new DataItem(i.itemId(), i.devId(), i.operationId(), i.commandId(), DataItem.Kind.CLOSED,
+                                i.mediaType(), i.content(), i.createdTime())
+                        : i);
+    }
+
+    @Override
     public long insertUpload(Upload upload) {
         state.uploads.add(upload);
         return state.uploads.size();

@@ -8,7 +8,8 @@ import org.omatwin.core.dm.device.DevId;
  * is what an HGET fetches (a configure value, secrets included, so it is erased when its operation
  * ends and never logged: {@link #toString()} leaves the content out); an {@code UPLOAD} receives one
  * HPUT/HPOST; a {@code STANDING_UPLOAD} receives the periodic reports of a diagnostic function
- * until diagnosticsStop.
+ * until a diagnosticsStop of that function succeeds, which makes it {@code CLOSED} (what it received
+ * stays readable; the device's next report is refused as for an unknown item).
  */
 public record DataItem(String itemId, DevId devId, String operationId, String commandId, Kind kind,
         String mediaType, byte[] content, Instant createdTime) {
@@ -17,10 +18,11 @@ public record DataItem(String itemId, DevId devId, String operationId, String co
     public static final int MAX_UPLOAD_BYTES = 1 << 20;
 
     public enum Kind {
-        VALUE, UPLOAD, STANDING_UPLOAD;
+        VALUE, UPLOAD, STANDING_UPLOAD, CLOSED;
 
+        /** Receives HPUT/HPOST now. */
         public boolean isUpload() {
-            return this != VALUE;
+            return this == UPLOAD || this == STANDING_UPLOAD;
         }
     }
 

@@ -169,7 +169,7 @@ final class DmJson {
             if (c.uri() != null) {
                 cmd.put("uri", c.uri());
             }
-            if (c.dataItemId() != null && c.op().carriesUrl()) {
+            if (c.dataItemId() != null) { // HGET/HPUT/HPOST/SHOW, and a DiagMon Start's standing upload item
                 cmd.put("url", baseUrl + "/data/" + c.dataItemId());
             }
             if (c.data() != null) {

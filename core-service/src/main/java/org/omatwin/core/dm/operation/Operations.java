@@ -16,8 +16,8 @@ public final class Operations {
 
     /**
      * Writes the operation. Once it has ended, its configure values leave the data repository (2.3),
-     * and the end is an event for its requester (operationCompleted; a customer-care operation that
-     * failed is also a fault, CC2).
+     * a successful diagnosticsStop closes the function's standing upload items, and the end is an event
+     * for its requester (operationCompleted; a customer-care operation that failed is also a fault, CC2).
      */
     public static void save(OperationStore store, Operation operation) {
         store.updateOperation(operation);
@@ -26,6 +26,12 @@ public final class Operations {
             Instant ended = operation.timeline().getLast().time();
             store.recordEvent(DmEvent.ofOperation(DmEventType.OPERATION_COMPLETED, operation.devId(),
                     operation.operationId(), ended));
+            if (operation.state() == OperationState.SUCCEEDED
+                    && operation.request().type() == OperationType.DIAGNOSTICS_STOP) {
+                // the function's periodic reports end with it (D1-D3)
+                store.closeStandingUploads(operation.devId(), operation.request().arguments().function()
+                        + "/Operations/Start");
+            }
             if (operation.mode().customerCare() && (operation.state() == OperationState.FAILED
                     || operation.state() == OperationState.TIMED_OUT)) {
                 store.recordEvent(DmEvent.ofOperation(DmEventType.FAULT, operation.devId(), operation.operationId(),

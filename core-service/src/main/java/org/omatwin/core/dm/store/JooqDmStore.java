@@ -195,6 +195,19 @@ public final class JooqDmStore implements DmStore {
                 .fetchOne(DM_UPLOAD.ID);
     }
 
+    @Override
+    public void closeStandingUploads(DevId devId, String startUri) {
+        db.update(DM_DATA_ITEM)
+                .set(DM_DATA_ITEM.KIND, DataItem.Kind.CLOSED.name())
+                .where(DM_DATA_ITEM.DEV_ID.eq(devId.value()))
+                .and(DM_DATA_ITEM.KIND.eq(DataItem.Kind.STANDING_UPLOAD.name()))
+                .and(DM_DATA_ITEM.COMMAND_ID.in(DSL.select(DM_COMMAND.ID).from(DM_COMMAND)
+                        .where(DM_COMMAND.DEV_ID.eq(devId.value()))
+                        .and(DM_COMMAND.OP.eq(CommandOp.EXEC.name()))
+                        .and(DM_COMMAND.URI.eq(startUri))))
+                .execute();
+    }
+
     /** One upload by its number (the fan-out's uploadReceived). */
     public Optional<Upload> findUpload(long uploadId) {
         return db.selectFrom(DM_UPLOAD).where(DM_UPLOAD.ID.eq(uploadId)).fetchOptional(JooqDmStore::toUpload);

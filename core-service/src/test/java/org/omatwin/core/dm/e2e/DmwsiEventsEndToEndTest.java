@@ -275,4 +275,42 @@ class DmwsiEventsEndToEndTest {
                         + "{\"notifyURL\":\"http://169.254.169.254/latest\"}}}");
         assertThat(privateCallback.statusCode()).as(privateCallback.body()).isEqualTo(400);
     }
+
+    @Test
+    void aRunningDiagnosticsFunctionReportsPeriodicallyUntilStoppedAndEachReportIsPushed() throws Exception {
+        String devId = newDevId();
+        DeviceAgent device = knownDevice(devId);
+        var loop = device.runLoop(30);
+        try (Listener listener = Listener.accepting()) {
+            String startId = operate("diag-server", "{\"type\":\"diagnosticsStart\",\"deviceRef\":\"" + devId
+                    + "\",\"function\":\"./DiagMon/1\",\"periodSeconds\":1,\"callbackReference\":{\"notifyURL\":\""
+                    + listener.url() + "\"}}");
+            // the first report (HPUT in the session), the operation's end, then one report a second
+            List<Listener.Received> heard = listener.await(4, WAIT);
+            assertThat(eventTypes(heard)).startsWith("uploadReceived", "operationCompleted", "uploadReceived");
+            JsonNode periodic = notification(heard.get(2));
+            assertThat(periodic.path("operation").path("operationId").asText()).isEqualTo(startId);
+            JsonNode report = JSON.readTree(java.util.Base64.getDecoder().decode(
+                    periodic.path("upload").path("content").asText()));
+            assertThat(value(report.path("results"), "./DiagMon/1/Status")).isEqualTo("running");
+
+            String stopId = operate("diag-server", "{\"type\":\"diagnosticsStop\",\"deviceRef\":\"" + devId
+                    + "\",\"function\":\"./DiagMon/1\"}");
+            HttpResponse<String> stop = call("diag-server", "oma_dmwsi.read", "GET", "/dmwsi/v1/operations/" + stopId
+                    + "?waitSeconds=20", null);
+            assertThat(JSON.readTree(stop.body()).path("operation").path("state").asText()).as(stop.body())
+                    .isEqualTo("Succeeded");
+            JsonNode uploads = JSON.readTree(call("diag-server", "oma_dmwsi.read", "GET", "/dmwsi/v1/operations/"
+                    + startId + "/uploads?limit=500", null).body()).path("uploadList").path("upload");
+            int kept = uploads.size();
+            assertThat(kept).isGreaterThanOrEqualTo(2);
+            Thread.sleep(2_500);
+            uploads = JSON.readTree(call("diag-server", "oma_dmwsi.read", "GET", "/dmwsi/v1/operations/"
+                    + startId + "/uploads?limit=500", null).body()).path("uploadList").path("upload");
+            assertThat(uploads.size()).as("no report after the stop").isEqualTo(kept);
+        } finally {
+            device.stop();
+            loop.cancel(true);
+        }
+    }
 }
