@@ -21,6 +21,7 @@ import org.omatwin.core.dm.api.DeviceManagementGrpcService;
 import org.omatwin.core.dm.api.DmNotificationRenderer;
 import org.omatwin.core.dm.api.DmSubscriptionGrpcService;
 import org.omatwin.core.dm.notify.DmFanOut;
+import org.omatwin.core.dm.store.DmStatistics;
 import org.omatwin.core.dm.store.JooqEventFeed;
 import org.omatwin.core.dm.store.JooqSubscriptionStore;
 import org.omatwin.core.dm.subscription.SubscriptionUseCases;
@@ -158,11 +159,13 @@ final class DeviceManagement implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        DmStatistics statistics = new DmStatistics(database.dsl(), metrics);
         sweeper.scheduleWithFixedDelay(() -> {
             try {
                 sessions.expireUnreported(clock.instant());
                 operations.expireOperations(clock.instant());
                 subscriptions.purgeExpired(clock.instant());
+                statistics.refresh();
             } catch (RuntimeException e) {
                 LOG.warn("device-management sweep failed; retried at the next one: {}", e.getMessage());
             }

@@ -50,6 +50,7 @@ import org.omatwin.proto.dmwsi.v1.GetDiscoveryRequest;
 import org.omatwin.proto.dmwsi.v1.GetDiscoveryResponse;
 import org.omatwin.proto.dmwsi.v1.GetOperationRequest;
 import org.omatwin.proto.dmwsi.v1.GetOperationResponse;
+import org.omatwin.proto.dmwsi.v1.DmSubscriptionsProto;
 import org.omatwin.proto.dmwsi.v1.DmwsiProto;
 import org.omatwin.proto.dmwsi.v1.ListOperationUploadsRequest;
 import org.omatwin.proto.dmwsi.v1.ListOperationUploadsResponse;
@@ -226,8 +227,10 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
 
     @Override
     public void getDiscovery(GetDiscoveryRequest req, StreamObserver<GetDiscoveryResponse> out) {
-        Unary.respond(out, () -> GetDiscoveryResponse.newBuilder().setDiscovery(DmwsiDiscovery.of(
-                DmwsiProto.getDescriptor().findServiceByName("DeviceManagementService"), publicUrl.get())).build());
+        Unary.respond(out, () -> GetDiscoveryResponse.newBuilder().setDiscovery(DmwsiDiscovery.of(List.of(
+                DmwsiProto.getDescriptor().findServiceByName("DeviceManagementService"),
+                DmSubscriptionsProto.getDescriptor().findServiceByName("DmSubscriptionService")),
+                publicUrl.get())).build());
     }
 
     private OperationRequest toRequest(Operation op) {

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.omatwin.core.dm.event.DmEventType;
 import org.omatwin.core.dm.operation.OperationType;
 import org.omatwin.proto.dmwsi.v1.DiscoveredResource;
 import org.omatwin.proto.dmwsi.v1.DiscoveredScope;
@@ -39,17 +40,25 @@ final class DmwsiDiscovery {
         SCOPES.put("oma_dmwsi.audit", "the caller's transaction log");
     }
 
-    private static final Map<String, String> DESCRIPTIONS = Map.of(
-            "CreateOperation", "one operation on one device; 201 at once, the device is reached asynchronously",
-            "GetOperation", "an operation with its state timeline and results; ?waitSeconds=N (at most 30) waits "
-                    + "for a final state",
-            "ListOperations", "the caller's operations, newest first; ?limit (default 50, at most 500), ?pageToken",
-            "CancelOperation", "cancels an operation not yet delivered (delivered: 409 SVC2007)",
-            "ListOperationUploads", "what the device uploaded for an operation (HPUT/HPOST data, diagnostics)",
-            "GetDevice", "the device profile as last reported, without contacting the device",
-            "GetDeviceTree", "the last known values at and under ?uri=, each with its time, without contacting "
-                    + "the device",
-            "GetDiscovery", "this document");
+    private static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
+            Map.entry("CreateOperation", "one operation on one device; 201 at once, the device is reached "
+                    + "asynchronously; results pulled or pushed to callbackReference"),
+            Map.entry("GetOperation", "an operation with its state timeline and results; ?waitSeconds=N (at most "
+                    + "30) waits for a final state"),
+            Map.entry("ListOperations", "the caller's operations, newest first; ?limit (default 50, at most 500), "
+                    + "?pageToken"),
+            Map.entry("CancelOperation", "cancels an operation not yet delivered (delivered: 409 SVC2007)"),
+            Map.entry("ListOperationUploads", "what the device uploaded for an operation (HPUT/HPOST data, "
+                    + "diagnostics reports)"),
+            Map.entry("GetDevice", "the device profile as last reported, without contacting the device"),
+            Map.entry("GetDeviceTree", "the last known values at and under ?uri=, each with its time, without "
+                    + "contacting the device"),
+            Map.entry("GetDiscovery", "this document"),
+            Map.entry("CreateSubscription", "device events pushed to the caller's notifyURL (section 7): eventTypes "
+                    + "as listed here, per device (deviceRefs) or for every device"),
+            Map.entry("GetSubscription", "one of the caller's subscriptions"),
+            Map.entry("ListSubscriptions", "the caller's subscriptions, oldest first; ?limit, ?pageToken"),
+            Map.entry("DeleteSubscription", "ends a subscription; nothing more is sent for it"));
 
     private static final Set<OperationType> NOT_OFFERED = Set.of(OperationType.FIRMWARE_UPDATE,
             OperationType.SOFTWARE_INSTALL, OperationType.SOFTWARE_REMOVE);
@@ -58,16 +67,18 @@ final class DmwsiDiscovery {
 
     private DmwsiDiscovery() {}
 
-    static Discovery of(ServiceDescriptor service, String baseUrl) {
+    static Discovery of(List<ServiceDescriptor> services, String baseUrl) {
         Discovery.Builder d = Discovery.newBuilder()
                 .setName("OMA DM Web Services Interface (DMWSI)")
                 .addVersions("v1")
                 .setResourceUrl(baseUrl + "/dmwsi/v1");
         Set<String> served = new TreeSet<>();
-        for (MethodDescriptor m : service.getMethods()) {
+        for (MethodDescriptor m : services.stream().flatMap(s -> s.getMethods().stream()).toList()) {
             HttpRule http = m.getOptions().getExtension(AnnotationsProto.http);
             List<String> scopes = m.getOptions().getExtension(AccessProto.access).getAnyScopeList();
-            served.addAll(scopes);
+            if (!m.getName().equals("GetDiscovery")) {
+                served.addAll(scopes);
+            }
             String method = http.getPatternCase().name();
             String path = switch (http.getPatternCase()) {
                 case GET -> http.getGet();
@@ -82,8 +93,9 @@ final class DmwsiDiscovery {
                     .setDescription(DESCRIPTIONS.getOrDefault(m.getName(), m.getName())));
         }
         SCOPES.forEach((scope, text) -> d.addScopes(DiscoveredScope.newBuilder().setScope(scope).setDescription(text)
-                // the discovery document accepts every scope; a scope is offered when an operational resource uses it
-                .setOffered(scope.equals("oma_dmwsi.read") || scope.equals("oma_dmwsi.operate"))));
+                // the discovery document accepts every scope; a scope is offered when another resource uses it
+                .setOffered(served.contains(scope))));
+        Arrays.stream(DmEventType.values()).forEach(t -> d.addEventTypes(t.wire()));
         Arrays.stream(OperationType.values()).filter(t -> !NOT_OFFERED.contains(t))
                 .forEach(t -> d.addOperationTypes(t.wire()));
         d.addManagementObjects(mo("urn:oma:mo:oma-dm-devinfo:1.0", "./DevInfo", "DevId", "Man", "Mod", "DmV", "Lang"))
@@ -108,8 +120,11 @@ final class DmwsiDiscovery {
                         + "messageId, text, variables) as the HTTP body and as gRPC status details, instead of SOAP "
                         + "faults.")
                 .addDeviations("Not offered yet: firmwareUpdate, softwareInstall, softwareRemove and configure with a "
-                        + "packageId (they come with packages); callbackReference (results are pulled); jobs, "
-                        + "subscriptions, packages, provisioning, transactions and network parameters.");
+                        + "packageId (they come with packages); jobs (jobCompleted is accepted in subscriptions "
+                        + "and raised once jobs exist), packages, provisioning and transactions.")
+                .addDeviations("Notifications: each dmNotification is POSTed as JSON to the notifyURL with an "
+                        + "X-Notification-Id header that stays the same across retries (at least once, in order per "
+                        + "subscription; a 2xx acknowledges), instead of a SOAP notification interface.");
         return d.build();
     }
 

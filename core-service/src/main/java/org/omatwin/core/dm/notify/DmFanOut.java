@@ -39,10 +39,12 @@ public final class DmFanOut implements Dispatcher.Producer {
     private final Transactions<? extends EventFeed> tx;
     private final DmNotice.Renderer renderer;
     private final Counter queued;
+    private final MeterRegistry metrics;
 
     public DmFanOut(Transactions<? extends EventFeed> tx, DmNotice.Renderer renderer, MeterRegistry metrics) {
         this.tx = tx;
         this.renderer = renderer;
+        this.metrics = metrics;
         this.queued = Counter.builder("dm.notifications.queued")
                 .description("DMWSI notifications created (subscriptions and callbackReferences)").register(metrics);
     }
@@ -67,6 +69,7 @@ public final class DmFanOut implements Dispatcher.Producer {
     private void fanOut(EventFeed feed, DmEvent e, Instant now) {
         Optional<Operation> operation = Optional.ofNullable(e.operationId()).flatMap(feed::findOperation);
         ReceivedAlert alert = e.alertReceiptId() == null ? null : feed.findAlertReceipt(e.alertReceiptId()).orElse(null);
+        count(e, operation.orElse(null), alert);
         Upload upload = e.uploadId() == null ? null : feed.findUpload(e.uploadId()).orElse(null);
         DeviceProfile device = e.type() == DmEventType.FIRMWARE_CHANGED || e.type() == DmEventType.SOFTWARE_CHANGED
                 ? feed.findDevice(e.devId()).orElse(null) : null;
@@ -96,6 +99,27 @@ public final class DmFanOut implements Dispatcher.Producer {
                 now);
         queued.increment();
     }
+
+    /**
+     * Operations ended by type and final state, alerts by type: counted once per event, as each event
+     * is fanned out exactly once. Alert types are the device's words, so only the standard ones are
+     * named (others count as "other") to keep the number of series bounded.
+     */
+    private void count(DmEvent e, Operation operation, ReceivedAlert alert) {
+        if (e.type() == DmEventType.OPERATION_COMPLETED && operation != null) {
+            metrics.counter("dm.operations.ended", "type", operation.request().type().wire(),
+                    "state", operation.state().wire()).increment();
+        } else if (e.type() == DmEventType.ALERT && alert != null) {
+            String type = alert.alert().type();
+            metrics.counter("dm.alerts.received", "type", STANDARD_ALERTS.contains(type) ? type : "other").increment();
+        }
+    }
+
+    private static final java.util.Set<String> STANDARD_ALERTS = java.util.Set.of(
+            org.omatwin.core.dm.alert.Alert.FUMO_DOWNLOAD, org.omatwin.core.dm.alert.Alert.FUMO_UPDATE,
+            org.omatwin.core.dm.alert.Alert.FUMO_DOWNLOAD_AND_UPDATE,
+            org.omatwin.core.dm.alert.Alert.SCOMO_OPERATION_COMPLETE, org.omatwin.core.dm.alert.Alert.NODE_CHANGED,
+            org.omatwin.core.dm.alert.Alert.FAULT);
 
     @Override
     public void housekeeping(Instant now) {

@@ -62,6 +62,8 @@ public final class Dispatcher implements AutoCloseable {
     private final Counter retried;
     private final Counter failed;
     private final Timer latency;
+    private final MeterRegistry metrics;
+    private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final Thread loop;
     private volatile boolean running = true;
 
@@ -72,6 +74,7 @@ public final class Dispatcher implements AutoCloseable {
         this.producers = List.copyOf(producers);
         this.senders = senders.stream().collect(Collectors.toUnmodifiableMap(Sender::targetKind, Function.identity()));
         this.clock = clock;
+        this.metrics = metrics;
         this.delivered = Counter.builder("twinning.notifications.delivered").description("acknowledged with 2xx")
                 .register(metrics);
         this.retried = Counter.builder("twinning.notifications.retried").description("failed attempts to retry")
@@ -166,6 +169,7 @@ public final class Dispatcher implements AutoCloseable {
                         return null;
                     });
                     delivered.increment();
+                    outcome(d, "delivered");
                     latency.record(Duration.between(d.eventTime(), now));
                 }
                 case Sender.Outcome.Retry retry -> {
@@ -177,6 +181,7 @@ public final class Dispatcher implements AutoCloseable {
                             return null;
                         });
                         retried.increment();
+                        outcome(d, "retried");
                     } else {
                         park(d, now, retry.reason());
                     }
@@ -198,7 +203,16 @@ public final class Dispatcher implements AutoCloseable {
             return null;
         });
         failed.increment();
+        outcome(d, "parked");
         LOG.warn("outbox message {} of queue {} parked after {} attempts: {}", d.id(), d.queue(), d.attempts(), why);
+    }
+
+    /** Every outgoing message by what it says and how its attempt ended ({@code outbox_messages_total}). */
+    private void outcome(Delivery d, String outcome) {
+        String kind = d.kind() == null ? "unknown" : d.kind();
+        outcomes.computeIfAbsent(kind + "|" + outcome, k -> Counter.builder("outbox.messages")
+                .description("outgoing messages (notifications, partner calls, pushes) by kind and attempt outcome")
+                .tag("kind", kind).tag("outcome", outcome).register(metrics)).increment();
     }
 
     private void housekeeping(Instant now) {

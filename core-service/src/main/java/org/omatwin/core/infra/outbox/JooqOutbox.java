@@ -79,7 +79,7 @@ public final class JooqOutbox {
                 .where(OUTBOX_MESSAGE.ID.in(due.stream().map(OutboxMessageRecord::getId).toList()))
                 .execute();
         return due.stream().map(r -> new Delivery(r.getId(), r.getQueue(), Target.of(r.getTargetKind(),
-                r.getTarget()), r.getBody(), r.getAttempts() + 1, r.getCreatedAt().toInstant(),
+                r.getTarget()), r.getKind(), r.getBody(), r.getAttempts() + 1, r.getCreatedAt().toInstant(),
                 r.getEventTime().toInstant())).toList();
     }
 

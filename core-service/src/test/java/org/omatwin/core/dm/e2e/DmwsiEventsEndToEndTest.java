@@ -191,6 +191,15 @@ class DmwsiEventsEndToEndTest {
             assertThat(notification(otherHeard.get(0)).path("alert").path("type").asText())
                     .isEqualTo("urn:oma:dm:alert:fault");
             assertThat(notification(otherHeard.get(0)).has("operation")).isFalse();
+
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/internal/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("dm_operations_ended_total{state=\"Succeeded\",type=\"subscribeNode\"}")
+                    .contains("dm_alerts_received_total{type=\"urn:oma:dm:alert:fault\"}")
+                    .contains("dm_alerts_received_total{type=\"urn:oma:dm:alert:node-changed\"}")
+                    .contains("outbox_messages_total{kind=\"dm.firmwareChanged\",outcome=\"delivered\"}")
+                    .contains("dm_notifications_queued_total")
+                    .contains("dm_long_polls_held");
         }
     }
 

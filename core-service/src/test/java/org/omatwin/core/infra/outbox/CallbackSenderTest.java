@@ -49,7 +49,7 @@ class CallbackSenderTest {
     }
 
     private static Delivery delivery(String url) {
-        return new Delivery("n-1", "q", new Target.Callback(URI.create(url)), "{\"x\":1}", 0, Instant.now(),
+        return new Delivery("n-1", "q", new Target.Callback(URI.create(url)), "test", "{\"x\":1}", 0, Instant.now(),
                 Instant.now());
     }
 

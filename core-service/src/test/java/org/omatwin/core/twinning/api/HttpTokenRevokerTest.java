@@ -73,7 +73,7 @@ class HttpTokenRevokerTest {
         URI endpoint = URI.create("http://127.0.0.1:" + as.getAddress().getPort() + "/internal/revoked-twinnings");
         try (HttpTokenRevoker revoker = new HttpTokenRevoker(endpoint, "twinning-core", "core-secret")) {
             OutboxMessage m = revoker.messagesFor(event(TwinningEvent.Type.DEACTIVATED)).get(0);
-            Delivery d = new Delivery(m.id(), m.queue(), m.target(), m.body(), 0, T0, T0);
+            Delivery d = new Delivery(m.id(), m.queue(), m.target(), m.kind(), m.body(), 0, T0, T0);
 
             assertThat(revoker.send(d).get(10, TimeUnit.SECONDS)).isInstanceOf(Sender.Outcome.Retry.class);
             answer.set(204);
