@@ -76,6 +76,7 @@ class EnvoyConfigTest {
     private static final String CORE_CLUSTER = "twinning_core";
     private static final String SERVICE = "oma.twinning.v1.TwinningService";
     private static final String DMWSI = "oma.dmwsi.v1.DeviceManagementService";
+    private static final String DMWSI_SUBSCRIPTIONS = "oma.dmwsi.v1.DmSubscriptionService";
     private static final String DM_CLUSTER = "core_dm";
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
     /** The path user id as devices send it: percent-encoded or plain (decoded once, by the transcoder). */
@@ -117,6 +118,7 @@ class EnvoyConfigTest {
         descriptors = readDescriptors(locate("proto/target/descriptor/twinning.pb"));
         rules = new ArrayList<>(httpRules(descriptors, SERVICE));
         rules.addAll(httpRules(descriptors, DMWSI));
+        rules.addAll(httpRules(descriptors, DMWSI_SUBSCRIPTIONS));
     }
 
     @Test
@@ -190,7 +192,7 @@ class EnvoyConfigTest {
     @Test
     void transcoderIsStrictAndDecodesThePathOnce() {
         assertThat(transcoder.getProtoDescriptor()).isEqualTo("/etc/envoy/twinning.pb");
-        assertThat(transcoder.getServicesList()).containsExactly(SERVICE, DMWSI);
+        assertThat(transcoder.getServicesList()).containsExactly(SERVICE, DMWSI, DMWSI_SUBSCRIPTIONS);
         assertThat(transcoder.getMatchIncomingRequestRoute()).isTrue();
         assertThat(transcoder.getAutoMapping()).isFalse();
         assertThat(transcoder.getConvertGrpcStatus()).isFalse();
@@ -219,7 +221,7 @@ class EnvoyConfigTest {
 
     @Test
     void everyHttpRuleOfTheContractRoutesToTheCore() {
-        assertThat(rules).hasSize(13 + 8);
+        assertThat(rules).hasSize(13 + 8 + 4);
         for (Rule rule : rules) {
             for (String user : USER_IDS) {
                 String path = samplePath(rule.template(), user);
