@@ -34,6 +34,10 @@ public final class Main {
               --wait N                  long-poll seconds, 0-60 (default 30)
               --once                    one client-initiated session, then exit
               --fail-update CODE        the next FUMO/SCOMO update fails with this result code (e.g. 410, 1405)
+              --set URI=VALUE           before starting, the device changes this leaf itself (e.g.
+                                        ./DevDetail/FwV=4.3.0): reported in Package#1, and by a node-changed
+                                        alert if the server subscribed to it (SUB)
+              --fault TEXT              after the start-up session, send one fault alert with this text
               --fleet N                 run N simulated devices in this process (in-memory trees)
               --fleet-rate N            fleet devices started per second (default 200)
               --manufacturer NAME  --model NAME  --firmware VERSION   for a new device's DevInfo/DevDetail
@@ -134,11 +138,24 @@ public final class Main {
                 }
                 out.println("device stopped");
             }, "device-stop"));
+            if (o.containsKey("--set")) {
+                setNode(tree, o.get("--set"));
+            }
             // Package#1 at start-up, so that the server knows this device, then wait for server-initiated sessions
             agent.clientInitiated().exceptionally(e -> {
                 printer.error("start-up session", e);
                 return Optional.empty();
             }).join();
+            agent.sendNodeChanges().exceptionally(e -> {
+                printer.error("node-changed alerts", e);
+                return null;
+            }).join();
+            if (o.containsKey("--fault")) {
+                agent.sendAlert(faultAlert(o.get("--fault"))).exceptionally(e -> {
+                    printer.error("fault alert", e);
+                    return null;
+                }).join();
+            }
             out.printf("waiting for sessions (long poll %d s); Ctrl-C to stop%n", wait);
             agent.runLoop(wait).whenComplete((x, e) -> done.countDown());
             awaitQuietly(done);
@@ -154,6 +171,29 @@ public final class Main {
             return 1;
         }
     }
+
+    /** {@code --set URI=VALUE}: the device changes one of its own leaves, kept in its state. */
+    private static void setNode(ManagementTree tree, String assignment) throws IOException {
+        int eq = assignment.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException("--set takes URI=VALUE, e.g. ./DevDetail/FwV=4.3.0");
+        }
+        String uri = assignment.substring(0, eq);
+        if (tree.get(uri).map(ManagementTree.Node::interior).orElse(true)) {
+            throw new IllegalArgumentException("--set: " + uri + " is not a leaf of the device's tree");
+        }
+        tree.setText(uri, assignment.substring(eq + 1), ManagementTree.Origin.DEVICE);
+        tree.save();
+    }
+
+    /** {@code --fault TEXT}: a critical generic alert of the fault type (dm-api.md 2.2, EI7). */
+    static Wire.Alert faultAlert(String text) {
+        com.fasterxml.jackson.databind.node.ObjectNode data = Wire.JSON.createObjectNode().put("text", text);
+        return new Wire.Alert(ExecActions.newAlertId(), FAULT_ALERT, null, null, null, "critical", data,
+                ExecActions.now());
+    }
+
+    static final String FAULT_ALERT = "urn:oma:dm:alert:fault";
 
     private static TokenSource tokens(HttpClient http, URI issuer, String devId, String msisdn, String staticToken) {
         return staticToken != null && !staticToken.isBlank() ? TokenSource.fixed(staticToken.trim())
