@@ -2,10 +2,13 @@ package org.omatwin.core.dm.notify;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.omatwin.core.dm.alert.Alert;
 import org.omatwin.core.dm.alert.ReceivedAlert;
 import org.omatwin.core.dm.data.Upload;
 import org.omatwin.core.dm.device.DeviceProfile;
@@ -27,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * Turns committed device-management events into outbox messages (section 7, seed 003 5.6, OES10): one
  * notification per receiving subscription (its queue: delivered in order, at least once, with a
  * stable X-Notification-Id), and for the end of an operation and its uploads one to the operation's
- * own callbackReference. In one transaction with marking the events done, so a crash between the two
+ * own callbackReference. In one transaction with removing the events, so a crash between the two
  * sends nothing twice and loses nothing.
  */
 public final class DmFanOut implements Dispatcher.Producer {
@@ -51,11 +54,13 @@ public final class DmFanOut implements Dispatcher.Producer {
 
     @Override
     public boolean produce(Instant now) {
+        List<Runnable> afterCommit = new ArrayList<>();
         int handled = tx.inTransaction(feed -> {
+            afterCommit.clear(); // a retried transaction starts over
             List<DmEvent> events = feed.lockEventsToFanOut(BATCH);
             List<Long> seqs = new ArrayList<>();
             for (DmEvent e : events) {
-                fanOut(feed, e, now);
+                fanOut(feed, e, now, afterCommit);
                 seqs.add(e.seq());
             }
             if (!seqs.isEmpty()) {
@@ -63,13 +68,13 @@ public final class DmFanOut implements Dispatcher.Producer {
             }
             return events.size();
         });
+        afterCommit.forEach(Runnable::run);
         return handled == BATCH;
     }
 
-    private void fanOut(EventFeed feed, DmEvent e, Instant now) {
+    private void fanOut(EventFeed feed, DmEvent e, Instant now, List<Runnable> afterCommit) {
         Optional<Operation> operation = Optional.ofNullable(e.operationId()).flatMap(feed::findOperation);
         ReceivedAlert alert = e.alertReceiptId() == null ? null : feed.findAlertReceipt(e.alertReceiptId()).orElse(null);
-        count(e, operation.orElse(null), alert);
         Upload upload = e.uploadId() == null ? null : feed.findUpload(e.uploadId()).orElse(null);
         DeviceProfile device = e.type() == DmEventType.FIRMWARE_CHANGED || e.type() == DmEventType.SOFTWARE_CHANGED
                 ? feed.findDevice(e.devId()).orElse(null) : null;
@@ -78,26 +83,37 @@ public final class DmFanOut implements Dispatcher.Producer {
         String requester = own != null && own.requester().kind() == Requester.Kind.CLIENT ? own.requester().id()
                 : null;
 
-        if (own != null && (e.type() == DmEventType.OPERATION_COMPLETED || e.type() == DmEventType.UPLOAD_RECEIVED)
-                && own.request().notifyUrl() != null) {
-            OperationRequest r = own.request();
-            enqueue(feed, e, "op:" + own.operationId(), r.notifyUrl(),
-                    new DmNotice(e, null, r.callbackData(), own, null, upload, null), now);
-        }
-        String alertType = alert == null ? null : alert.alert().type();
-        for (DmSubscription s : feed.subscriptionsFor(e.devId(), e.type(), now)) {
-            if (s.receives(e, alertType, requester)) {
-                enqueue(feed, e, s.subscriptionId(), s.request().callback().notifyUrl().toString(),
-                        new DmNotice(e, s, s.request().callback().callbackData(), own, alert, upload, device), now);
+        List<OutboxMessage> messages = new ArrayList<>();
+        try {
+            if (own != null && (e.type() == DmEventType.OPERATION_COMPLETED
+                    || e.type() == DmEventType.UPLOAD_RECEIVED) && own.request().notifyUrl() != null) {
+                OperationRequest r = own.request();
+                messages.add(message(e, "op:" + own.operationId(), URI.create(r.notifyUrl()),
+                        new DmNotice(e, null, r.callbackData(), own, null, upload, null)));
             }
+            String alertType = alert == null ? null : alert.alert().type();
+            for (DmSubscription s : feed.subscriptionsFor(e.devId(), e.type(), now)) {
+                if (s.receives(e, alertType, requester)) {
+                    messages.add(message(e, s.subscriptionId(), s.request().callback().notifyUrl(),
+                            new DmNotice(e, s, s.request().callback().callbackData(), own, alert, upload, device)));
+                }
+            }
+        } catch (RuntimeException bug) {
+            // one event that cannot be rendered must not stop every other notification behind it
+            LOG.error("DM event {} ({} of {}) cannot be notified; skipped", e.seq(), e.type().wire(),
+                    e.devId().value(), bug);
+            return;
         }
+        messages.forEach(m -> feed.enqueue(m, now));
+        afterCommit.add(() -> {
+            queued.increment(messages.size());
+            count(e, operation.orElse(null), alert);
+        });
     }
 
-    private void enqueue(EventFeed feed, DmEvent e, String queue, String notifyUrl, DmNotice notice, Instant now) {
-        feed.enqueue(new OutboxMessage(Ids.newId(), queue, new Target.Callback(java.net.URI.create(notifyUrl)),
-                KIND_PREFIX + e.type().wire(), renderer.render(notice), e.devId().value(), e.seq(), e.occurredAt()),
-                now);
-        queued.increment();
+    private OutboxMessage message(DmEvent e, String queue, URI notifyUrl, DmNotice notice) {
+        return new OutboxMessage(Ids.newId(), queue, new Target.Callback(notifyUrl), KIND_PREFIX + e.type().wire(),
+                renderer.render(notice), e.devId().value(), e.seq(), e.occurredAt());
     }
 
     /**
@@ -115,11 +131,8 @@ public final class DmFanOut implements Dispatcher.Producer {
         }
     }
 
-    private static final java.util.Set<String> STANDARD_ALERTS = java.util.Set.of(
-            org.omatwin.core.dm.alert.Alert.FUMO_DOWNLOAD, org.omatwin.core.dm.alert.Alert.FUMO_UPDATE,
-            org.omatwin.core.dm.alert.Alert.FUMO_DOWNLOAD_AND_UPDATE,
-            org.omatwin.core.dm.alert.Alert.SCOMO_OPERATION_COMPLETE, org.omatwin.core.dm.alert.Alert.NODE_CHANGED,
-            org.omatwin.core.dm.alert.Alert.FAULT);
+    private static final Set<String> STANDARD_ALERTS = Set.of(Alert.FUMO_DOWNLOAD, Alert.FUMO_UPDATE,
+            Alert.FUMO_DOWNLOAD_AND_UPDATE, Alert.SCOMO_OPERATION_COMPLETE, Alert.NODE_CHANGED, Alert.FAULT);
 
     @Override
     public void housekeeping(Instant now) {
