@@ -13,7 +13,6 @@ import com.vaadin.flow.data.validator.RegexpValidator;
 import com.vaadin.flow.data.validator.StringLengthValidator;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.router.RouterLink;
 import jakarta.annotation.security.PermitAll;
 import java.util.List;
 import org.omatwin.portal.core.CoreError;
@@ -21,7 +20,6 @@ import org.omatwin.portal.core.CurrentSubscriber;
 import org.omatwin.portal.core.Twinnings;
 import org.omatwin.portal.layout.PortalLayout;
 import org.omatwin.portal.layout.StatusMessage;
-import org.omatwin.portal.lines.LinesView;
 
 /** Add a device: the code shown on the watch or car, for one of the subscriber's lines (HLF-PD-001). */
 @Route(value = "add", layout = PortalLayout.class)
@@ -97,7 +95,7 @@ public class AddDeviceView extends VerticalLayout {
 
         add(new H2("Add a device"), new Paragraph("On the watch or car, choose to twin it with a phone: it shows "
                 + "a six-digit code. Enter that code here."), line, code, name, addButton, message,
-                new RouterLink("Back to my devices", LinesView.class));
+                PortalLayout.homeLink("Back to my devices"));
         for (var f : List.of(code, name)) {
             f.setWidthFull();
         }

@@ -10,7 +10,6 @@ import com.vaadin.flow.router.BeforeEvent;
 import com.vaadin.flow.router.HasUrlParameter;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.router.RouterLink;
 import jakarta.annotation.security.PermitAll;
 import java.util.List;
 import org.omatwin.portal.core.CoreError;
@@ -20,7 +19,6 @@ import org.omatwin.portal.core.LiveUpdates;
 import org.omatwin.portal.core.Twinnings;
 import org.omatwin.portal.layout.PortalLayout;
 import org.omatwin.portal.layout.StatusMessage;
-import org.omatwin.portal.lines.LinesView;
 
 /** What happened to one twinning, newest first; updated by server push when either side changes it. */
 @Route(value = "history", layout = PortalLayout.class)
@@ -40,7 +38,7 @@ public class HistoryView extends VerticalLayout implements HasUrlParameter<Strin
         entries.getElement().setAttribute("reversed", true);
         Button refresh = new Button("Refresh", e -> show(twinningId));
         refresh.setId("refresh");
-        HorizontalLayout actions = new HorizontalLayout(new RouterLink("Back to my devices", LinesView.class), refresh);
+        HorizontalLayout actions = new HorizontalLayout(PortalLayout.homeLink("Back to my devices"), refresh);
         actions.setAlignItems(Alignment.BASELINE);
         add(title, actions, message, entries);
         LiveUpdates.follow(this, twinnings, id -> {

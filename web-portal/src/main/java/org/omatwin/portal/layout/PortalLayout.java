@@ -2,6 +2,7 @@ package org.omatwin.portal.layout;
 
 import com.vaadin.flow.component.applayout.AppLayout;
 import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -27,5 +28,16 @@ public class PortalLayout extends AppLayout {
         bar.getStyle().set("flex-wrap", "wrap");
         addToNavbar(bar);
         setDrawerOpened(false); // one column of content: no navigation drawer
+    }
+
+    /**
+     * A link to the portal's home, the subscriber's lines (route ""), navigated by the client-side
+     * router like a RouterLink. Views link home through this rather than by the home view's class, so
+     * no view package depends on another.
+     */
+    public static Anchor homeLink(String text) {
+        Anchor home = new Anchor("", text);
+        home.getElement().setAttribute("router-link", true);
+        return home;
     }
 }
