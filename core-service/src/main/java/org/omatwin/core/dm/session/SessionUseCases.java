@@ -16,6 +16,7 @@ import org.omatwin.core.dm.command.CommandStatus;
 import org.omatwin.core.dm.common.DmIds;
 import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.device.DeviceProfile;
+import org.omatwin.core.dm.device.Line;
 import org.omatwin.core.dm.device.NodeValue;
 import org.omatwin.core.dm.operation.Operation;
 import org.omatwin.core.dm.operation.Operations;
@@ -42,12 +43,17 @@ public final class SessionUseCases {
      * the pending session started, else empty (204). The {@code sessionStart} is stored in every case.
      */
     public Optional<PackageView> next(DevId devId, SessionStart start) {
+        return next(devId, null, start);
+    }
+
+    /** As {@link #next(DevId, SessionStart)}, the device's token having proved {@code line} (null: none). */
+    public Optional<PackageView> next(DevId devId, Line line, SessionStart start) {
         checkStart(devId, start);
         return queue.inTransaction(q -> {
             Instant now = clock.instant();
             q.lock(devId, now);
             SessionStore store = q.store();
-            recordStart(store, devId, start, now);
+            recordStart(store, devId, line, start, now);
             Optional<Session> started = store.startedSession(devId);
             if (started.isPresent()) {
                 return Optional.of(current(store, started.get()));
@@ -58,12 +64,17 @@ public final class SessionUseCases {
 
     /** {@code POST /sessions/id/{sessionId}}: starts that pending session (a retry gets its current package). */
     public PackageView start(DevId devId, String sessionId, SessionStart start) {
+        return start(devId, null, sessionId, start);
+    }
+
+    /** As {@link #start(DevId, String, SessionStart)}, the token having proved {@code line} (null: none). */
+    public PackageView start(DevId devId, Line line, String sessionId, SessionStart start) {
         checkStart(devId, start);
         return queue.inTransaction(q -> {
             Instant now = clock.instant();
             q.lock(devId, now);
             SessionStore store = q.store();
-            recordStart(store, devId, start, now);
+            recordStart(store, devId, line, start, now);
             Session session = store.findSession(sessionId).filter(s -> s.belongsTo(devId))
                     .orElseThrow(() -> unknownSession(sessionId));
             return switch (session.state()) {
@@ -203,10 +214,10 @@ public final class SessionUseCases {
         }
     }
 
-    private static void recordStart(SessionStore store, DevId devId, SessionStart start, Instant now) {
+    private static void recordStart(SessionStore store, DevId devId, Line line, SessionStart start, Instant now) {
         DeviceProfile profile = store.findDevice(devId).orElseGet(() -> DeviceProfile.unknown(devId));
         SessionStart s = start == null ? SessionStart.EMPTY : start;
-        store.saveDevice(profile.started(s.devInfo(), s.devDetail(), s.supportedMOs(), now));
+        store.saveDevice(profile.started(s.devInfo(), s.devDetail(), s.supportedMOs(), line, now));
     }
 
     /**
