@@ -45,7 +45,7 @@ final class DeviceFilterSql {
             case TEXT -> text(column(t), t.values());
         };
         // != also matches a device that never reported the field (NULL), like the in-memory meaning
-        return t.op() == Op.NE ? DSL.not(DSL.field(hit).isTrue()) : hit;
+        return t.op() == Op.NE ? DSL.condition("({0}) is not true", hit) : hit;
     }
 
     private static Field<String> column(Term t) {
