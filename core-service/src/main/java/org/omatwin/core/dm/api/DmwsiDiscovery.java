@@ -46,9 +46,20 @@ final class DmwsiDiscovery {
             "ListOperations", "the caller's operations, newest first; ?limit (default 50, at most 500), ?pageToken",
             "CancelOperation", "cancels an operation not yet delivered (delivered: 409 SVC2007)",
             "ListOperationUploads", "what the device uploaded for an operation (HPUT/HPOST data, diagnostics)",
-            "GetDevice", "the device profile as last reported, without contacting the device",
+            "GetDevice", "the device profile as last reported, without contacting the device; {deviceRef} here "
+                    + "and in operations is a devId URN or a tel: line (E.164, the device most recently seen on it, "
+                    + "binding Confirmed by its token's msisdn claim); pid: pseudonyms come with per-client "
+                    + "policies and are answered 404 SVC0004 until then",
             "GetDeviceTree", "the last known values at and under ?uri=, each with its time, without contacting "
                     + "the device",
+            "ListDevices", "devices matching ?filter= from what they last reported, ordered by devId, paged: terms "
+                    + "field op value joined by ; (and) or , (or; ; binds tighter); ops == != =lt= =le= =gt= =ge= "
+                    + "=in=(a,b); \"quoted\" values with \\ escapes; * a wildcard in == and !=; fields man mod devTyp "
+                    + "(text), fwV swV hwV (ordered by dot-separated numeric parts), line, lastSeen (RFC 3339), "
+                    + "binding (Confirmed | Unconfirmed); a bad filter: 400 SVC0002 naming the 0-based position",
+            "GetNetworkParameters", "the operator's network parameters (ES8: APN, MMSC, proxies) from "
+                    + "configuration, secret values hidden; a configure operation with \"networkParameter\": \"<id>\" "
+                    + "delivers one to a device like values given in the request",
             "GetDiscovery", "this document");
 
     private static final Set<OperationType> NOT_OFFERED = Set.of(OperationType.FIRMWARE_UPDATE,
@@ -109,7 +120,7 @@ final class DmwsiDiscovery {
                         + "faults.")
                 .addDeviations("Not offered yet: firmwareUpdate, softwareInstall, softwareRemove and configure with a "
                         + "packageId (they come with packages); callbackReference (results are pulled); jobs, "
-                        + "subscriptions, packages, provisioning, transactions and network parameters.");
+                        + "subscriptions, packages, provisioning and transactions.");
         return d.build();
     }
 

@@ -271,6 +271,23 @@ class DmwsiDeviceListEndToEndTest {
     }
 
     @Test
+    void theDiscoveryDocumentListsTheNewResources() throws Exception {
+        JsonNode resources = json(get("/dmwsi/v1")).path("discovery").path("resources");
+        List<String> paths = new ArrayList<>();
+        resources.forEach(r -> {
+            paths.add(r.path("method").asText() + " " + r.path("path").asText());
+            if (r.path("path").asText().equals("/dmwsi/v1/devices")) {
+                assertThat(r.path("scopes").findValuesAsText("scopes")).isEmpty();
+                assertThat(r.path("scopes").get(0).asText()).isEqualTo("oma_dmwsi.read");
+                assertThat(r.path("description").asText()).contains("=in=").contains("0-based position");
+            }
+        });
+        assertThat(paths).contains("GET /dmwsi/v1/devices", "GET /dmwsi/v1/network-parameters",
+                "GET /dmwsi/v1/devices/{deviceRef}");
+        assertThat(resources.toString()).contains("pid:").contains("networkParameter");
+    }
+
+    @Test
     void theSameOverGrpc() {
         var read = stub("oma_dmwsi.read");
         var list = read.listDevices(ListDevicesRequest.newBuilder().setFilter("fwV=lt=4.10.0,fwV=gt=4.10.0")
