@@ -1,6 +1,8 @@
 package org.omatwin.core.dm.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.omatwin.core.support.Fuzz.garbage;
+import static org.omatwin.core.support.Fuzz.randomJson;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.omatwin.core.CoreServer;
 import org.omatwin.core.dm.DmTestCores;
+import org.omatwin.core.support.Fuzz;
 import org.omatwin.core.dm.device.DeviceFilter;
 import org.omatwin.core.infra.error.ApiError;
 import org.omatwin.core.infra.error.ApiException;
@@ -182,16 +185,12 @@ class DmwsiFuzzTest {
             b.header("Content-Type", type);
         }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        try {
-            HttpResponse<String> resp = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return Fuzz.check(client, b.build(), seed, resp -> {
             int status = resp.statusCode();
-            if (status >= 500) {
-                return "seed " + seed + ": " + method + " " + path + " -> " + status + " " + resp.body();
-            }
+            String text = resp.body();
             if (status == 201 && operations) {
                 created.incrementAndGet();
             }
-            String text = resp.body();
             if (status == 400 && text.contains("filter does not parse")) {
                 reached.get("filter refused").incrementAndGet();
             } else if (status == 200 && text.contains("\"deviceList\"") && path.contains("filter=")) {
@@ -199,17 +198,7 @@ class DmwsiFuzzTest {
             } else if (status == 400 && operations && text.contains("operation")) {
                 reached.get("operation refused").incrementAndGet();
             }
-            if (status >= 400) {
-                JsonNode json = JSON.readTree(resp.body());
-                if (json == null || !json.has("requestError")) {
-                    return "seed " + seed + ": " + method + " " + path + " -> " + status + " not a requestError: "
-                            + resp.body();
-                }
-            }
-            return null;
-        } catch (Exception e) {
-            return "seed " + seed + ": " + method + " " + path + " -> " + e;
-        }
+        });
     }
 
     private static String path(Random r, String opId) {
@@ -272,76 +261,20 @@ class DmwsiFuzzTest {
     }
 
     private static byte[] body(Random r) {
-        return switch (r.nextInt(8)) {
-            case 0 -> null;
-            case 1 -> randomBytes(r, r.nextInt(200));
-            case 2 -> "x".repeat(20_000 + r.nextInt(10_000)).getBytes(StandardCharsets.UTF_8);
-            case 3 -> ("{\"operation\":{\"type\":\"" + "\u00e9".repeat(r.nextInt(5000)) + "\"}}")
+        return switch (r.nextInt(6)) {
+            case 0, 1 -> Fuzz.brokenBody(r);
+            case 2 -> ("{\"operation\":{\"type\":\"" + "\u00e9".repeat(r.nextInt(5000)) + "\"}}")
                     .getBytes(StandardCharsets.ISO_8859_1); // not UTF-8
-            case 4 -> randomJson(r, 0).getBytes(StandardCharsets.UTF_8);
-            case 5 -> ("{\"operation\":" + randomJson(r, 0) + "}").getBytes(StandardCharsets.UTF_8);
-            case 6 -> ("{\"operation\":{\"type\":\"" + OP_TYPES[r.nextInt(OP_TYPES.length)] + "\",\"deviceRef\":"
-                    + (r.nextBoolean() ? "\"" + (r.nextBoolean() ? DEV_ID : LINE) + "\"" : randomJson(r, 2)) + ",\""
-                    + FIELDS[r.nextInt(FIELDS.length)] + "\":" + randomJson(r, 2) + "}}").getBytes(StandardCharsets.UTF_8);
-            default -> ("[" + "{".repeat(r.nextInt(2000)) + "]").getBytes(StandardCharsets.UTF_8);
+            case 3 -> randomJson(r, 0, FIELDS).getBytes(StandardCharsets.UTF_8);
+            case 4 -> ("{\"operation\":" + randomJson(r, 0, FIELDS) + "}").getBytes(StandardCharsets.UTF_8);
+            default -> ("{\"operation\":{\"type\":\"" + OP_TYPES[r.nextInt(OP_TYPES.length)] + "\",\"deviceRef\":"
+                    + (r.nextBoolean() ? "\"" + (r.nextBoolean() ? DEV_ID : LINE) + "\"" : randomJson(r, 2, FIELDS))
+                    + ",\"" + FIELDS[r.nextInt(FIELDS.length)] + "\":" + randomJson(r, 2, FIELDS) + "}}")
+                    .getBytes(StandardCharsets.UTF_8);
         };
-    }
-
-    private static String randomJson(Random r, int depth) {
-        int kind = depth > 3 ? r.nextInt(5) : r.nextInt(8);
-        return switch (kind) {
-            case 0 -> "null";
-            case 1 -> Boolean.toString(r.nextBoolean());
-            case 2 -> Long.toString(r.nextLong());
-            case 3 -> Double.toString(r.nextDouble() * 1e308);
-            case 4 -> quote(garbage(r, r.nextInt(r.nextInt(10) == 0 ? 5000 : 30)));
-            case 5 -> {
-                StringBuilder sb = new StringBuilder("[");
-                for (int i = 0, n = r.nextInt(4); i < n; i++) {
-                    sb.append(i > 0 ? "," : "").append(randomJson(r, depth + 1));
-                }
-                yield sb.append("]").toString();
-            }
-            default -> {
-                StringBuilder sb = new StringBuilder("{");
-                for (int i = 0, n = r.nextInt(4); i < n; i++) {
-                    sb.append(i > 0 ? "," : "").append(quote(FIELDS[r.nextInt(FIELDS.length)])).append(':')
-                            .append(randomJson(r, depth + 1));
-                }
-                yield sb.append("}").toString();
-            }
-        };
-    }
-
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
     }
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static String garbage(Random r, int n) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            sb.append((char) (r.nextInt(10) == 0 ? r.nextInt(0x3000) : 0x20 + r.nextInt(0x5f)));
-        }
-        return sb.toString();
-    }
-
-    private static byte[] randomBytes(Random r, int n) {
-        byte[] b = new byte[n];
-        r.nextBytes(b);
-        return b;
     }
 }
