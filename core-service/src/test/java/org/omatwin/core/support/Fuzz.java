@@ -6,7 +6,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
 
 /**
  * What the REST fuzz tests share: malformed input from a seeded {@link Random} (random JSON with the
@@ -19,11 +26,37 @@ public final class Fuzz {
     private Fuzz() {}
 
     /**
+     * Runs {@code one} for {@code requests} seeds from {@code firstSeed} on eight threads; the first ten
+     * failures it reported (empty: none).
+     */
+    public static List<String> run(int requests, long firstSeed, LongFunction<String> one)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                long seed = firstSeed + i;
+                results.add(pool.submit(() -> one.apply(seed)));
+            }
+            List<String> failures = new ArrayList<>();
+            for (Future<String> f : results) {
+                String failure = f.get();
+                if (failure != null && failures.size() < 10) {
+                    failures.add(failure);
+                }
+            }
+            return failures;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
      * Sends the request; null when the answer keeps the contract, else what went wrong (with the seed, so
      * it replays). {@code answered} sees every answer that kept it.
      */
     public static String check(HttpClient client, HttpRequest request, long seed,
-            java.util.function.Consumer<HttpResponse<String>> answered) {
+            Consumer<HttpResponse<String>> answered) {
         String what = "seed " + seed + ": " + request.method() + " " + request.uri().getRawPath()
                 + (request.uri().getRawQuery() == null ? "" : "?" + request.uri().getRawQuery());
         try {

@@ -15,13 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -95,25 +92,8 @@ class DmwsiFuzzTest {
                 Map<String, AtomicInteger> reached = Map.of("filter refused", new AtomicInteger(),
                         "filtered list", new AtomicInteger(), "operation refused", new AtomicInteger());
 
-                ExecutorService pool = Executors.newFixedThreadPool(8);
-                try {
-                    List<Future<String>> results = new ArrayList<>();
-                    for (int i = 0; i < REQUESTS; i++) {
-                        long seed = 15L * 1_000_003 + i;
-                        results.add(pool.submit(() -> check(client, base, tokens, opId, new Random(seed), seed,
-                                createdByFuzz, reached)));
-                    }
-                    List<String> failures = new ArrayList<>();
-                    for (Future<String> f : results) {
-                        String failure = f.get();
-                        if (failure != null && failures.size() < 10) {
-                            failures.add(failure);
-                        }
-                    }
-                    assertThat(failures).isEmpty();
-                } finally {
-                    pool.shutdownNow();
-                }
+                assertThat(Fuzz.run(REQUESTS, 15L * 1_000_003, seed -> check(client, base, tokens, opId,
+                        new Random(seed), seed, createdByFuzz, reached))).isEmpty();
                 // the fuzz got past the edge to the new resources, not only to its refusals
                 reached.forEach((what, count) -> assertThat(count.get()).as(what).isGreaterThan(5));
                 assertThat(read(client, base, tokens[0], "/dmwsi/v1/devices/" + DEV_ID)).isEqualTo(deviceBefore);

@@ -10,12 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.omatwin.core.support.Devices;
 import org.omatwin.core.support.Fuzz;
@@ -42,24 +37,8 @@ class RestFuzzTest {
         String phone = Devices.tel();
         String id = Rest.id(Rest.twin(phone, Devices.tel()));
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<String>> results = new ArrayList<>();
-            for (int i = 0; i < REQUESTS; i++) {
-                long seed = 42L * 1_000_003 + i;
-                results.add(pool.submit(() -> check(client, base, phone, id, new Random(seed), seed)));
-            }
-            List<String> failures = new ArrayList<>();
-            for (Future<String> f : results) {
-                String failure = f.get();
-                if (failure != null && failures.size() < 10) {
-                    failures.add(failure);
-                }
-            }
-            assertThat(failures).isEmpty();
-        } finally {
-            pool.shutdownNow();
-        }
+        assertThat(Fuzz.run(REQUESTS, 42L * 1_000_003,
+                seed -> check(client, base, phone, id, new Random(seed), seed))).isEmpty();
         // and the service still answers normally afterwards (some fuzzed requests are valid, e.g. a DELETE)
         assertThat(Rest.get(Rest.url(phone, "/twinnings")).status()).isEqualTo(200);
         assertThat(Rest.twin(Devices.tel(), Devices.tel()).status()).isEqualTo(201);
