@@ -167,7 +167,8 @@ final class DeviceManagement implements AutoCloseable {
 
     /**
      * Devices: bearer tokens whose subject is a devId with the scope oma_dm.device (the same verifier
-     * and rules machinery as every API), or in development the {@value #DEV_HEADER} header.
+     * and rules machinery as every API; its msisdn claim, when an E.164 line, is the device's proven line),
+     * or in development the {@value #DEV_HEADER} header (and {@value #DEV_LINE_HEADER} for the line).
      */
     private static DeviceSurface.DeviceAuthentication deviceAuthentication(TokenVerifier verifier, EdgeMetrics edge) {
         if (verifier == null) {

@@ -167,7 +167,7 @@ class DeviceFilterTest {
                 Arguments.of("fwV=lt=4.*", 7, "a value without '*'"),
                 Arguments.of("lastSeen=gt=yesterday", 12, "an RFC 3339 time"),
                 Arguments.of("binding==Maybe", 9, "Confirmed or Unconfirmed"),
-                Arguments.of("line==tel:123", 6, "a line: tel:+ and 7 to 15 digits"),
+                Arguments.of("line==tel:123", 6, "a line: tel:+ and 6 to 15 digits"),
                 Arguments.of("mod=in=W1", 7, "'(' opening the =in= list"),
                 Arguments.of("mod=in=(W1,W2", 13, "',' or ')' closing the =in= list"),
                 Arguments.of("mod=in=(W1,)", 11, "a value"),

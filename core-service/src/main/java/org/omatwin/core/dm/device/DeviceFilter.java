@@ -334,7 +334,7 @@ public record DeviceFilter(String text, List<List<Term>> anyOf) {
                         return new Value(v.pieces().stream().map(Line::separatorsDropped).toList());
                     }
                     return Value.literal(Line.parse(v.text()).map(Line::value)
-                            .orElseThrow(() -> error(start, "a line: tel:+ and 7 to 15 digits (E.164)")));
+                            .orElseThrow(() -> error(start, "a line: tel:+ and 6 to 15 digits (E.164)")));
                 }
                 default -> { }
             }

@@ -4,8 +4,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A line (dm-api.md section 1): a global {@code tel:} URI in E.164 form, {@code tel:+} and 7-15 digits
- * after a country code that does not start with 0. What people write is normalised per RFC 3966: the
+ * A line (dm-api.md section 1): a global {@code tel:} URI in E.164 form, {@code tel:+} and 6-15 digits,
+ * the first (the country code's) not 0: the rule of twinning addresses and of the authorization server's
+ * msisdn claim, with E.164's country-code rule. What people write is normalised per RFC 3966: the
  * scheme in any case, visual separators ({@code - . ( )} and spaces) dropped, so
  * {@code TEL:+44 7700-900 999} is {@code tel:+447700900999}. Local numbers (no {@code +}) and
  * parameters ({@code ;phone-context=}) are not lines: a line names one subscription worldwide.
