@@ -3,11 +3,14 @@ package org.omatwin.core;
 import org.omatwin.core.infra.storage.DatabaseSettings;
 import org.omatwin.core.twinning.peering.PeeringConfig;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.omatwin.core.dm.network.NetworkParameters;
 import org.omatwin.core.infra.outbox.NotifyPolicy;
 import org.omatwin.core.twinning.Mno;
 import org.omatwin.core.twinning.TwinningPolicy;
@@ -46,7 +49,8 @@ public record CoreConfig(
      * TWIN_DM_PLAIN_HTTP=true, for development), the base URL command URLs point at, and the session rules.
      */
     public record Dm(int port, boolean plainHttp, String tlsCertificate, String tlsKey, String publicUrl,
-            int commandsPerPackage, Duration unreportedTimeout, int maxSubscriptionsPerClient) {
+            int commandsPerPackage, Duration unreportedTimeout, int maxSubscriptionsPerClient,
+            NetworkParameters networkParameters) {
         /** The device surface's public base (…/dm/v2); by default https://localhost:{bound port}/dm/v2. */
         public String publicUrlFor(int boundPort) {
             return publicUrl != null ? publicUrl : (plainHttp ? "http" : "https") + "://localhost:" + boundPort + "/dm/v2";
@@ -131,7 +135,22 @@ public record CoreConfig(
                 url.isEmpty() ? null : stripSlash(url),
                 r.integer("TWIN_DM_COMMANDS_PER_PACKAGE", 20, 1, 1000),
                 Duration.ofSeconds(r.integer("TWIN_DM_SESSION_TIMEOUT_SECONDS", 300, 10, 86_400)),
-                r.integer("TWIN_DM_MAX_SUBSCRIPTIONS_PER_CLIENT", 1_000, 1, 1_000_000));
+                r.integer("TWIN_DM_MAX_SUBSCRIPTIONS_PER_CLIENT", 1_000, 1, 1_000_000),
+                networkParameters(r.string("TWIN_DM_NETWORK_PARAMETERS", "")));
+    }
+
+    /** ES8: the operator's network parameters from the JSON file named (none without one); checked whole. */
+    private static NetworkParameters networkParameters(String file) {
+        if (file.isEmpty()) {
+            return NetworkParameters.NONE;
+        }
+        try {
+            return NetworkParameters.parse(Files.readString(Path.of(file)));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException("TWIN_DM_NETWORK_PARAMETERS: cannot read " + file + ": " + e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("TWIN_DM_NETWORK_PARAMETERS (" + file + "): " + e.getMessage());
+        }
     }
 
     private static PeeringConfig peering(Map<String, String> env, String bind) {

@@ -29,6 +29,7 @@ import org.omatwin.core.infra.outbox.CallbackTargetPolicy;
 import org.omatwin.proto.dmwsi.v1.DmSubscriptionsProto;
 import org.omatwin.core.dm.data.DataUseCases;
 import org.omatwin.core.dm.device.DevId;
+import org.omatwin.core.dm.device.Line;
 import org.omatwin.core.dm.dmwsi.OperationUseCases;
 import org.omatwin.core.dm.http.DeviceSurface;
 import org.omatwin.core.dm.http.DmServer;
@@ -71,6 +72,8 @@ final class DeviceManagement implements AutoCloseable {
     static final String DEVICE_SCOPE = "oma_dm.device";
     /** DEVELOPMENT ONLY (TWIN_AUTH_MODE=dev): the device names itself in this header. */
     static final String DEV_HEADER = "x-dev-devid";
+    /** DEVELOPMENT ONLY: the line the device's token would prove (its msisdn claim). */
+    static final String DEV_LINE_HEADER = "x-dev-msisdn";
     private static final Logger LOG = LoggerFactory.getLogger(DeviceManagement.class);
 
     private final com.linecorp.armeria.server.Server deviceServer;
@@ -177,12 +180,12 @@ final class DeviceManagement implements AutoCloseable {
         ServerInterceptor auth = verifier == null ? NO_AUTHENTICATION
                 : new BearerAuthInterceptor(new BearerAuthenticator(verifier, "dmwsi", List.of(),
                         error -> edge.refused(DeviceManagementServiceGrpc.SERVICE_NAME, error)), access);
+        DeviceManagementGrpcService devices = new DeviceManagementGrpcService(operations, store, restUrl, sweeper,
+                settings.networkParameters());
         List<ServerServiceDefinition> dmwsi = List.of(
-                ServerInterceptors.intercept(new DeviceManagementGrpcService(operations, store, restUrl, sweeper),
-                        new ResponseMeta(), auth, new ErrorInterceptor(), edge),
-                ServerInterceptors.intercept(new DmSubscriptionGrpcService(subscriptions,
-                        DeviceManagementGrpcService::deviceRef, restUrl), new ResponseMeta(), auth,
-                        new ErrorInterceptor(), edge));
+                ServerInterceptors.intercept(devices, new ResponseMeta(), auth, new ErrorInterceptor(), edge),
+                ServerInterceptors.intercept(new DmSubscriptionGrpcService(subscriptions, devices::deviceRef,
+                        restUrl), new ResponseMeta(), auth, new ErrorInterceptor(), edge));
         return new DeviceManagement(server, List.of(listener, eventListener), sweeper, databaseWork, dmwsi,
                 fingerprint);
     }
@@ -198,7 +201,8 @@ final class DeviceManagement implements AutoCloseable {
 
     /**
      * Devices: bearer tokens whose subject is a devId with the scope oma_dm.device (the same verifier
-     * and rules machinery as every API), or in development the {@value #DEV_HEADER} header.
+     * and rules machinery as every API; its msisdn claim, when an E.164 line, is the device's proven line),
+     * or in development the {@value #DEV_HEADER} header (and {@value #DEV_LINE_HEADER} for the line).
      */
     private static DeviceSurface.DeviceAuthentication deviceAuthentication(TokenVerifier verifier, EdgeMetrics edge) {
         if (verifier == null) {
@@ -208,15 +212,22 @@ final class DeviceManagement implements AutoCloseable {
                     throw ApiException.of(ApiError.UNAUTHENTICATED, "the " + DEV_HEADER + " header names the device",
                             DEV_HEADER);
                 }
-                return DevId.of(devId);
+                return device(devId, headers.get(DEV_LINE_HEADER));
             };
         }
         BearerAuthenticator authenticator = new BearerAuthenticator(verifier, "dm", List.of(new TokenRule(
                 c -> isDevId(c.subject()), "invalid access token: the token subject is not a devId")),
                 error -> edge.refused(DeviceSurface.PREFIX, error));
-        return (RequestHeaders headers, String operation) -> DevId.of(authenticator.authenticate(
-                headers.getAll(com.linecorp.armeria.common.HttpHeaderNames.AUTHORIZATION), List.of(DEVICE_SCOPE),
-                operation).subject());
+        return (RequestHeaders headers, String operation) -> {
+            var caller = authenticator.authenticate(headers.getAll(com.linecorp.armeria.common.HttpHeaderNames
+                    .AUTHORIZATION), List.of(DEVICE_SCOPE), operation);
+            return device(caller.subject(), caller.claim("msisdn"));
+        };
+    }
+
+    /** A claim that is not an E.164 line proves nothing: the device is known, its line is not. */
+    private static DeviceSurface.AuthenticatedDevice device(String devId, String msisdn) {
+        return new DeviceSurface.AuthenticatedDevice(DevId.of(devId), Line.parse(msisdn).orElse(null));
     }
 
     private static boolean isDevId(String subject) {

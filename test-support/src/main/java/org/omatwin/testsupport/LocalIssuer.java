@@ -60,11 +60,18 @@ public final class LocalIssuer implements AutoCloseable {
 
     /** An access token for the twinning audience, valid for this issuer's lifetime. */
     public String token(String subject, String scope) {
+        return token(subject, scope, java.util.Map.of());
+    }
+
+    /** As {@link #token(String, String)} with more claims (e.g. a device token's {@code msisdn}). */
+    public String token(String subject, String scope, java.util.Map<String, Object> more) {
         Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
                 .issuer(issuer).audience("twinning").subject(subject).claim("scope", scope)
                 .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(lifetime)))
-                .jwtID(UUID.randomUUID().toString()).build();
+                .jwtID(UUID.randomUUID().toString());
+        more.forEach(builder::claim);
+        JWTClaimsSet claims = builder.build();
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
                     .type(JOSEObjectType.JWT).build(), claims);

@@ -17,6 +17,8 @@ import org.omatwin.core.infra.storage.Transactions;
 import org.omatwin.core.dm.data.DataItem;
 import org.omatwin.core.dm.data.Upload;
 import org.omatwin.core.dm.device.DevId;
+import org.omatwin.core.dm.device.DeviceFilter;
+import org.omatwin.core.dm.device.Line;
 import org.omatwin.core.dm.device.DeviceProfile;
 import org.omatwin.core.dm.device.NodeValue;
 import org.omatwin.core.dm.event.DmEvent;
@@ -99,6 +101,20 @@ public final class InMemoryDmStore implements DmStore, Transactions<DmStore> {
     @Override
     public void saveDevice(DeviceProfile profile) {
         state.devices.put(profile.devId(), profile);
+    }
+
+    @Override
+    public Optional<DevId> deviceOnLine(Line line) {
+        return state.devices.values().stream().filter(d -> line.equals(d.line()) && d.lastSeen() != null)
+                .max(Comparator.comparing(DeviceProfile::lastSeen)).map(DeviceProfile::devId);
+    }
+
+    @Override
+    public List<DeviceProfile> devices(DeviceFilter filter, DevId after, int limit) {
+        return state.devices.values().stream().filter(d -> d.lastSeen() != null)
+                .filter(d -> after == null || d.devId().value().compareTo(after.value()) > 0)
+                .filter(d -> filter == null || filter.matches(d))
+                .sorted(Comparator.comparing(d -> d.devId().value())).limit(limit).toList();
     }
 
     @Override

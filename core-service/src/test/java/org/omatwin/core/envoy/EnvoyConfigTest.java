@@ -221,7 +221,7 @@ class EnvoyConfigTest {
 
     @Test
     void everyHttpRuleOfTheContractRoutesToTheCore() {
-        assertThat(rules).hasSize(13 + 8 + 4);
+        assertThat(rules).hasSize(13 + 10 + 4);
         for (Rule rule : rules) {
             for (String user : USER_IDS) {
                 String path = samplePath(rule.template(), user);

@@ -3,6 +3,7 @@ package org.omatwin.core.dm.api;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import io.grpc.stub.StreamObserver;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,17 @@ import java.util.function.Supplier;
 import org.omatwin.core.dm.DmStore;
 import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.device.DeviceProfile;
+import org.omatwin.core.dm.device.DeviceFilter;
+import org.omatwin.core.dm.device.Line;
+import org.omatwin.core.dm.network.NetworkParameters;
+import org.omatwin.proto.dmwsi.v1.DeviceList;
+import org.omatwin.proto.dmwsi.v1.GetNetworkParametersRequest;
+import org.omatwin.proto.dmwsi.v1.GetNetworkParametersResponse;
+import org.omatwin.proto.dmwsi.v1.ListDevicesRequest;
+import org.omatwin.proto.dmwsi.v1.ListDevicesResponse;
+import org.omatwin.proto.dmwsi.v1.NetworkParameter;
+import org.omatwin.proto.dmwsi.v1.NetworkParameterList;
+import org.omatwin.proto.dmwsi.v1.NetworkParameterValue;
 import org.omatwin.core.dm.data.Upload;
 import org.omatwin.core.dm.dmwsi.Accepted;
 import org.omatwin.core.dm.dmwsi.OperationUseCases;
@@ -82,7 +94,7 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
     private static final Map<OperationType, Set<String>> ARGUMENTS = Map.ofEntries(
             Map.entry(OperationType.RETRIEVE, Set.of("uris")),
             Map.entry(OperationType.INVENTORY, Set.of()),
-            Map.entry(OperationType.CONFIGURE, Set.of("values", "packageId")),
+            Map.entry(OperationType.CONFIGURE, Set.of("values", "packageId", "networkParameter")),
             Map.entry(OperationType.DELETE, Set.of("uris")),
             Map.entry(OperationType.EXECUTE, Set.of("uri", "data")),
             Map.entry(OperationType.DIAGNOSTICS_START, Set.of("function", "periodSeconds")),
@@ -97,18 +109,21 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
     private final Supplier<String> publicUrl;
     private final OperationWaits waits;
     private final DmwsiViews views;
+    private final NetworkParameters networkParameters;
 
     /**
      * @param publicUrl the REST base (e.g. http://localhost:8080) for resourceURLs
      * @param waitScheduler where {@code ?waitSeconds} checks run (see {@link OperationWaits})
+     * @param networkParameters the operator's network parameters (ES8), from configuration
      */
     public DeviceManagementGrpcService(OperationUseCases operations, Transactions<DmStore> devices,
-            Supplier<String> publicUrl, ScheduledExecutorService waitScheduler) {
+            Supplier<String> publicUrl, ScheduledExecutorService waitScheduler, NetworkParameters networkParameters) {
         this.operations = operations;
         this.devices = devices;
         this.publicUrl = publicUrl;
         this.waits = new OperationWaits(waitScheduler);
         this.views = new DmwsiViews(publicUrl);
+        this.networkParameters = networkParameters;
     }
 
     @Override
@@ -190,11 +205,58 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
 
     @Override
     public void getDevice(GetDeviceRequest req, StreamObserver<GetDeviceResponse> out) {
+        Unary.respond(out, () -> GetDeviceResponse.newBuilder()
+                .setDevice(toProto(knownDevice(deviceRef(req.getDeviceRef()), req.getDeviceRef()))).build());
+    }
+
+    /**
+     * Devices matching the filter, from the store only (OM1, OM2): ordered by devId, paged by the last
+     * devId of the page; the page token carries a digest of the filter, so it only continues that list.
+     */
+    @Override
+    public void listDevices(ListDevicesRequest req, StreamObserver<ListDevicesResponse> out) {
         Unary.respond(out, () -> {
-            DevId devId = deviceRef(req.getDeviceRef());
-            DeviceProfile p = knownDevice(devId, req.getDeviceRef());
-            Device d = views.device(p);
-            return GetDeviceResponse.newBuilder().setDevice(d).build();
+            String text = req.hasFilter() ? req.getFilter() : "";
+            DeviceFilter filter = text.isEmpty() ? null : DeviceFilter.parse(text);
+            int limit = limit(req.hasLimit() ? req.getLimit() : null);
+            DevId after = DevicePageToken.after(req.hasPageToken() ? req.getPageToken() : null, text);
+            List<DeviceProfile> page = devices.read(store -> store.devices(filter, after, limit + 1));
+            DeviceList.Builder list = DeviceList.newBuilder().setResourceUrl(publicUrl.get() + "/dmwsi/v1/devices"
+                    + (text.isEmpty() ? "" : "?filter=" + URLEncoder.encode(text, StandardCharsets.UTF_8)));
+            page.stream().limit(limit).forEach(p -> list.addDevice(toProto(p)));
+            if (page.size() > limit) {
+                list.setNextPageToken(DevicePageToken.of(page.get(limit - 1).devId(), text));
+            }
+            return ListDevicesResponse.newBuilder().setDeviceList(list).build();
+        });
+    }
+
+    /** ES8: the operator's network parameters as configured; secret values are delivered, never shown. */
+    @Override
+    public void getNetworkParameters(GetNetworkParametersRequest req,
+            StreamObserver<GetNetworkParametersResponse> out) {
+        Unary.respond(out, () -> {
+            int limit = limit(req.hasLimit() ? req.getLimit() : null);
+            int offset = offset(req.hasPageToken() ? req.getPageToken() : null);
+            List<org.omatwin.core.dm.network.NetworkParameter> all = networkParameters.all();
+            NetworkParameterList.Builder list = NetworkParameterList.newBuilder()
+                    .setResourceUrl(publicUrl.get() + "/dmwsi/v1/network-parameters");
+            all.stream().skip(offset).limit(limit).forEach(p -> {
+                NetworkParameter.Builder b = NetworkParameter.newBuilder().setId(p.id()).setKind(p.kind());
+                set(p.description(), b::setDescription);
+                p.values().forEach(v -> {
+                    NetworkParameterValue.Builder value = NetworkParameterValue.newBuilder().setUri(v.uri())
+                            .setSecret(v.secret());
+                    set(v.secret() ? null : v.value(), value::setValue);
+                    set(v.format(), value::setFormat);
+                    b.addValues(value);
+                });
+                list.addNetworkParameter(b);
+            });
+            if (all.size() > (long) offset + limit) {
+                list.setNextPageToken(pageToken(offset + limit));
+            }
+            return GetNetworkParametersResponse.newBuilder().setNetworkParameterList(list).build();
         });
     }
 
@@ -213,7 +275,7 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
             knownDevice(devId, req.getDeviceRef());
             List<org.omatwin.core.dm.device.NodeValue> nodes = devices.read(store -> store.tree(devId, uri));
             NodeList.Builder list = NodeList.newBuilder().setUri(uri).setResourceUrl(publicUrl.get()
-                    + "/dmwsi/v1/devices/" + devId.value() + "/tree?uri=" + java.net.URLEncoder.encode(uri,
+                    + "/dmwsi/v1/devices/" + devId.value() + "/tree?uri=" + URLEncoder.encode(uri,
                             StandardCharsets.UTF_8));
             nodes.stream().skip(offset).limit(limit).forEach(v -> list.addNode(NodeValue.newBuilder()
                     .setUri(v.uri()).setFormat(v.format() == null ? "" : v.format())
@@ -260,7 +322,8 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
         Map<String, Boolean> given = Map.of("uris", op.getUrisCount() > 0, "values", op.getValuesCount() > 0,
                 "packageId", op.hasPackageId(), "uri", op.hasUri(), "data", op.hasData(),
                 "componentId", op.hasComponentId(), "function", op.hasFunction(),
-                "periodSeconds", op.hasPeriodSeconds(), "commands", op.getCommandsCount() > 0);
+                "periodSeconds", op.hasPeriodSeconds(), "commands", op.getCommandsCount() > 0,
+                "networkParameter", op.hasNetworkParameter());
         List<String> foreign = new ArrayList<>();
         given.forEach((name, present) -> {
             if (present && !ARGUMENTS.get(type).contains(name)) {
@@ -280,7 +343,8 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
                 op.hasCustomerCare() && op.getCustomerCare());
         org.omatwin.core.infra.outbox.CallbackReference callback = op.hasCallbackReference()
                 ? callbackReference(op.getCallbackReference(), "operation.callbackReference") : null;
-        List<ConfigValue> values = op.getValuesCount() == 0 ? null : op.getValuesList().stream()
+        List<ConfigValue> values = op.hasNetworkParameter() ? networkParameterValues(op)
+                : op.getValuesCount() == 0 ? null : op.getValuesList().stream()
                 .map(v -> new ConfigValue(v.hasUri() ? v.getUri() : null, v.hasValue() ? v.getValue() : null,
                         v.hasFormat() ? v.getFormat() : null)).toList();
         List<CommandSpec> commands = op.getCommandsCount() == 0 ? null : op.getCommandsList().stream()
@@ -296,6 +360,19 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
                 op.hasTimeoutSeconds() ? op.getTimeoutSeconds() : null);
     }
 
+    /** ES8: configure with a network parameter delivers its values, as if the request had given them. */
+    private List<ConfigValue> networkParameterValues(Operation op) {
+        if (op.getValuesCount() > 0) {
+            throw ApiException.of(ApiError.INVALID_INPUT, "operation.values and operation.networkParameter "
+                    + "exclude each other: a configure sets one network parameter or the values given",
+                    "operation.networkParameter");
+        }
+        return networkParameters.find(op.getNetworkParameter()).map(p -> p.configValues())
+                .orElseThrow(() -> ApiException.of(ApiError.INVALID_INPUT, "operation.networkParameter names "
+                        + "none of the operator's network parameters (GET /dmwsi/v1/network-parameters)",
+                        "operation.networkParameter"));
+    }
+
     private Operation toProto(org.omatwin.core.dm.operation.Operation o) {
         return views.operation(o);
     }
@@ -304,6 +381,11 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
     static org.omatwin.core.infra.outbox.CallbackReference callbackReference(CallbackReference cb, String element) {
         return org.omatwin.core.infra.outbox.CallbackReference.of(cb.hasNotifyUrl() ? cb.getNotifyUrl() : null,
                 cb.hasCallbackData() ? cb.getCallbackData() : null, element);
+    }
+
+    /** A device profile as GetDevice and ListDevices show it (root "device"). */
+    private Device toProto(DeviceProfile p) {
+        return views.device(p);
     }
 
     private DeviceProfile knownDevice(DevId devId, String ref) {
@@ -350,8 +432,18 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
         return Requester.client(DmwsiCallers.clientId());
     }
 
-    /** A deviceRef as a devId; unknown: 404 SVC0004. */
-    public static DevId deviceRef(String ref) {
+    /**
+     * A {@code {deviceRef}} (section 4): a devId URN; a {@code tel:} line, normalised to E.164, naming
+     * the device most recently seen on it (the line its token's msisdn claim proved); anything else,
+     * an unknown line included, is 404 SVC0004. Pseudonyms ({@code pid:}) are HMACs under a per-client
+     * key, which comes with the per-client policies of section 6 (a later issue): until then no
+     * pseudonym names a device, so they are answered as unknown too.
+     */
+    public DevId deviceRef(String ref) {
+        if (ref.regionMatches(true, 0, "tel:", 0, 4)) {
+            return Line.parse(ref).flatMap(line -> devices.read(store -> store.deviceOnLine(line)))
+                    .orElseThrow(() -> unknownDevice(ref));
+        }
         try {
             return DevId.of(ref);
         } catch (ApiException e) {

@@ -50,9 +50,21 @@ final class DmwsiDiscovery {
             Map.entry("CancelOperation", "cancels an operation not yet delivered (delivered: 409 SVC2007)"),
             Map.entry("ListOperationUploads", "what the device uploaded for an operation (HPUT/HPOST data, "
                     + "diagnostics reports)"),
-            Map.entry("GetDevice", "the device profile as last reported, without contacting the device"),
+            Map.entry("GetDevice", "the device profile as last reported, without contacting the device; {deviceRef} "
+                    + "here, in operations and in subscriptions is a devId URN or a tel: line (E.164, the device most "
+                    + "recently seen on it, binding Confirmed by its token's msisdn claim); pid: pseudonyms come with "
+                    + "per-client policies and are answered 404 SVC0004 until then"),
             Map.entry("GetDeviceTree", "the last known values at and under ?uri=, each with its time, without "
                     + "contacting the device"),
+            Map.entry("ListDevices", "devices matching ?filter= from what they last reported, ordered by devId, "
+                    + "paged: terms field op value joined by ; (and) or , (or; ; binds tighter); ops == != =lt= =le= "
+                    + "=gt= =ge= =in=(a,b); \"quoted\" values with \\ escapes; * a wildcard in == and !=; fields man "
+                    + "mod devTyp (text), fwV swV hwV (ordered by dot-separated numeric parts), line, lastSeen "
+                    + "(RFC 3339), binding (Confirmed | Unconfirmed); a bad filter: 400 SVC0002 naming the 0-based "
+                    + "position"),
+            Map.entry("GetNetworkParameters", "the operator's network parameters (ES8: APN, MMSC, proxies) from "
+                    + "configuration, secret values hidden; a configure operation with \"networkParameter\": \"<id>\" "
+                    + "delivers one to a device like values given in the request"),
             Map.entry("GetDiscovery", "this document"),
             Map.entry("CreateSubscription", "device events pushed to the caller's notifyURL (section 7): eventTypes "
                     + "as listed here, per device (deviceRefs) or for every device"),

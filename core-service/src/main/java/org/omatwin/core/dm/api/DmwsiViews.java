@@ -103,7 +103,9 @@ final class DmwsiViews {
 
     Device device(DeviceProfile p) {
         Device.Builder d = Device.newBuilder().setDevId(p.devId().value()).addAllSupportedMos(p.supportedMOs())
-                .setResourceUrl(base() + "/devices/" + p.devId().value());
+                .setResourceUrl(base() + "/devices/" + p.devId().value())
+                .setBinding(p.binding().wire());
+        set(p.line() == null ? null : p.line().value(), d::setLine);
         DevInfo.Builder info = DevInfo.newBuilder();
         set(p.devInfo().man(), info::setMan);
         set(p.devInfo().mod(), info::setMod);

@@ -5,27 +5,35 @@ import java.util.List;
 
 /**
  * What the server knows of a device without contacting it (ES11, CC5): the last {@code sessionStart}
- * (DevInfo, DevDetail, supported MOs) and when the device was last seen. The last known tree values
- * are kept next to it, per node, in {@link DeviceStore#putNodeValues}.
+ * (DevInfo, DevDetail, supported MOs), the line its token last proved (the {@code msisdn} claim) and
+ * when the device was last seen. The last known tree values are kept next to it, per node, in
+ * {@link DeviceStore#putNodeValues}.
  */
 public record DeviceProfile(DevId devId, DevInfo devInfo, DevDetail devDetail, List<String> supportedMOs,
-        Instant lastSeen) {
+        Line line, Instant lastSeen) {
 
     public DeviceProfile {
         supportedMOs = supportedMOs == null ? List.of() : List.copyOf(supportedMOs);
     }
 
     public static DeviceProfile unknown(DevId devId) {
-        return new DeviceProfile(devId, DevInfo.EMPTY, DevDetail.EMPTY, List.of(), null);
+        return new DeviceProfile(devId, DevInfo.EMPTY, DevDetail.EMPTY, List.of(), null, null);
     }
 
-    /** A Package#1: every element given replaces the stored one (2.2). */
-    public DeviceProfile started(DevInfo info, DevDetail detail, List<String> mos, Instant now) {
+    /**
+     * A Package#1: every element given replaces the stored one (2.2). A line proven by the token moves
+     * the device there (the latest proof wins, section 3); a token without one leaves the line as it was.
+     */
+    public DeviceProfile started(DevInfo info, DevDetail detail, List<String> mos, Line provenLine, Instant now) {
         return new DeviceProfile(devId, devInfo.mergedWith(info), devDetail.mergedWith(detail),
-                mos != null ? mos : supportedMOs, now);
+                mos != null ? mos : supportedMOs, provenLine != null ? provenLine : line, now);
     }
 
     public DeviceProfile seen(Instant now) {
-        return new DeviceProfile(devId, devInfo, devDetail, supportedMOs, now);
+        return new DeviceProfile(devId, devInfo, devDetail, supportedMOs, line, now);
+    }
+
+    public Binding binding() {
+        return Binding.of(line);
     }
 }

@@ -18,6 +18,15 @@ public interface DeviceStore {
 
     void saveDevice(DeviceProfile profile);
 
+    /** The device most recently seen on {@code line} (its token's msisdn claim), if any. */
+    Optional<DevId> deviceOnLine(Line line);
+
+    /**
+     * Devices that were seen (they reported a profile) and match {@code filter} (null: all), ordered by
+     * devId, after {@code after} (null: from the first), at most {@code limit}.
+     */
+    List<DeviceProfile> devices(DeviceFilter filter, DevId after, int limit);
+
     /** Replaces the stored value of each node (by uri) with the given one. */
     void putNodeValues(DevId devId, List<NodeValue> values);
 

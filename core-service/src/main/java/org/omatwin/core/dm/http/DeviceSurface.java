@@ -26,6 +26,7 @@ import org.omatwin.core.dm.alert.AlertUseCases;
 import org.omatwin.core.dm.data.DataItem;
 import org.omatwin.core.dm.data.DataUseCases;
 import org.omatwin.core.dm.device.DevId;
+import org.omatwin.core.dm.device.Line;
 import org.omatwin.core.dm.session.PackageView;
 import org.omatwin.core.dm.session.Session;
 import org.omatwin.core.dm.session.SessionUseCases;
@@ -48,11 +49,17 @@ public final class DeviceSurface implements HttpService {
     static final int MAX_BODY = 1 << 20;
     private static final int MAX_WAIT_SECONDS = 60;
 
-    /** Who the device is: its bearer token (subject = devId, scope oma_dm.device), or the dev header. */
+    /**
+     * Who the device is: its bearer token (subject = devId, scope oma_dm.device, and the line the
+     * network authenticated in its msisdn claim), or the development headers.
+     */
     @FunctionalInterface
     public interface DeviceAuthentication {
-        DevId authenticate(RequestHeaders headers, String operation);
+        AuthenticatedDevice authenticate(RequestHeaders headers, String operation);
     }
+
+    /** The token's device and the line its msisdn claim proves (null: no claim, or not an E.164 line). */
+    public record AuthenticatedDevice(DevId devId, Line line) {}
 
     private final SessionUseCases sessions;
     private final AlertUseCases alerts;
@@ -141,7 +148,7 @@ public final class DeviceSurface implements HttpService {
         QueryParams query = query(ctx, "wait");
         int wait = intParam(query, "wait", 0, 0, MAX_WAIT_SECONDS);
         noBody(req);
-        DevId devId = auth.authenticate(req.headers(), "GET /sessions/pending");
+        DevId devId = auth.authenticate(req.headers(), "GET /sessions/pending").devId();
         if (wait == 0) {
             return pendingNow(ctx, devId).thenApply(now -> list(now, null));
         }
@@ -182,7 +189,7 @@ public final class DeviceSurface implements HttpService {
         int limit = intParam(query, "limit", 50, 1, 500);
         int offset = pageToken(query.get("pageToken"));
         noBody(req);
-        DevId devId = auth.authenticate(req.headers(), "GET /sessions/completed");
+        DevId devId = auth.authenticate(req.headers(), "GET /sessions/completed").devId();
         return blocking(ctx, () -> {
             List<Session> page = sessions.completed(devId, offset, limit + 1);
             boolean more = page.size() > limit;
@@ -193,7 +200,8 @@ public final class DeviceSurface implements HttpService {
     private CompletableFuture<HttpResponse> next(ServiceRequestContext ctx, AggregatedHttpRequest req) {
         query(ctx);
         var start = DmJson.sessionStart(body(req, true));
-        DevId devId = auth.authenticate(req.headers(), "POST /sessions/next");
+        AuthenticatedDevice device = auth.authenticate(req.headers(), "POST /sessions/next");
+        DevId devId = device.devId();
         if (wantsHtml(req.headers())) {
             // Web browser initiated (seed 004 x.2.4): the session stays pending and the client is told.
             return blocking(ctx, () -> {
@@ -205,27 +213,28 @@ public final class DeviceSurface implements HttpService {
                         : "There is nothing waiting for your device.");
             });
         }
-        return blocking(ctx, () -> packageOr204(req.headers(), sessions.next(devId, start)));
+        return blocking(ctx, () -> packageOr204(req.headers(), sessions.next(devId, device.line(), start)));
     }
 
     private CompletableFuture<HttpResponse> start(ServiceRequestContext ctx, AggregatedHttpRequest req, String id) {
         query(ctx);
         var start = DmJson.sessionStart(body(req, true));
-        DevId devId = auth.authenticate(req.headers(), "POST /sessions/id");
-        return blocking(ctx, () -> packageOr204(req.headers(), Optional.of(sessions.start(devId, id, start))));
+        AuthenticatedDevice device = auth.authenticate(req.headers(), "POST /sessions/id");
+        return blocking(ctx, () -> packageOr204(req.headers(), Optional.of(sessions.start(device.devId(),
+                device.line(), id, start))));
     }
 
     private CompletableFuture<HttpResponse> report(ServiceRequestContext ctx, AggregatedHttpRequest req, String id) {
         query(ctx);
         var report = DmJson.sessionReport(body(req, false));
-        DevId devId = auth.authenticate(req.headers(), "PUT /sessions/id");
+        DevId devId = auth.authenticate(req.headers(), "PUT /sessions/id").devId();
         return blocking(ctx, () -> packageOr204(req.headers(), sessions.report(devId, id, report)));
     }
 
     private CompletableFuture<HttpResponse> abort(ServiceRequestContext ctx, AggregatedHttpRequest req, String id) {
         query(ctx);
         noBody(req);
-        DevId devId = auth.authenticate(req.headers(), "DELETE /sessions/id");
+        DevId devId = auth.authenticate(req.headers(), "DELETE /sessions/id").devId();
         return blocking(ctx, () -> {
             sessions.abort(devId, id);
             return HttpResponse.of(HttpStatus.NO_CONTENT);
@@ -237,7 +246,7 @@ public final class DeviceSurface implements HttpService {
     private CompletableFuture<HttpResponse> alert(ServiceRequestContext ctx, AggregatedHttpRequest req) {
         query(ctx);
         var alert = DmJson.alert(body(req, false));
-        DevId devId = auth.authenticate(req.headers(), "POST /alert");
+        DevId devId = auth.authenticate(req.headers(), "POST /alert").devId();
         boolean commands = acceptsCommands(req.headers());
         return blocking(ctx, () -> {
             alerts.receive(devId, alert);
@@ -257,7 +266,7 @@ public final class DeviceSurface implements HttpService {
     private CompletableFuture<HttpResponse> readData(ServiceRequestContext ctx, AggregatedHttpRequest req, String id) {
         query(ctx);
         noBody(req);
-        DevId devId = auth.authenticate(req.headers(), "GET /data");
+        DevId devId = auth.authenticate(req.headers(), "GET /data").devId();
         return blocking(ctx, () -> {
             DataItem item = data.read(devId, id);
             MediaType type = item.mediaType() == null ? MediaType.OCTET_STREAM : MediaType.parse(item.mediaType());
@@ -273,7 +282,7 @@ public final class DeviceSurface implements HttpService {
             throw tooLarge();
         }
         MediaType type = req.contentType();
-        DevId devId = auth.authenticate(req.headers(), req.method().name() + " /data");
+        DevId devId = auth.authenticate(req.headers(), req.method().name() + " /data").devId();
         return blocking(ctx, () -> {
             data.upload(devId, id, type == null ? null : type.toString(), content);
             return HttpResponse.of(HttpStatus.NO_CONTENT);

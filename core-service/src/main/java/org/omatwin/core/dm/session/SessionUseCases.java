@@ -18,6 +18,7 @@ import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.event.DmEvent;
 import org.omatwin.core.dm.event.DmEventType;
 import org.omatwin.core.dm.device.DeviceProfile;
+import org.omatwin.core.dm.device.Line;
 import org.omatwin.core.dm.device.NodeValue;
 import org.omatwin.core.dm.operation.Operation;
 import org.omatwin.core.dm.operation.Operations;
@@ -44,12 +45,17 @@ public final class SessionUseCases {
      * the pending session started, else empty (204). The {@code sessionStart} is stored in every case.
      */
     public Optional<PackageView> next(DevId devId, SessionStart start) {
+        return next(devId, null, start);
+    }
+
+    /** As {@link #next(DevId, SessionStart)}, the device's token having proved {@code line} (null: none). */
+    public Optional<PackageView> next(DevId devId, Line line, SessionStart start) {
         checkStart(devId, start);
         return queue.inTransaction(q -> {
             Instant now = clock.instant();
             q.lock(devId, now);
             SessionStore store = q.store();
-            recordStart(store, devId, start, now);
+            recordStart(store, devId, line, start, now);
             Optional<Session> started = store.startedSession(devId);
             if (started.isPresent()) {
                 return Optional.of(current(store, started.get()));
@@ -60,12 +66,17 @@ public final class SessionUseCases {
 
     /** {@code POST /sessions/id/{sessionId}}: starts that pending session (a retry gets its current package). */
     public PackageView start(DevId devId, String sessionId, SessionStart start) {
+        return start(devId, null, sessionId, start);
+    }
+
+    /** As {@link #start(DevId, String, SessionStart)}, the token having proved {@code line} (null: none). */
+    public PackageView start(DevId devId, Line line, String sessionId, SessionStart start) {
         checkStart(devId, start);
         return queue.inTransaction(q -> {
             Instant now = clock.instant();
             q.lock(devId, now);
             SessionStore store = q.store();
-            recordStart(store, devId, start, now);
+            recordStart(store, devId, line, start, now);
             Session session = store.findSession(sessionId).filter(s -> s.belongsTo(devId))
                     .orElseThrow(() -> unknownSession(sessionId));
             return switch (session.state()) {
@@ -206,13 +217,14 @@ public final class SessionUseCases {
     }
 
     /**
-     * Stores the Package#1. A firmware or software version other than the one last reported is an
-     * event for the device's subscribers (EI5); the first report of a device is not a change.
+     * Stores the Package#1 (and the line the network authenticated, from the token). A firmware or
+     * software version other than the one last reported is an event for the device's subscribers (EI5);
+     * the first report of a device is not a change.
      */
-    private static void recordStart(SessionStore store, DevId devId, SessionStart start, Instant now) {
+    private static void recordStart(SessionStore store, DevId devId, Line line, SessionStart start, Instant now) {
         DeviceProfile profile = store.findDevice(devId).orElseGet(() -> DeviceProfile.unknown(devId));
         SessionStart s = start == null ? SessionStart.EMPTY : start;
-        DeviceProfile next = profile.started(s.devInfo(), s.devDetail(), s.supportedMOs(), now);
+        DeviceProfile next = profile.started(s.devInfo(), s.devDetail(), s.supportedMOs(), line, now);
         store.saveDevice(next);
         if (changed(profile.devDetail().fwV(), next.devDetail().fwV())) {
             store.recordEvent(DmEvent.ofDevice(DmEventType.FIRMWARE_CHANGED, devId, now));

@@ -36,6 +36,8 @@ import org.omatwin.core.dm.data.DataItem;
 import org.omatwin.core.dm.data.Upload;
 import org.omatwin.core.dm.device.DevDetail;
 import org.omatwin.core.dm.device.DevId;
+import org.omatwin.core.dm.device.DeviceFilter;
+import org.omatwin.core.dm.device.Line;
 import org.omatwin.core.dm.device.DevInfo;
 import org.omatwin.core.dm.device.DeviceProfile;
 import org.omatwin.core.dm.device.NodeValue;
@@ -108,6 +110,7 @@ public final class JooqDmStore implements DmStore {
                 .set(DM_DEVICE.DEV_TYP, d.devTyp()).set(DM_DEVICE.OEM, d.oem())
                 .set(DM_DEVICE.FW_V, d.fwV()).set(DM_DEVICE.SW_V, d.swV()).set(DM_DEVICE.HW_V, d.hwV())
                 .set(DM_DEVICE.SUPPORTED_MOS, DmJson.strings(p.supportedMOs()))
+                .set(DM_DEVICE.LINE, p.line() == null ? null : p.line().value())
                 .set(DM_DEVICE.LAST_SEEN, odt(p.lastSeen()))
                 // normally the row exists (lockDevice came first); otherwise it is created now
                 .set(DM_DEVICE.CREATED_AT, DSL.currentOffsetDateTime())
@@ -118,8 +121,27 @@ public final class JooqDmStore implements DmStore {
                 .set(DM_DEVICE.FW_V, excluded(DM_DEVICE.FW_V)).set(DM_DEVICE.SW_V, excluded(DM_DEVICE.SW_V))
                 .set(DM_DEVICE.HW_V, excluded(DM_DEVICE.HW_V))
                 .set(DM_DEVICE.SUPPORTED_MOS, excluded(DM_DEVICE.SUPPORTED_MOS))
+                .set(DM_DEVICE.LINE, excluded(DM_DEVICE.LINE))
                 .set(DM_DEVICE.LAST_SEEN, excluded(DM_DEVICE.LAST_SEEN))
                 .execute();
+    }
+
+    @Override
+    public Optional<DevId> deviceOnLine(Line line) {
+        return db.select(DM_DEVICE.DEV_ID).from(DM_DEVICE)
+                .where(DM_DEVICE.LINE.eq(line.value())).and(DM_DEVICE.LAST_SEEN.isNotNull())
+                .orderBy(DM_DEVICE.LAST_SEEN.desc(), DM_DEVICE.DEV_ID).limit(1)
+                .fetchOptional(r -> DevId.of(r.value1()));
+    }
+
+    @Override
+    public List<DeviceProfile> devices(DeviceFilter filter, DevId after, int limit) {
+        return db.selectFrom(DM_DEVICE)
+                .where(DM_DEVICE.LAST_SEEN.isNotNull())
+                .and(after == null ? DSL.noCondition() : DM_DEVICE.DEV_ID.gt(after.value()))
+                .and(filter == null ? DSL.noCondition() : DeviceFilterSql.condition(filter))
+                .orderBy(DM_DEVICE.DEV_ID).limit(limit)
+                .fetch(JooqDmStore::toProfile);
     }
 
     @Override
@@ -526,7 +548,8 @@ public final class JooqDmStore implements DmStore {
         return new DeviceProfile(DevId.of(r.getDevId()),
                 new DevInfo(r.getMan(), r.getMod(), r.getDmV(), r.getLang()),
                 new DevDetail(r.getDevTyp(), r.getOem(), r.getFwV(), r.getSwV(), r.getHwV()),
-                DmJson.strings(r.getSupportedMos()), instant(r.getLastSeen()));
+                DmJson.strings(r.getSupportedMos()), r.getLine() == null ? null : new Line(r.getLine()),
+                instant(r.getLastSeen()));
     }
 
     private static NodeValue toNodeValue(DmNodeValueRecord r) {

@@ -1,23 +1,19 @@
 package org.omatwin.core.twinning.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.omatwin.core.support.Fuzz.garbage;
+import static org.omatwin.core.support.Fuzz.randomBytes;
+import static org.omatwin.core.support.Fuzz.randomJson;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.omatwin.core.support.Devices;
+import org.omatwin.core.support.Fuzz;
 import org.omatwin.core.support.Rest;
 import org.omatwin.core.support.TestCore;
 
@@ -28,7 +24,6 @@ import org.omatwin.core.support.TestCore;
  */
 class RestFuzzTest {
     private static final int REQUESTS = 10_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
     private static final String[] TYPES = {"application/json", "application/json; charset=utf-8", "text/plain",
             "application/x-www-form-urlencoded", "application/json; charset=latin1", ""};
@@ -42,24 +37,8 @@ class RestFuzzTest {
         String phone = Devices.tel();
         String id = Rest.id(Rest.twin(phone, Devices.tel()));
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<String>> results = new ArrayList<>();
-            for (int i = 0; i < REQUESTS; i++) {
-                long seed = 42L * 1_000_003 + i;
-                results.add(pool.submit(() -> check(client, base, phone, id, new Random(seed), seed)));
-            }
-            List<String> failures = new ArrayList<>();
-            for (Future<String> f : results) {
-                String failure = f.get();
-                if (failure != null && failures.size() < 10) {
-                    failures.add(failure);
-                }
-            }
-            assertThat(failures).isEmpty();
-        } finally {
-            pool.shutdownNow();
-        }
+        assertThat(Fuzz.run(REQUESTS, 42L * 1_000_003,
+                seed -> check(client, base, phone, id, new Random(seed), seed))).isEmpty();
         // and the service still answers normally afterwards (some fuzzed requests are valid, e.g. a DELETE)
         assertThat(Rest.get(Rest.url(phone, "/twinnings")).status()).isEqualTo(200);
         assertThat(Rest.twin(Devices.tel(), Devices.tel()).status()).isEqualTo(201);
@@ -80,23 +59,7 @@ class RestFuzzTest {
             b.header("Content-Type", type);
         }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        try {
-            HttpResponse<String> resp = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            int status = resp.statusCode();
-            if (status >= 500) {
-                return "seed " + seed + ": " + method + " " + path + " -> " + status + " " + resp.body();
-            }
-            if (status >= 400) {
-                JsonNode json = JSON.readTree(resp.body());
-                if (json == null || !json.has("requestError")) {
-                    return "seed " + seed + ": " + method + " " + path + " -> " + status + " not a requestError: "
-                            + resp.body();
-                }
-            }
-            return null;
-        } catch (Exception e) {
-            return "seed " + seed + ": " + method + " " + path + " -> " + e;
-        }
+        return Fuzz.check(client, b.build(), seed, answer -> { });
     }
 
     private static String path(Random r, String phone, String id) {
@@ -130,67 +93,13 @@ class RestFuzzTest {
             case 2 -> "x".repeat(20_000 + r.nextInt(10_000)).getBytes(StandardCharsets.UTF_8);
             case 3 -> ("{\"twinning\":{\"role\":\"" + "\u00e9".repeat(r.nextInt(5000)) + "\"}}")
                     .getBytes(StandardCharsets.ISO_8859_1); // not UTF-8
-            case 4 -> randomJson(r, 0).getBytes(StandardCharsets.UTF_8);
-            case 5 -> ("{\"twinning\":" + randomJson(r, 0) + "}").getBytes(StandardCharsets.UTF_8);
-            case 6 -> ("{\"twinning\":{\"role\":\"Primary\",\"activationCode\":{\"code\":" + randomJson(r, 2) + "}}}")
+            case 4 -> randomJson(r, 0, FIELDS).getBytes(StandardCharsets.UTF_8);
+            case 5 -> ("{\"twinning\":" + randomJson(r, 0, FIELDS) + "}").getBytes(StandardCharsets.UTF_8);
+            case 6 -> ("{\"twinning\":{\"role\":\"Primary\",\"activationCode\":{\"code\":" + randomJson(r, 2, FIELDS) + "}}}")
                     .getBytes(StandardCharsets.UTF_8);
-            case 7 -> ("{\"twinningStatus\":" + randomJson(r, 2) + ",\"name\":" + randomJson(r, 2) + "}")
+            case 7 -> ("{\"twinningStatus\":" + randomJson(r, 2, FIELDS) + ",\"name\":" + randomJson(r, 2, FIELDS) + "}")
                     .getBytes(StandardCharsets.UTF_8);
             default -> ("[" + "{".repeat(r.nextInt(2000)) + "]").getBytes(StandardCharsets.UTF_8);
         };
-    }
-
-    private static String randomJson(Random r, int depth) {
-        int kind = depth > 3 ? r.nextInt(5) : r.nextInt(8);
-        return switch (kind) {
-            case 0 -> "null";
-            case 1 -> Boolean.toString(r.nextBoolean());
-            case 2 -> Long.toString(r.nextLong());
-            case 3 -> Double.toString(r.nextDouble() * 1e308);
-            case 4 -> quote(garbage(r, r.nextInt(r.nextInt(10) == 0 ? 5000 : 30)));
-            case 5 -> {
-                StringBuilder sb = new StringBuilder("[");
-                for (int i = 0, n = r.nextInt(4); i < n; i++) {
-                    sb.append(i > 0 ? "," : "").append(randomJson(r, depth + 1));
-                }
-                yield sb.append("]").toString();
-            }
-            default -> {
-                StringBuilder sb = new StringBuilder("{");
-                for (int i = 0, n = r.nextInt(4); i < n; i++) {
-                    sb.append(i > 0 ? "," : "").append(quote(FIELDS[r.nextInt(FIELDS.length)])).append(':')
-                            .append(randomJson(r, depth + 1));
-                }
-                yield sb.append("}").toString();
-            }
-        };
-    }
-
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
-    }
-
-    private static String garbage(Random r, int n) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            sb.append((char) (r.nextInt(10) == 0 ? r.nextInt(0x3000) : 0x20 + r.nextInt(0x5f)));
-        }
-        return sb.toString();
-    }
-
-    private static byte[] randomBytes(Random r, int n) {
-        byte[] b = new byte[n];
-        r.nextBytes(b);
-        return b;
     }
 }
