@@ -53,7 +53,8 @@ class DmwsiGrpcEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         issuer = new LocalIssuer();
-        core = CoreServer.start(DmTestCores.config(issuer, Files.createTempDirectory("dmwsi-grpc"), Map.of()));
+        core = CoreServer.start(DmTestCores.config(issuer, Files.createTempDirectory("dmwsi-grpc"),
+                Map.of("TWIN_NOTIFY_ALLOW_HOSTS", "127.0.0.1")));
         channel = NettyChannelBuilder.forTarget(core.grpcTarget()).usePlaintext().build();
     }
 
@@ -176,6 +177,46 @@ class DmwsiGrpcEndToEndTest {
         req.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
         req.onCompleted();
         assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(services).contains("oma.dmwsi.v1.DeviceManagementService");
+        assertThat(services).contains("oma.dmwsi.v1.DeviceManagementService", "oma.dmwsi.v1.DmSubscriptionService");
+    }
+
+    @Test
+    void resultsAndEventsArePushedForOperationsAndSubscriptionsMadeOverGrpc() throws Exception {
+        String devId = "urn:imei:356938035600025";
+        DeviceAgent phone = device(devId);
+        assertThat(phone.clientInitiated().get(20, TimeUnit.SECONDS)).isEmpty();
+        try (org.omatwin.core.support.Listener listener = org.omatwin.core.support.Listener.accepting()) {
+            Metadata h = new Metadata();
+            h.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+                    "Bearer " + issuer.token("noc-grpc", "oma_dmwsi.subscribe"));
+            var subscriptions = org.omatwin.proto.dmwsi.v1.DmSubscriptionServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(h))
+                    .withDeadlineAfter(40, TimeUnit.SECONDS);
+            var made = subscriptions.createSubscription(org.omatwin.proto.dmwsi.v1.CreateSubscriptionRequest
+                    .newBuilder().setDmSubscription(org.omatwin.proto.dmwsi.v1.DmSubscription.newBuilder()
+                            .setCallbackReference(org.omatwin.proto.dmwsi.v1.CallbackReference.newBuilder()
+                                    .setNotifyUrl(listener.url()).setCallbackData("sub"))
+                            .addEventTypes("operationCompleted").addDeviceRefs(devId))
+                    .build()).getDmSubscription();
+            assertThat(made.getSubscriptionId()).startsWith("s-");
+
+            Operation op = stub("noc-grpc", "oma_dmwsi.operate").createOperation(CreateOperationRequest.newBuilder()
+                    .setOperation(Operation.newBuilder().setType("inventory").setDeviceRef(devId)
+                            .setCallbackReference(org.omatwin.proto.dmwsi.v1.CallbackReference.newBuilder()
+                                    .setNotifyUrl(listener.url()).setCallbackData("op")))
+                    .build()).getOperation();
+            assertThat(op.getCallbackReference().getCallbackData()).isEqualTo("op");
+            assertThat(phone.pollAndRun(0).get(20, TimeUnit.SECONDS)).isPresent();
+
+            var heard = listener.await(2, java.time.Duration.ofSeconds(20));
+            assertThat(heard).extracting(r -> r.body().path("dmNotification").path("callbackData").asText())
+                    .containsExactlyInAnyOrder("op", "sub");
+            assertThat(heard).allSatisfy(r -> {
+                var n = r.body().path("dmNotification");
+                assertThat(n.path("eventType").asText()).isEqualTo("operationCompleted");
+                assertThat(n.path("operation").path("operationId").asText()).isEqualTo(op.getOperationId());
+                assertThat(n.path("operation").path("state").asText()).isEqualTo("Succeeded");
+            });
+        }
     }
 }
