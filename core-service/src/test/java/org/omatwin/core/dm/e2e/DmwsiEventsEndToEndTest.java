@@ -42,16 +42,14 @@ class DmwsiEventsEndToEndTest {
 
     private static LocalIssuer issuer;
     private static CoreServer core;
-    private static HttpClient http;
-    private static String base;
+    private static DmwsiRest rest;
 
     @BeforeAll
     static void start() throws Exception {
         issuer = new LocalIssuer();
         core = CoreServer.start(DmTestCores.config(issuer, Files.createTempDirectory("dmwsi-events"), Map.of(
                 "TWIN_NOTIFY_ALLOW_HOSTS", "127.0.0.1", "TWIN_NOTIFY_BACKOFF_MS", "100")));
-        http = HttpClient.newHttpClient();
-        base = core.restUrl().replace("/twinning/v1", "");
+        rest = new DmwsiRest(core, issuer);
     }
 
     @AfterAll
@@ -73,14 +71,7 @@ class DmwsiEventsEndToEndTest {
 
     private static HttpResponse<String> call(String client, String scope, String method, String path, String body)
             throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .header("Authorization", "Bearer " + issuer.token(client, scope));
-        if (body != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return rest.call(client, scope, method, path, body);
     }
 
     private static JsonNode subscribe(String client, String subscription) throws Exception {
@@ -192,8 +183,7 @@ class DmwsiEventsEndToEndTest {
                     .isEqualTo("urn:oma:dm:alert:fault");
             assertThat(notification(otherHeard.get(0)).has("operation")).isFalse();
 
-            String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/internal/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = rest.get("/internal/metrics").body();
             assertThat(metrics).contains("dm_operations_ended_total{state=\"Succeeded\",type=\"subscribeNode\"}")
                     .contains("dm_alerts_received_total{type=\"urn:oma:dm:alert:fault\"}")
                     .contains("dm_alerts_received_total{type=\"urn:oma:dm:alert:node-changed\"}")

@@ -39,15 +39,13 @@ class DmwsiOperationsEndToEndTest {
 
     private static LocalIssuer issuer;
     private static CoreServer core;
-    private static HttpClient http;
-    private static String base;
+    private static DmwsiRest rest;
 
     @BeforeAll
     static void start() throws Exception {
         issuer = new LocalIssuer();
         core = CoreServer.start(DmTestCores.config(issuer, Files.createTempDirectory("dmwsi-e2e"), Map.of()));
-        http = HttpClient.newHttpClient();
-        base = core.restUrl().replace("/twinning/v1", "");
+        rest = new DmwsiRest(core, issuer);
     }
 
     static DeviceAgent device(String devId) {
@@ -67,14 +65,7 @@ class DmwsiOperationsEndToEndTest {
 
     static HttpResponse<String> call(String client, String scope, String method, String path, String body)
             throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .header("Authorization", "Bearer " + issuer.token(client, scope));
-        if (body != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return rest.call(client, scope, method, path, body);
     }
 
     static JsonNode json(HttpResponse<String> r) throws Exception {

@@ -1,0 +1,37 @@
+package org.omatwin.core.dm.e2e;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.omatwin.core.CoreServer;
+import org.omatwin.testsupport.LocalIssuer;
+
+/** An external system calling DMWSI over REST on a test core, with a bearer token of the test issuer per call. */
+final class DmwsiRest {
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final LocalIssuer issuer;
+    /** The core's REST base, e.g. http://127.0.0.1:41234 */
+    final String base;
+
+    DmwsiRest(CoreServer core, LocalIssuer issuer) {
+        this.issuer = issuer;
+        this.base = core.restUrl().replace("/twinning/v1", "");
+    }
+
+    /** {@code method path} as OAuth client {@code client} with {@code scope}; a body is sent as JSON. */
+    HttpResponse<String> call(String client, String scope, String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + issuer.token(client, scope));
+        if (body != null) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
