@@ -35,9 +35,16 @@ public final class Database implements AutoCloseable {
     private Database(EmbeddedPostgres embedded, HikariDataSource dataSource) {
         this.embedded = embedded;
         this.dataSource = dataSource;
-        this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES,
-                new Settings().withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED));
+        this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES, SETTINGS);
     }
+
+    /**
+     * jOOQ's settings for every query: names unquoted unless asked; no execute logging (its listener runs
+     * around every statement even when debug logging is off).
+     */
+    static final Settings SETTINGS = new Settings()
+            .withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED)
+            .withExecuteLogging(false);
 
     public static Database start(DatabaseSettings config) {
         EmbeddedPostgres embedded = null;

@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.omatwin.core.infra.outbox.JooqOutbox;
+import org.omatwin.core.infra.storage.RenderedQuery;
 import org.omatwin.core.twinning.notify.PeerOutbox;
 import org.jooq.DSLContext;
 import org.omatwin.core.twinning.activation.AttemptWindow;
@@ -29,6 +30,26 @@ import org.omatwin.core.twinning.TwinningStore;
 
 /** {@link TwinningStore} on PostgreSQL through jOOQ; bound to one transaction's {@link DSLContext}. */
 public final class JooqTwinningStore implements TwinningStore {
+    // The reads on every request path (a device's list and reads, a twinning token's revocation check, the
+    // toggle's lock) are rendered once: see RenderedQuery.
+    private static final RenderedQuery BY_ID = RenderedQuery.of(dsl -> dsl.selectFrom(TWINNING)
+            .where(TWINNING.ID.eq(RenderedQuery.arg("id"))), "id");
+    private static final RenderedQuery BY_ID_FOR_UPDATE = RenderedQuery.of(dsl -> dsl.selectFrom(TWINNING)
+            .where(TWINNING.ID.eq(RenderedQuery.arg("id"))).forUpdate(), "id");
+    private static final RenderedQuery VISIBLE_TO = RenderedQuery.of(dsl -> {
+        // Two index scans (secondary, primary) OR-ed; secondary first, then the primary's by activation.
+        var device = RenderedQuery.arg("device");
+        return dsl.selectFrom(TWINNING)
+                .where(TWINNING.SECONDARY_ADDRESS.eq(device)
+                        .and(TWINNING.STATUS.ne(TwinningStatus.DEACTIVATED.name())))
+                .or(TWINNING.PRIMARY_ADDRESS.eq(device)
+                        .and(TWINNING.STATUS.in(TwinningStatus.ON.name(), TwinningStatus.OFF.name())))
+                .orderBy(org.jooq.impl.DSL.when(TWINNING.SECONDARY_ADDRESS.eq(device), 0).otherwise(1),
+                        TWINNING.ACTIVATED_AT, TWINNING.ID);
+    }, "device");
+    private static final RenderedQuery.Row<TwinningRecord> RECORDS = RenderedQuery.records(TWINNING);
+    private static final RenderedQuery.Row<Twinning> ROW = rs -> toDomain(RECORDS.map(rs));
+
     private final DSLContext db;
 
     public JooqTwinningStore(DSLContext db) {
@@ -42,13 +63,12 @@ public final class JooqTwinningStore implements TwinningStore {
 
     @Override
     public Optional<Twinning> findById(String id) {
-        return db.selectFrom(TWINNING).where(TWINNING.ID.eq(id)).fetchOptional().map(JooqTwinningStore::toDomain);
+        return BY_ID.list(db, ROW, id).stream().findFirst();
     }
 
     @Override
     public Optional<Twinning> findByIdForUpdate(String id) {
-        return db.selectFrom(TWINNING).where(TWINNING.ID.eq(id)).forUpdate().fetchOptional()
-                .map(JooqTwinningStore::toDomain);
+        return BY_ID_FOR_UPDATE.list(db, ROW, id).stream().findFirst();
     }
 
     @Override
@@ -62,15 +82,7 @@ public final class JooqTwinningStore implements TwinningStore {
 
     @Override
     public List<Twinning> findVisibleTo(DeviceAddress device) {
-        // Two index scans (secondary, primary) OR-ed; secondary first, then the primary's by activation.
-        return db.selectFrom(TWINNING)
-                .where(TWINNING.SECONDARY_ADDRESS.eq(device.value())
-                        .and(TWINNING.STATUS.ne(TwinningStatus.DEACTIVATED.name())))
-                .or(TWINNING.PRIMARY_ADDRESS.eq(device.value())
-                        .and(TWINNING.STATUS.in(TwinningStatus.ON.name(), TwinningStatus.OFF.name())))
-                .orderBy(org.jooq.impl.DSL.when(TWINNING.SECONDARY_ADDRESS.eq(device.value()), 0).otherwise(1),
-                        TWINNING.ACTIVATED_AT, TWINNING.ID)
-                .fetch(JooqTwinningStore::toDomain);
+        return VISIBLE_TO.list(db, ROW, device.value());
     }
 
     @Override
