@@ -7,7 +7,7 @@
 # from /proc/<pid>/stat before and after each point (stable on a shared machine where req/s is not).
 # Then the latency at half the maximum throughput (h2load --rps) of the REST and gRPC reads.
 #   bench/cpu-per-request.sh                           # 20000 requests per point, at 8 and 32 connections
-#   REQUESTS=40000 CONNECTIONS="8 32 128" bench/cpu-per-request.sh
+#   REQUESTS=40000 CONNECTIONS="8 32 128" ROUNDS=2 bench/cpu-per-request.sh
 #   PROFILE=rest-read KEEP_JFR=/tmp/r.jfr bench/cpu-per-request.sh   # then one more rest-read point under JFR: top frames
 #   CORE_JAVA_OPTS=-XX:+UseSerialGC bench/cpu-per-request.sh
 # Load: h2load (HTTP/1.1 with --h1, gRPC over h2c with a body file, TLS h2 for the DM surface), wrk with
@@ -19,6 +19,7 @@ cd "$(dirname "$0")/.."
 N=${REQUESTS:-20000}
 CONNECTIONS=${CONNECTIONS:-"8 32"}
 TOGGLE_PAIRS=${TOGGLE_PAIRS:-32}
+ROUNDS=${ROUNDS:-1}
 PROFILE=${PROFILE:-}
 need_jars "$CORE_JAR" "$AUTH_JAR"
 command -v h2load >/dev/null && command -v wrk >/dev/null || apt-get install -y -q nghttp2-client wrk >/dev/null
@@ -144,14 +145,16 @@ run_all() { # connections requests
 }
 [ -z "$PROFILE" ] || load_of "$PROFILE"
 
-# Warm-up (JIT, token cache, connection pools): not reported.
-: > "$DATA/points"; WRK_SECONDS=5 run_all 8 $(( N / 4 )); : > "$DATA/points"
-for c in $CONNECTIONS; do run_all "$c" "$N"; done
+# Warm-up (JIT, token cache, connection pools): every point once at full size, not reported.
+C1=${CONNECTIONS%% *}
+: > "$DATA/points"; WRK_SECONDS=5 run_all "$C1" "$N"; : > "$DATA/points"
+for r in $(seq 1 "$ROUNDS"); do
+  for c in $CONNECTIONS; do run_all "$c" "$N"; done
+done
 
 # Latency at half the maximum throughput, at the first connection count: h2load --rps per connection.
-C1=${CONNECTIONS%% *}
 half_rps() { # label: half the req/s measured for it at C1, per connection
-  awk -v l="$1" -v c="$C1" '$1 == l && $2 == c {printf "%d", ($3 / ($6 / 1000)) / 2 / c; exit}' "$DATA/points"
+  awk -v l="$1" -v c="$C1" '$1 == l && $2 == c {r = $3 / ($6 / 1000); if (r > m) m = r} END {printf "%d", m / 2 / c}' "$DATA/points"
 }
 for l in rest-read grpc-read; do
   rps=$(half_rps "$l"); [ "${rps:-0}" -ge 1 ] || continue
@@ -162,7 +165,7 @@ done
 [ -z "$PROFILE" ] || run_one "$PROFILE" "$C1" "$N" profile
 
 machine
-echo "command: bench/cpu-per-request.sh (REQUESTS=$N CONNECTIONS=\"$CONNECTIONS\" TOGGLE_PAIRS=$TOGGLE_PAIRS${CORE_JAVA_OPTS:+ CORE_JAVA_OPTS=\"$CORE_JAVA_OPTS\"}); core -Xmx512m, TWIN_AUTH_MODE=jwt, real bearer tokens; h2load 1 stream per connection (REST --h1, gRPC h2c, DM TLS h2), toggles by wrk -t1 for ${WRK_SECONDS:-15} s"
+echo "command: bench/cpu-per-request.sh (REQUESTS=$N CONNECTIONS=\"$CONNECTIONS\" ROUNDS=$ROUNDS TOGGLE_PAIRS=$TOGGLE_PAIRS${CORE_JAVA_OPTS:+ CORE_JAVA_OPTS=\"$CORE_JAVA_OPTS\"}); core -Xmx512m, TWIN_AUTH_MODE=jwt, real bearer tokens; h2load 1 stream per connection (REST --h1, gRPC h2c, DM TLS h2), toggles by wrk -t1 for ${WRK_SECONDS:-15} s"
 echo
 echo "| conns | request | answered | not 2xx | core CPU ms | CPU ms/request | CPU ratio to health | req/s | req/s % of health | p50 ms | p99 ms |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
