@@ -10,12 +10,15 @@
 #   REQUESTS=40000 CONNECTIONS="8 32 128" ROUNDS=2 bench/cpu-per-request.sh
 #   PROFILE=rest-read KEEP_JFR=/tmp/r.jfr bench/cpu-per-request.sh   # then one more rest-read point under JFR: top frames
 #   CORE_JAVA_OPTS=-XX:+UseSerialGC bench/cpu-per-request.sh
+#   BENCH_CORE_JAR=/tmp/before/twinning-core.jar bench/cpu-per-request.sh   # another build of the core
 # Load: h2load (HTTP/1.1 with --h1, gRPC over h2c with a body file, TLS h2 for the DM surface), wrk with
 # bench/lib/toggle.lua for toggles. Builds nothing: starts the packaged authorization server and core
 # (-Xmx512m) on free loopback ports with a temporary TWIN_DATA_DIR, stops them on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib/dm-common.sh
+# another build's jar to compare with (e.g. the commit before a change, built elsewhere): BENCH_CORE_JAR=...
+CORE_JAR=${BENCH_CORE_JAR:-$CORE_JAR}
 N=${REQUESTS:-20000}
 CONNECTIONS=${CONNECTIONS:-"8 32"}
 TOGGLE_PAIRS=${TOGGLE_PAIRS:-32}
@@ -165,6 +168,7 @@ done
 [ -z "$PROFILE" ] || run_one "$PROFILE" "$C1" "$N" profile
 
 machine
+echo "core jar: $CORE_JAR"
 echo "command: bench/cpu-per-request.sh (REQUESTS=$N CONNECTIONS=\"$CONNECTIONS\" ROUNDS=$ROUNDS TOGGLE_PAIRS=$TOGGLE_PAIRS${CORE_JAVA_OPTS:+ CORE_JAVA_OPTS=\"$CORE_JAVA_OPTS\"}); core -Xmx512m, TWIN_AUTH_MODE=jwt, real bearer tokens; h2load 1 stream per connection (REST --h1, gRPC h2c, DM TLS h2), toggles by wrk -t1 for ${WRK_SECONDS:-15} s"
 echo
 echo "| conns | request | answered | not 2xx | core CPU ms | CPU ms/request | CPU ratio to health | req/s | req/s % of health | p50 ms | p99 ms |"
