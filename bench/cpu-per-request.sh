@@ -89,7 +89,7 @@ point() {
   local label=$1 c=$2 tool=$3; shift 3
   local t0 t1 s0 s1 out ok bad p50 p99 jfr=""
   if [ "$label" = profile ]; then
-    "$JCMD" "$CORE" JFR.start name=point settings=profile >/dev/null; jfr=1
+    "$JCMD" "$CORE" JFR.start name=point settings=profile "jdk.ExecutionSample#period=${JFR_PERIOD:-1ms}" >/dev/null; jfr=1
   fi
   s0=$(date +%s%N); t0=$(cpu_ticks "$CORE")
   if [ "$tool" = wrk ]; then

@@ -5,14 +5,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Param;
 import org.jooq.Query;
 import org.jooq.Table;
-import org.jooq.TableRecord;
 import org.jooq.conf.ParamType;
 import org.jooq.impl.DSL;
 
@@ -91,24 +92,39 @@ public final class RenderedQuery {
         return new RenderedQuery(q.getSQL(ParamType.INDEXED), argOf, constants, argNames.length);
     }
 
-    /**
-     * Rows of a query that selects {@code table.fields()} in their order (as {@code selectFrom(table)}
-     * does) as records of the table, with JDBC's own conversions (no jOOQ converters on these columns).
-     */
-    public static <R extends TableRecord<R>> Row<R> records(Table<R> table) {
-        Field<?>[] columns = table.fields();
-        return rs -> {
-            R record = table.newRecord();
-            for (int i = 0; i < columns.length; i++) {
-                set(record, columns[i], rs.getObject(i + 1, columns[i].getType()));
+    /** One row's values by column, as JDBC converted them (no jOOQ record, converters or change flags). */
+    public static final class Columns {
+        private final Map<Field<?>, Integer> index;
+        private final Object[] values;
+
+        private Columns(Map<Field<?>, Integer> index, Object[] values) {
+            this.index = index;
+            this.values = values;
+        }
+
+        public <T> T get(Field<T> field) {
+            Integer i = index.get(field);
+            if (i == null) {
+                throw new IllegalArgumentException("no column " + field + " in this row");
             }
-            record.changed(false);
-            return record;
-        };
+            return field.getType().cast(values[i]);
+        }
     }
 
-    private static <T> void set(TableRecord<?> record, Field<T> field, Object value) {
-        record.set(field, field.getType().cast(value));
+    /** Rows of a query that selects {@code table.fields()} in their order (as {@code selectFrom(table)} does). */
+    public static Row<Columns> columns(Table<?> table) {
+        Field<?>[] fields = table.fields();
+        Map<Field<?>, Integer> index = new IdentityHashMap<>();
+        for (int i = 0; i < fields.length; i++) {
+            index.put(fields[i], i);
+        }
+        return rs -> {
+            Object[] values = new Object[fields.length];
+            for (int i = 0; i < fields.length; i++) {
+                values[i] = rs.getObject(i + 1, fields[i].getType());
+            }
+            return new Columns(index, values);
+        };
     }
 
     /** The SQL sent to the database (tests, logs). */
