@@ -39,12 +39,12 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * jOOQ's settings for every query: names unquoted unless asked; no execute logging (its listener runs
-     * around every statement even when debug logging is off).
+     * jOOQ's settings for every query: names unquoted unless asked. Execute logging stays on: with it
+     * off, NotificationsTest.serverSideConsumersWatchTheSameEvents failed after the tests before it (not
+     * understood yet); the hot reads do not go through jOOQ's execution anyway (RenderedQuery).
      */
     static final Settings SETTINGS = new Settings()
-            .withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED)
-            .withExecuteLogging(false);
+            .withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED);
 
     public static Database start(DatabaseSettings config) {
         EmbeddedPostgres embedded = null;
