@@ -216,18 +216,13 @@ public final class ContractJson {
         for (int c = 0; c < 0x20; c++) {
             REPLACEMENTS[c] = String.format("\\u%04x", c);
         }
-        REPLACEMENTS['"'] = "\\\"";
-        REPLACEMENTS['\\'] = "\\\\";
-        REPLACEMENTS['\t'] = "\\t";
-        REPLACEMENTS['\b'] = "\\b";
-        REPLACEMENTS['\n'] = "\\n";
-        REPLACEMENTS['\r'] = "\\r";
-        REPLACEMENTS['\f'] = "\\f";
-        REPLACEMENTS['<'] = "\\u003c";
-        REPLACEMENTS['>'] = "\\u003e";
-        REPLACEMENTS['&'] = "\\u0026";
-        REPLACEMENTS['='] = "\\u003d";
-        REPLACEMENTS['\''] = "\\u0027";
+        // short escapes, and Gson's HTML-safe ones
+        String chars = "\"\\\t\b\n\r\f<>&='";
+        String[] escapes = {"\\\"", "\\\\", "\\t", "\\b", "\\n", "\\r", "\\f", "\\u003c", "\\u003e", "\\u0026",
+            "\\u003d", "\\u0027"};
+        for (int i = 0; i < chars.length(); i++) {
+            REPLACEMENTS[chars.charAt(i)] = escapes[i];
+        }
     }
 
     private static void collectRepeated(Descriptor type, Set<FieldDescriptor> into) {
