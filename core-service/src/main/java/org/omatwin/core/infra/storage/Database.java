@@ -35,9 +35,16 @@ public final class Database implements AutoCloseable {
     private Database(EmbeddedPostgres embedded, HikariDataSource dataSource) {
         this.embedded = embedded;
         this.dataSource = dataSource;
-        this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES,
-                new Settings().withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED));
+        this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES, SETTINGS);
     }
+
+    /**
+     * jOOQ's settings for every query: names unquoted unless asked. Execute logging stays on: with it
+     * off, NotificationsTest.serverSideConsumersWatchTheSameEvents failed after the tests before it (not
+     * understood yet); the hot reads do not go through jOOQ's execution anyway (RenderedQuery).
+     */
+    static final Settings SETTINGS = new Settings()
+            .withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED);
 
     public static Database start(DatabaseSettings config) {
         EmbeddedPostgres embedded = null;

@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.omatwin.core.infra.outbox.JooqOutbox;
+import org.omatwin.core.infra.storage.RenderedQuery;
 import org.omatwin.core.twinning.notify.PeerOutbox;
 import org.jooq.DSLContext;
 import org.omatwin.core.twinning.activation.AttemptWindow;
@@ -29,6 +30,26 @@ import org.omatwin.core.twinning.TwinningStore;
 
 /** {@link TwinningStore} on PostgreSQL through jOOQ; bound to one transaction's {@link DSLContext}. */
 public final class JooqTwinningStore implements TwinningStore {
+    // The reads on every request path (a device's list and reads, a twinning token's revocation check, the
+    // toggle's lock) are rendered once: see RenderedQuery.
+    private static final RenderedQuery BY_ID = RenderedQuery.of(dsl -> dsl.selectFrom(TWINNING)
+            .where(TWINNING.ID.eq(RenderedQuery.arg("id"))), "id");
+    private static final RenderedQuery BY_ID_FOR_UPDATE = RenderedQuery.of(dsl -> dsl.selectFrom(TWINNING)
+            .where(TWINNING.ID.eq(RenderedQuery.arg("id"))).forUpdate(), "id");
+    private static final RenderedQuery VISIBLE_TO = RenderedQuery.of(dsl -> {
+        // Two index scans (secondary, primary) OR-ed; secondary first, then the primary's by activation.
+        var device = RenderedQuery.arg("device");
+        return dsl.selectFrom(TWINNING)
+                .where(TWINNING.SECONDARY_ADDRESS.eq(device)
+                        .and(TWINNING.STATUS.ne(TwinningStatus.DEACTIVATED.name())))
+                .or(TWINNING.PRIMARY_ADDRESS.eq(device)
+                        .and(TWINNING.STATUS.in(TwinningStatus.ON.name(), TwinningStatus.OFF.name())))
+                .orderBy(org.jooq.impl.DSL.when(TWINNING.SECONDARY_ADDRESS.eq(device), 0).otherwise(1),
+                        TWINNING.ACTIVATED_AT, TWINNING.ID);
+    }, "device");
+    private static final RenderedQuery.Row<RenderedQuery.Columns> COLUMNS = RenderedQuery.columns(TWINNING);
+    private static final RenderedQuery.Row<Twinning> ROW = rs -> toDomain(COLUMNS.map(rs)::get);
+
     private final DSLContext db;
 
     public JooqTwinningStore(DSLContext db) {
@@ -42,13 +63,12 @@ public final class JooqTwinningStore implements TwinningStore {
 
     @Override
     public Optional<Twinning> findById(String id) {
-        return db.selectFrom(TWINNING).where(TWINNING.ID.eq(id)).fetchOptional().map(JooqTwinningStore::toDomain);
+        return BY_ID.list(db, ROW, id).stream().findFirst();
     }
 
     @Override
     public Optional<Twinning> findByIdForUpdate(String id) {
-        return db.selectFrom(TWINNING).where(TWINNING.ID.eq(id)).forUpdate().fetchOptional()
-                .map(JooqTwinningStore::toDomain);
+        return BY_ID_FOR_UPDATE.list(db, ROW, id).stream().findFirst();
     }
 
     @Override
@@ -62,15 +82,7 @@ public final class JooqTwinningStore implements TwinningStore {
 
     @Override
     public List<Twinning> findVisibleTo(DeviceAddress device) {
-        // Two index scans (secondary, primary) OR-ed; secondary first, then the primary's by activation.
-        return db.selectFrom(TWINNING)
-                .where(TWINNING.SECONDARY_ADDRESS.eq(device.value())
-                        .and(TWINNING.STATUS.ne(TwinningStatus.DEACTIVATED.name())))
-                .or(TWINNING.PRIMARY_ADDRESS.eq(device.value())
-                        .and(TWINNING.STATUS.in(TwinningStatus.ON.name(), TwinningStatus.OFF.name())))
-                .orderBy(org.jooq.impl.DSL.when(TWINNING.SECONDARY_ADDRESS.eq(device.value()), 0).otherwise(1),
-                        TWINNING.ACTIVATED_AT, TWINNING.ID)
-                .fetch(JooqTwinningStore::toDomain);
+        return VISIBLE_TO.list(db, ROW, device.value());
     }
 
     @Override
@@ -242,29 +254,40 @@ public final class JooqTwinningStore implements TwinningStore {
                 : PeerEndpoints.write(t.peer().primaryEndpoints()));
     }
 
+    /** A row of the twinning table: a jOOQ record, or the columns of a plain query. */
+    private interface Row {
+        <T> T get(org.jooq.Field<T> column);
+    }
+
     static Twinning toDomain(TwinningRecord r) {
-        Twinning.PendingCode code = r.getCodeHash() == null ? null
-                : new Twinning.PendingCode(r.getCodeHash(), new Mno(r.getCodeMcc(), r.getCodeMnc()),
-                        r.getCodeExpiresAt().toInstant());
+        return toDomain((Row) r::get);
+    }
+
+    private static Twinning toDomain(Row r) {
+        Twinning.PendingCode code = r.get(TWINNING.CODE_HASH) == null ? null
+                : new Twinning.PendingCode(r.get(TWINNING.CODE_HASH),
+                        new Mno(r.get(TWINNING.CODE_MCC), r.get(TWINNING.CODE_MNC)),
+                        r.get(TWINNING.CODE_EXPIRES_AT).toInstant());
         return new Twinning(
-                r.getId(),
-                new DeviceAddress(r.getSecondaryAddress()),
-                address(r.getPrimaryAddress()),
-                TwinningStatus.valueOf(r.getStatus()),
-                r.getName(),
+                r.get(TWINNING.ID),
+                new DeviceAddress(r.get(TWINNING.SECONDARY_ADDRESS)),
+                address(r.get(TWINNING.PRIMARY_ADDRESS)),
+                TwinningStatus.valueOf(r.get(TWINNING.STATUS)),
+                r.get(TWINNING.NAME),
                 code,
-                r.getSecondaryCorrelator(),
-                r.getPrimaryCorrelator(),
-                mno(r.getSecondaryMcc(), r.getSecondaryMnc()),
-                mno(r.getPrimaryMcc(), r.getPrimaryMnc()),
-                address(r.getPrimaryVmAddress()),
-                r.getAuthCode(),
-                r.getCreatedAt().toInstant(),
-                instant(r.getActivatedAt()),
-                instant(r.getStatusChangedAt()),
-                instant(r.getDeactivatedAt()),
-                r.getVersion(),
-                new Twinning.PeerLink(r.getPeerActivationId(), PeerEndpoints.read(r.getPrimaryEndpoints())));
+                r.get(TWINNING.SECONDARY_CORRELATOR),
+                r.get(TWINNING.PRIMARY_CORRELATOR),
+                mno(r.get(TWINNING.SECONDARY_MCC), r.get(TWINNING.SECONDARY_MNC)),
+                mno(r.get(TWINNING.PRIMARY_MCC), r.get(TWINNING.PRIMARY_MNC)),
+                address(r.get(TWINNING.PRIMARY_VM_ADDRESS)),
+                r.get(TWINNING.AUTH_CODE),
+                r.get(TWINNING.CREATED_AT).toInstant(),
+                instant(r.get(TWINNING.ACTIVATED_AT)),
+                instant(r.get(TWINNING.STATUS_CHANGED_AT)),
+                instant(r.get(TWINNING.DEACTIVATED_AT)),
+                r.get(TWINNING.VERSION),
+                new Twinning.PeerLink(r.get(TWINNING.PEER_ACTIVATION_ID),
+                        PeerEndpoints.read(r.get(TWINNING.PRIMARY_ENDPOINTS))));
     }
 
     private static DeviceAddress address(String value) {

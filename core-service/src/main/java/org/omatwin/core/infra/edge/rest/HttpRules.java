@@ -20,9 +20,12 @@ import java.util.TreeSet;
  */
 public final class HttpRules {
 
-    /** One rule: HTTP method, path template and what the body and query may carry. */
+    /**
+     * One rule: HTTP method, path template and what the body and query may carry, for the gRPC method
+     * {@code grpcMethod} ("package.Service/Method").
+     */
     public record Rule(String method, String template, List<String> segments, Descriptor requestType,
-            String bodyField, Set<String> queryParams) {
+            String bodyField, Set<String> queryParams, String grpcMethod) {
 
         public boolean hasBody() {
             return !bodyField.isEmpty();
@@ -47,6 +50,17 @@ public final class HttpRules {
             return vars;
         }
 
+        /** The path's values of the template's variables, by field name (not yet percent-decoded). */
+        public java.util.Map<String, String> variables(List<String> pathSegments) {
+            java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < segments.size(); i++) {
+                if (segments.get(i).startsWith("{")) {
+                    out.put(segments.get(i).substring(1, segments.get(i).length() - 1), pathSegments.get(i));
+                }
+            }
+            return out;
+        }
+
         boolean matches(List<String> pathSegments) {
             if (pathSegments.size() != segments.size()) {
                 return false;
@@ -65,7 +79,8 @@ public final class HttpRules {
     /** The outcome of matching a request against the rules. */
     public sealed interface Match {}
 
-    public record Found(Rule rule) implements Match {}
+    /** @param segments the request path's segments, as matched */
+    public record Found(Rule rule, List<String> segments) implements Match {}
 
     public record WrongMethod(Set<String> allowed) implements Match {}
 
@@ -73,8 +88,13 @@ public final class HttpRules {
 
     private final List<Rule> rules;
 
+    private final Set<String> roots;
+
     private HttpRules(List<Rule> rules) {
         this.rules = List.copyOf(rules);
+        Set<String> r = new LinkedHashSet<>();
+        rules.forEach(rule -> r.add("/" + rule.segments().get(0) + "/"));
+        this.roots = Set.copyOf(r);
     }
 
     public static HttpRules of(ServiceDescriptor service) {
@@ -101,7 +121,8 @@ public final class HttpRules {
             }
             List<String> segments = split(template);
             Descriptor req = m.getInputType();
-            Rule partial = new Rule(method, template, segments, req, http.getBody(), Set.of());
+            String grpcMethod = m.getService().getFullName() + "/" + m.getName();
+            Rule partial = new Rule(method, template, segments, req, http.getBody(), Set.of(), grpcMethod);
             Set<String> query = new LinkedHashSet<>();
             if (!"*".equals(http.getBody())) {
                 for (FieldDescriptor f : req.getFields()) {
@@ -112,7 +133,7 @@ public final class HttpRules {
                     }
                 }
             }
-            rules.add(new Rule(method, template, segments, req, http.getBody(), Set.copyOf(query)));
+            rules.add(new Rule(method, template, segments, req, http.getBody(), Set.copyOf(query), grpcMethod));
         }
         return new HttpRules(rules);
     }
@@ -122,13 +143,17 @@ public final class HttpRules {
      * answers every request there, known or not, in the contract's terms.
      */
     public boolean covers(String path) {
-        for (Rule r : rules) {
-            String root = "/" + r.segments().get(0) + "/";
+        for (String root : roots()) {
             if (path.startsWith(root)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The API roots of these rules ("/twinning/", "/dmwsi/"). */
+    public Set<String> roots() {
+        return roots;
     }
 
     public List<Rule> rules() {
@@ -141,7 +166,7 @@ public final class HttpRules {
         for (Rule r : rules) {
             if (r.matches(segments)) {
                 if (r.method().equals(method)) {
-                    return new Found(r);
+                    return new Found(r, segments);
                 }
                 allowed.add(r.method());
             }

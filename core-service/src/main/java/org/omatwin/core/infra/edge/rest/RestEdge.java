@@ -5,51 +5,62 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.linecorp.armeria.common.AggregatedHttpRequest;
-import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.ContentTooLargeException;
-import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.QueryParams;
-import com.linecorp.armeria.common.ResponseHeaders;
-import com.linecorp.armeria.common.ResponseHeadersBuilder;
-import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.common.util.Exceptions;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import io.grpc.Attributes;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor.PrototypeMarshaller;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.omatwin.core.infra.error.ApiException;
-import org.omatwin.core.infra.edge.ResponseMeta;
 import org.omatwin.core.infra.error.ApiError;
 
 /**
- * The REST edge in front of the embedded transcoder, strict like Envoy's: 404/405 (with Allow) from
- * the google.api.http rules, unknown query parameters and body elements refused, bodies limited in
- * size and checked as JSON; on success 201 + Location for creates and 204 for deletes; every error a
- * {@code requestError}.
+ * The REST edge, strict like Envoy's transcoder: 404/405 (with Allow) from the google.api.http rules,
+ * unknown query parameters and body elements refused, bodies limited in size and checked as JSON; then
+ * the request is built as its gRPC method's message (path variables, query parameters, body) and run as
+ * a call of that method in this process ({@link LocalCall}), through the same interceptor chain as
+ * over gRPC, on the blocking executor (the service blocks on PostgreSQL: never on the event loops). On
+ * success 201 + Location for creates and 204 for deletes; every error a {@code requestError}.
  */
-public final class RestEdge implements DecoratingHttpServiceFunction {
+public final class RestEdge implements HttpService {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final JsonFormat.Parser PARSER = JsonFormat.parser();
 
     private final HttpRules rules;
     private final long maxBodyBytes;
+    private final Map<String, ServerMethodDefinition<?, ?>> methods = new HashMap<>();
 
-    public RestEdge(HttpRules rules, long maxBodyBytes) {
+    /** @param services each with its API's interceptor chain, the same as on the gRPC server */
+    public RestEdge(HttpRules rules, long maxBodyBytes, List<ServerServiceDefinition> services) {
         this.rules = rules;
         this.maxBodyBytes = maxBodyBytes;
+        services.forEach(s -> s.getMethods().forEach(m -> methods.put(m.getMethodDescriptor().getFullMethodName(), m)));
+        for (HttpRules.Rule r : rules.rules()) {
+            if (!methods.containsKey(r.grpcMethod())) {
+                throw new IllegalArgumentException("no service for the rule of " + r.grpcMethod());
+            }
+        }
     }
 
     @Override
-    public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
-        if (!rules.covers(ctx.path())) {
-            return delegate.serve(ctx, req);
-        }
+    public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) throws Exception {
         try {
             HttpRules.Match match = rules.match(req.method().name(), ctx.path());
             if (match instanceof HttpRules.WrongMethod wrong) {
@@ -62,24 +73,25 @@ public final class RestEdge implements DecoratingHttpServiceFunction {
                 throw ApiException.of(ApiError.NOT_FOUND, "no resource at " + ctx.path(), "path");
             }
             HttpRules.Rule rule = found.rule();
-            checkQuery(ctx, rule);
-            if (!rule.hasBody()) {
-                return finish(rule, delegate.serve(ctx, req));
-            }
+            QueryParams query = checkQuery(ctx, rule);
             MediaType type = req.contentType();
-            if (type == null || !type.is(MediaType.JSON)) {
+            if (rule.hasBody() && (type == null || !type.is(MediaType.JSON))) {
                 throw ApiException.of(ApiError.UNSUPPORTED_MEDIA_TYPE, "the request body must be application/json",
                         "Content-Type");
             }
+            // The body is read (bounded) even where the rule takes none: answering while a client is still
+            // uploading makes HTTP/2 reset the stream.
             CompletableFuture<HttpResponse> future = req.aggregate().handle((agg, failure) -> {
                 try {
                     if (failure != null) {
                         throw failure(Exceptions.peel(failure));
                     }
-                    checkBody(agg, rule);
-                    HttpRequest forwarded = agg.toHttpRequest();
-                    ctx.updateRequest(forwarded);
-                    return finish(rule, delegate.serve(ctx, forwarded));
+                    String body = null;
+                    if (rule.hasBody()) {
+                        body = agg.content().toStringUtf8();
+                        checkBody(body, agg.content().length(), rule);
+                    }
+                    return call(ctx, req, found, query, body);
                 } catch (ApiException e) {
                     return RestErrors.response(e, null);
                 } catch (Exception e) {
@@ -90,6 +102,28 @@ public final class RestEdge implements DecoratingHttpServiceFunction {
         } catch (ApiException e) {
             return afterBody(req, e, null);
         }
+    }
+
+    /** Builds the method's request message and runs the call on the blocking executor. */
+    @SuppressWarnings("unchecked")
+    private HttpResponse call(ServiceRequestContext ctx, HttpRequest req, HttpRules.Found found, QueryParams query,
+            String body) {
+        HttpRules.Rule rule = found.rule();
+        ServerMethodDefinition<Message, Message> method =
+                (ServerMethodDefinition<Message, Message>) methods.get(rule.grpcMethod());
+        Message request = RestRequests.build(rule, found.segments(), query, body, PARSER,
+                ((PrototypeMarshaller<Message>) method.getMethodDescriptor().getRequestMarshaller())
+                        .getMessagePrototype());
+        Attributes attributes = Attributes.newBuilder()
+                .set(Grpc.TRANSPORT_ATTR_REMOTE_ADDR, ctx.remoteAddress())
+                .set(Grpc.TRANSPORT_ATTR_LOCAL_ADDR, ctx.localAddress())
+                .build();
+        LocalCall<Message, Message> call = new LocalCall<>(method.getMethodDescriptor(), attributes,
+                "DELETE".equals(rule.method()));
+        Metadata headers = RestRequests.metadata(req.headers());
+        ctx.blockingTaskExecutor().execute(() -> call.run(method.getServerCallHandler(), headers, request));
+        ctx.whenRequestCancelled().thenRunAsync(call::cancel, ctx.blockingTaskExecutor());
+        return HttpResponse.of(call.response());
     }
 
     /**
@@ -116,9 +150,9 @@ public final class RestEdge implements DecoratingHttpServiceFunction {
                 "body");
     }
 
-    private static void checkQuery(ServiceRequestContext ctx, HttpRules.Rule rule) {
+    private static QueryParams checkQuery(ServiceRequestContext ctx, HttpRules.Rule rule) {
         if (ctx.query() == null || ctx.query().isEmpty()) {
-            return;
+            return QueryParams.of();
         }
         QueryParams params = QueryParams.fromQueryString(ctx.query());
         for (String name : params.names()) {
@@ -129,45 +163,23 @@ public final class RestEdge implements DecoratingHttpServiceFunction {
                 throw ApiException.of(ApiError.INVALID_INPUT, "query parameter '" + name + "' is repeated", name);
             }
         }
+        return params;
     }
 
-    private void checkBody(AggregatedHttpRequest agg, HttpRules.Rule rule) {
-        if (agg.content().length() > maxBodyBytes) {
+    private void checkBody(String text, int length, HttpRules.Rule rule) {
+        if (length > maxBodyBytes) {
             throw tooLarge();
         }
-        if (agg.content().isEmpty()) {
+        if (length == 0) {
             throw ApiException.of(ApiError.MISSING_ELEMENT, "the request body is missing", "body");
         }
         JsonNode body;
         try {
-            body = JSON.readTree(agg.content().toStringUtf8());
+            body = JSON.readTree(text);
         } catch (JsonProcessingException e) {
             throw ApiException.of(ApiError.INVALID_INPUT, "the request body is not valid JSON (line "
                     + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", "body");
         }
         StrictJson.check(body, rule.bodyType(), "*".equals(rule.bodyField()) ? rule.pathFields() : java.util.Set.of());
-    }
-
-    /**
-     * 204 on deletes; otherwise the status and Location the service gave ({@code ResponseMeta}: 201 on
-     * creates), else 200; internal headers are never passed on. Errors pass through (already requestError).
-     */
-    private static HttpResponse finish(HttpRules.Rule rule, HttpResponse response) {
-        return HttpResponse.of(response.aggregate().thenApply(agg -> {
-            if (agg.status().codeClass() != com.linecorp.armeria.common.HttpStatusClass.SUCCESS) {
-                return RestErrors.ensureRequestError(agg).toHttpResponse();
-            }
-            if ("DELETE".equals(rule.method())) {
-                return HttpResponse.of(HttpStatus.NO_CONTENT);
-            }
-            String status = agg.headers().get(ResponseMeta.HTTP_STATUS.name());
-            ResponseHeadersBuilder headers = ResponseHeaders.builder(status == null ? HttpStatus.OK
-                    : HttpStatus.valueOf(Integer.parseInt(status))).contentType(MediaType.JSON_UTF_8);
-            String location = agg.headers().get(ResponseMeta.LOCATION.name());
-            if (location != null) {
-                headers.add(HttpHeaderNames.LOCATION, location);
-            }
-            return AggregatedHttpResponse.of(headers.build(), agg.content()).toHttpResponse();
-        }));
     }
 }

@@ -2,7 +2,6 @@ package org.omatwin.core.infra.edge.rest;
 
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpHeaderNames;
-import com.linecorp.armeria.common.HttpHeaders;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
@@ -11,7 +10,6 @@ import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.ServerErrorHandler;
-import com.linecorp.armeria.server.grpc.UnframedGrpcErrorHandler;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.HttpStatusException;
 import io.grpc.Status;
@@ -50,35 +48,28 @@ public final class RestErrors {
         return AggregatedHttpResponse.of(h.build(), com.linecorp.armeria.common.HttpData.ofUtf8(ApiErrors.toJson(e)));
     }
 
-    /** A gRPC error from the transcoder: the service already rendered the body into the trailers. */
-    static final UnframedGrpcErrorHandler FROM_GRPC = (ctx, status, response) -> {
-        HttpHeaders t = response.trailers().isEmpty() ? response.headers() : response.trailers();
-        String body = t.get(ApiErrors.REQUEST_ERROR.name());
-        String http = t.get(ApiErrors.HTTP_STATUS.name());
+    /**
+     * A gRPC error of the service: the error mapping ({@code ApiErrors}) already rendered the body, the
+     * HTTP status and the headers into the trailers, read here by name.
+     */
+    static HttpResponse fromGrpc(Status status, java.util.function.Function<String, String> trailer) {
+        String body = trailer.apply(ApiErrors.REQUEST_ERROR.name());
+        String http = trailer.apply(ApiErrors.HTTP_STATUS.name());
         if (body == null || http == null) {
             return response(forStatus(HttpStatus.valueOf(httpFor(status.getCode())), null), null);
         }
         ResponseHeadersBuilder h = ResponseHeaders.builder(Integer.parseInt(http)).contentType(MediaType.JSON_UTF_8);
-        String challenge = t.get(ApiErrors.WWW_AUTHENTICATE.name());
+        String challenge = trailer.apply(ApiErrors.WWW_AUTHENTICATE.name());
         if (challenge != null) {
             h.add(HttpHeaderNames.WWW_AUTHENTICATE, challenge);
         } else if ("401".equals(http)) {
             h.add(HttpHeaderNames.WWW_AUTHENTICATE, BEARER_CHALLENGE);
         }
-        String retryAfter = t.get(ApiErrors.RETRY_AFTER.name());
+        String retryAfter = trailer.apply(ApiErrors.RETRY_AFTER.name());
         if (retryAfter != null) {
             h.add(HttpHeaderNames.RETRY_AFTER, retryAfter);
         }
         return HttpResponse.of(h.build(), com.linecorp.armeria.common.HttpData.ofUtf8(body));
-    };
-
-    /** Replaces an error response that is not already a requestError (framework-made) with one. */
-    static AggregatedHttpResponse ensureRequestError(AggregatedHttpResponse agg) {
-        MediaType type = agg.contentType();
-        if (type != null && type.is(MediaType.JSON) && agg.contentUtf8().startsWith("{\"requestError\"")) {
-            return agg;
-        }
-        return aggregated(forStatus(agg.status(), null), null);
     }
 
     public static ApiException forStatus(HttpStatus status, String detail) {
