@@ -1,12 +1,9 @@
 package org.omatwin.core.dm.api;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.Timestamp;
 import io.grpc.stub.StreamObserver;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -50,8 +47,6 @@ import org.omatwin.proto.dmwsi.v1.CancelOperationRequest;
 import org.omatwin.proto.dmwsi.v1.CancelOperationResponse;
 import org.omatwin.proto.dmwsi.v1.CreateOperationRequest;
 import org.omatwin.proto.dmwsi.v1.CreateOperationResponse;
-import org.omatwin.proto.dmwsi.v1.DevDetail;
-import org.omatwin.proto.dmwsi.v1.DevInfo;
 import org.omatwin.proto.dmwsi.v1.Device;
 import org.omatwin.proto.dmwsi.v1.DeviceManagementServiceGrpc;
 import org.omatwin.proto.dmwsi.v1.GetDeviceRequest;
@@ -73,7 +68,6 @@ import org.omatwin.proto.dmwsi.v1.NodeValue;
 import org.omatwin.proto.dmwsi.v1.Operation;
 import org.omatwin.proto.dmwsi.v1.OperationList;
 import org.omatwin.proto.dmwsi.v1.UploadList;
-import org.omatwin.proto.dmwsi.v1.StateChange;
 
 /**
  * {@code oma.dmwsi.v1.DeviceManagementService} (dm-api.md section 4): translates between protobuf and
@@ -243,12 +237,12 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
                     .setResourceUrl(publicUrl.get() + "/dmwsi/v1/network-parameters");
             all.stream().skip(offset).limit(limit).forEach(p -> {
                 NetworkParameter.Builder b = NetworkParameter.newBuilder().setId(p.id()).setKind(p.kind());
-                set(p.description(), b::setDescription);
+                DmwsiViews.set(p.description(), b::setDescription);
                 p.values().forEach(v -> {
                     NetworkParameterValue.Builder value = NetworkParameterValue.newBuilder().setUri(v.uri())
                             .setSecret(v.secret());
-                    set(v.secret() ? null : v.value(), value::setValue);
-                    set(v.format(), value::setFormat);
+                    DmwsiViews.set(v.secret() ? null : v.value(), value::setValue);
+                    DmwsiViews.set(v.format(), value::setFormat);
                     b.addValues(value);
                 });
                 list.addNetworkParameter(b);
@@ -279,7 +273,7 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
                             StandardCharsets.UTF_8));
             nodes.stream().skip(offset).limit(limit).forEach(v -> list.addNode(NodeValue.newBuilder()
                     .setUri(v.uri()).setFormat(v.format() == null ? "" : v.format())
-                    .setValue(v.value() == null ? "" : v.value()).setTime(timestamp(v.time()))));
+                    .setValue(v.value() == null ? "" : v.value()).setTime(DmwsiViews.timestamp(v.time()))));
             if (nodes.size() > (long) offset + limit) {
                 list.setNextPageToken(pageToken(offset + limit));
             }
@@ -455,14 +449,5 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
         return ApiException.of(ApiError.UNKNOWN_ADDRESS, "no device is known as " + ref, "deviceRef");
     }
 
-    private static void set(String value, java.util.function.Consumer<String> setter) {
-        if (value != null) {
-            setter.accept(value);
-        }
-    }
-
-    private static Timestamp timestamp(Instant t) {
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
-    }
 
 }

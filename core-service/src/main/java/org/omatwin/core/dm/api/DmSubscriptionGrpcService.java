@@ -128,12 +128,10 @@ public final class DmSubscriptionGrpcService extends DmSubscriptionServiceGrpc.D
 
     private DmSubscription toProto(org.omatwin.core.dm.subscription.DmSubscription s) {
         SubscriptionRequest r = s.request();
-        org.omatwin.proto.dmwsi.v1.CallbackReference.Builder callback = org.omatwin.proto.dmwsi.v1.CallbackReference
-                .newBuilder().setNotifyUrl(r.callback().notifyUrl().toString());
-        DmwsiViews.set(r.callback().callbackData(), callback::setCallbackData);
         DmSubscription.Builder b = DmSubscription.newBuilder()
                 .setSubscriptionId(s.subscriptionId())
-                .setCallbackReference(callback)
+                .setCallbackReference(DmwsiViews.callbackReference(r.callback().notifyUrl().toString(),
+                        r.callback().callbackData()))
                 .addAllEventTypes(r.eventTypes().stream().map(DmEventType::wire).toList())
                 .addAllAlertTypes(r.alertTypes())
                 .addAllDeviceRefs(r.devices().stream().map(DevId::value).toList())

@@ -45,7 +45,7 @@ final class DmwsiViews {
                 .setCustomerCare(r.mode().customerCare())
                 .setUiMode(r.mode().uiMode().wire())
                 .setState(o.state().wire())
-                .setResourceUrl(publicUrl.get() + "/dmwsi/v1/operations/" + o.operationId());
+                .setResourceUrl(base() + "/operations/" + o.operationId());
         OperationArguments a = r.arguments();
         if (a.uris() != null) {
             b.addAllUris(a.uris());
@@ -79,9 +79,7 @@ final class DmwsiViews {
             });
         }
         if (r.notifyUrl() != null) {
-            CallbackReference.Builder callback = CallbackReference.newBuilder().setNotifyUrl(r.notifyUrl());
-            set(r.callbackData(), callback::setCallbackData);
-            b.setCallbackReference(callback);
+            b.setCallbackReference(callbackReference(r.notifyUrl(), r.callbackData()));
         }
         set(r.clientCorrelator(), b::setClientCorrelator);
         if (r.timeoutSeconds() != null) {
@@ -99,6 +97,13 @@ final class DmwsiViews {
         o.timeline().forEach(c -> b.addTimeline(StateChange.newBuilder().setState(c.state().wire())
                 .setTime(timestamp(c.time()))));
         return b.build();
+    }
+
+    /** Where results are pushed, as the caller gave it (an operation's or a subscription's). */
+    static CallbackReference callbackReference(String notifyUrl, String callbackData) {
+        CallbackReference.Builder callback = CallbackReference.newBuilder().setNotifyUrl(notifyUrl);
+        set(callbackData, callback::setCallbackData);
+        return callback.build();
     }
 
     Device device(DeviceProfile p) {

@@ -7,7 +7,6 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -41,13 +40,7 @@ public final class HttpRules {
 
         /** Fields bound from the path, which the body may not repeat. */
         public Set<String> pathFields() {
-            Set<String> vars = new HashSet<>();
-            for (String s : segments) {
-                if (s.startsWith("{")) {
-                    vars.add(s.substring(1, s.length() - 1));
-                }
-            }
-            return vars;
+            return variables(segments).keySet();
         }
 
         /** The path's values of the template's variables, by field name (not yet percent-decoded). */
