@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -35,13 +32,13 @@ class DeviceManagementEndToEndTest {
 
     private static LocalIssuer issuer;
     private static CoreServer core;
-    private static HttpClient http;
+    private static DmwsiRest rest;
 
     @BeforeAll
     static void start() throws Exception {
         issuer = new LocalIssuer();
         core = CoreServer.start(DmTestCores.config(issuer, Files.createTempDirectory("dm-e2e"), Map.of()));
-        http = HttpClient.newHttpClient();
+        rest = new DmwsiRest(core, issuer);
     }
 
     static DeviceAgent device(String devId, String firmware) {
@@ -59,14 +56,7 @@ class DeviceManagementEndToEndTest {
     }
 
     static HttpResponse<String> dmwsi(String method, String path, String body, String scope) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(core.restUrl().replace("/twinning/v1", "") + path))
-                .header("Authorization", "Bearer " + issuer.token("customer-care", scope));
-        if (body != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return rest.call("customer-care", scope, method, path, body);
     }
 
     static JsonNode json(HttpResponse<String> r) throws Exception {
@@ -134,10 +124,8 @@ class DeviceManagementEndToEndTest {
                 "{\"operation\":{\"type\":\"retrieve\",\"deviceRef\":\"" + devId + "\"}}", "oma_dmwsi.operate");
         assertThat(made.statusCode()).isEqualTo(201);
         String id = json(made).path("operation").path("operationId").asText();
-        HttpRequest byAnother = HttpRequest.newBuilder(URI.create(core.restUrl().replace("/twinning/v1", "")
-                + "/dmwsi/v1/operations/" + id))
-                .header("Authorization", "Bearer " + issuer.token("another-client", "oma_dmwsi.read")).GET().build();
-        HttpResponse<String> notTheirs = http.send(byAnother, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> notTheirs = rest.call("another-client", "oma_dmwsi.read", "GET",
+                "/dmwsi/v1/operations/" + id, null);
         assertThat(notTheirs.statusCode()).isEqualTo(404);
         assertThat(json(notTheirs).path("requestError").path("serviceException").path("messageId").asText())
                 .isEqualTo("SVC2008");

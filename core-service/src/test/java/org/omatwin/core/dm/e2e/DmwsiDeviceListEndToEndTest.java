@@ -11,10 +11,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,8 +58,7 @@ class DmwsiDeviceListEndToEndTest {
 
     private static LocalIssuer issuer;
     private static CoreServer core;
-    private static HttpClient http;
-    private static String base;
+    private static DmwsiRest rest;
     private static ManagedChannel channel;
     private static final List<DeviceAgent> phones = new ArrayList<>();
 
@@ -80,8 +76,7 @@ class DmwsiDeviceListEndToEndTest {
                 ]}""");
         core = CoreServer.start(DmTestCores.config(issuer, dir.resolve("data"),
                 Map.of("TWIN_DM_NETWORK_PARAMETERS", parameters.toString())));
-        http = HttpClient.newHttpClient();
-        base = core.restUrl().replace("/twinning/v1", "");
+        rest = new DmwsiRest(core, issuer);
         channel = NettyChannelBuilder.forTarget(core.grpcTarget()).usePlaintext().build();
         report(OLD, "4.9.1", OLD_LINE);
         report(NEW, "4.10.0", NEW_LINE);
@@ -108,13 +103,7 @@ class DmwsiDeviceListEndToEndTest {
     }
 
     static HttpResponse<String> call(String method, String pathAndQuery, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
-                .header("Authorization", "Bearer " + issuer.token("care-lists", "oma_dmwsi.read oma_dmwsi.operate"));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return rest.call("care-lists", "oma_dmwsi.read oma_dmwsi.operate", method, pathAndQuery, body);
     }
 
     static String enc(String s) {

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -40,7 +37,7 @@ class ReferenceClientFlowsTest {
 
     private static LocalIssuer issuer;
     private static CoreServer core;
-    private static HttpClient http;
+    private static DmwsiRest rest;
     private static ExecutorService executor;
 
     @BeforeAll
@@ -48,7 +45,7 @@ class ReferenceClientFlowsTest {
         issuer = new LocalIssuer();
         core = CoreServer.start(DmTestCores.config(issuer, Files.createTempDirectory("dm-e2e-flows"),
                 Map.of("TWIN_DM_COMMANDS_PER_PACKAGE", "2")));
-        http = HttpClient.newHttpClient();
+        rest = new DmwsiRest(core, issuer);
         executor = Executors.newCachedThreadPool();
     }
 
@@ -72,15 +69,7 @@ class ReferenceClientFlowsTest {
     }
 
     private static HttpResponse<String> dmwsi(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(core.restUrl().replace("/twinning/v1", "")
-                + "/dmwsi/v1" + path))
-                .header("Authorization", "Bearer " + issuer.token("e2e-flows", "oma_dmwsi.read oma_dmwsi.operate"));
-        if (body == null) {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return rest.call("e2e-flows", "oma_dmwsi.read oma_dmwsi.operate", method, "/dmwsi/v1" + path, body);
     }
 
     private static JsonNode awaitFinal(String operationId) throws Exception {
