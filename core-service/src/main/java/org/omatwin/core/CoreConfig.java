@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import org.omatwin.core.dm.policy.Policies;
+import org.omatwin.core.dm.policy.PolicyFile;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.omatwin.core.dm.network.NetworkParameters;
@@ -50,7 +52,7 @@ public record CoreConfig(
      */
     public record Dm(int port, boolean plainHttp, String tlsCertificate, String tlsKey, String publicUrl,
             int commandsPerPackage, Duration unreportedTimeout, int maxSubscriptionsPerClient,
-            NetworkParameters networkParameters) {
+            NetworkParameters networkParameters, Policies policies, byte[] pseudonymKey, int retentionDays) {
         /** The device surface's public base (…/dm/v2); by default https://localhost:{bound port}/dm/v2. */
         public String publicUrlFor(int boundPort) {
             return publicUrl != null ? publicUrl : (plainHttp ? "http" : "https") + "://localhost:" + boundPort + "/dm/v2";
@@ -136,7 +138,44 @@ public record CoreConfig(
                 r.integer("TWIN_DM_COMMANDS_PER_PACKAGE", 20, 1, 1000),
                 Duration.ofSeconds(r.integer("TWIN_DM_SESSION_TIMEOUT_SECONDS", 300, 10, 86_400)),
                 r.integer("TWIN_DM_MAX_SUBSCRIPTIONS_PER_CLIENT", 1_000, 1, 1_000_000),
-                networkParameters(r.string("TWIN_DM_NETWORK_PARAMETERS", "")));
+                networkParameters(r.string("TWIN_DM_NETWORK_PARAMETERS", "")),
+                policies(r.string("TWIN_DM_POLICIES", "")),
+                pseudonymKey(r.string("TWIN_DM_PSEUDONYM_KEY", "")),
+                r.integer("TWIN_DM_RETENTION_DAYS", 30, 1, 3650));
+    }
+
+    /**
+     * Section 6: the external systems' policies from the JSON file named; none without one (every
+     * client is then refused). A file that does not read stops start-up naming the line.
+     */
+    private static Policies policies(String file) {
+        if (file.isEmpty()) {
+            return Policies.NONE;
+        }
+        try {
+            return PolicyFile.parse(Files.readString(Path.of(file)));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException("TWIN_DM_POLICIES: cannot read " + file + ": " + e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("TWIN_DM_POLICIES (" + file + ") " + e.getMessage());
+        }
+    }
+
+    /** The operator's pseudonym key (base64, at least 32 bytes), or null for one kept in the data dir. */
+    private static byte[] pseudonymKey(String base64) {
+        if (base64.isBlank()) {
+            return null;
+        }
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(base64.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("TWIN_DM_PSEUDONYM_KEY is base64 (openssl rand -base64 32)");
+        }
+        if (key.length < 32) {
+            throw new IllegalArgumentException("TWIN_DM_PSEUDONYM_KEY has at least 32 bytes (openssl rand -base64 32)");
+        }
+        return key;
     }
 
     /** ES8: the operator's network parameters from the JSON file named (none without one); checked whole. */

@@ -38,6 +38,7 @@ import org.omatwin.core.infra.edge.auth.BearerAuthenticator;
 import org.omatwin.core.infra.edge.auth.BearerAuthenticator.TokenRule;
 import org.omatwin.core.infra.edge.auth.TokenVerifier;
 import org.omatwin.core.infra.edge.rest.RestServer;
+import org.omatwin.core.dm.api.DmwsiPolicies;
 import org.omatwin.core.infra.error.ApiException;
 import org.omatwin.core.infra.error.ApiError;
 import org.omatwin.core.infra.outbox.CallbackSender;
@@ -174,9 +175,10 @@ public final class CoreServer implements AutoCloseable {
                 senders.add(revoker);
                 revocations = revoker;
             }
+            DmwsiPolicies dmPolicies = DeviceManagement.policies(config, database, verifier == null);
             List<Dispatcher.Producer> producers = List.of(new TwinningFanOut(eventLog, new NotificationRenderer(urls),
                     peerClient == null ? PeerOutbox.NONE : peerClient, revocations, metrics),
-                    DeviceManagement.fanOut(database, publicUrl::get, metrics));
+                    DeviceManagement.fanOut(dmPolicies, database, publicUrl::get, metrics));
             dispatcher = new Dispatcher(outbox, config.notifyPolicy(), producers, senders, metrics, clock);
             Runnable wake = dispatcher::wake;
             listener = new PgEventListener(database.dataSource(), TwinningEventLog.CHANNEL,
@@ -218,12 +220,12 @@ public final class CoreServer implements AutoCloseable {
                     new ErrorInterceptor(), edge);
 
             // --- the device-management family (DeviceManagement wires it) ---
-            dm = DeviceManagement.start(config, database, verifier, publicUrl::get, metrics, edge, targets, wake,
-                    clock);
+            dm = DeviceManagement.start(config, database, verifier, dmPolicies, publicUrl::get, metrics, edge, targets,
+                    wake, clock);
 
             com.linecorp.armeria.server.Server rest = RestServer.build(config.bindAddress(), config.httpPort(),
                     config.maxBodyBytes(), Stream.concat(Stream.of(ServerInterceptors.intercept(service, deviceChain)),
-                            dm.dmwsiServices().stream()).toList(),
+                            dm.dmwsiServices().stream()).toList(), dm.dmwsiRenderings(),
                     metrics);
             rest.start().join();
             int httpPort = rest.activeLocalPort();
@@ -307,14 +309,23 @@ public final class CoreServer implements AutoCloseable {
 
     /** The operator's key (TWIN_CODE_HASH_KEY), or for a single embedded instance one kept in the data dir. */
     static byte[] codeHashKey(CoreConfig config) throws IOException {
-        if (config.codeHashKey() != null) {
-            return config.codeHashKey();
+        return secretKey(config, config.codeHashKey(), "TWIN_CODE_HASH_KEY", "hash activation codes", "code-hash.key");
+    }
+
+    /**
+     * A key every instance must share: the configured one, or for a single embedded instance one made
+     * once and kept owner-only in the data dir; with an external database a missing key stops start-up.
+     */
+    static byte[] secretKey(CoreConfig config, byte[] configured, String variable, String purpose, String fileName)
+            throws IOException {
+        if (configured != null) {
+            return configured;
         }
         if (!config.embeddedDatabase()) {
-            throw new IllegalStateException("TWIN_CODE_HASH_KEY is required with TWIN_DATABASE_URL: every instance "
-                    + "must hash activation codes with the same key (generate one with: openssl rand -base64 32)");
+            throw new IllegalStateException(variable + " is required with TWIN_DATABASE_URL: every instance "
+                    + "must " + purpose + " with the same key (generate one with: openssl rand -base64 32)");
         }
-        Path file = config.dataDir().resolve("code-hash.key");
+        Path file = config.dataDir().resolve(fileName);
         if (!Files.exists(file)) {
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);

@@ -20,6 +20,17 @@ import org.omatwin.core.dm.alert.AlertUseCases;
 import org.omatwin.core.dm.api.DeviceManagementGrpcService;
 import org.omatwin.core.dm.api.DmNotificationRenderer;
 import org.omatwin.core.dm.api.DmSubscriptionGrpcService;
+import org.omatwin.core.dm.api.DmwsiAccessInterceptor;
+import org.omatwin.core.dm.api.DmwsiPolicies;
+import org.omatwin.core.dm.api.TransactionCsv;
+import org.omatwin.core.dm.api.TransactionGrpcService;
+import org.omatwin.core.dm.policy.Pseudonyms;
+import org.omatwin.core.dm.store.JooqDmwsiStore;
+import org.omatwin.core.infra.edge.rest.Rendering;
+import com.linecorp.armeria.common.MediaType;
+import java.time.Duration;
+import org.omatwin.proto.dmwsi.v1.TransactionServiceGrpc;
+import org.omatwin.proto.dmwsi.v1.TransactionsProto;
 import org.omatwin.core.dm.notify.DmFanOut;
 import org.omatwin.core.dm.store.DmStatistics;
 import org.omatwin.core.dm.store.JooqEventFeed;
@@ -98,8 +109,26 @@ final class DeviceManagement implements AutoCloseable {
      * The producer of DMWSI notifications (events to subscriptions and callbackReferences), registered
      * with the one outbox dispatcher before the family starts.
      */
-    static DmFanOut fanOut(Database database, Supplier<String> restUrl, MeterRegistry metrics) {
-        return new DmFanOut(database.transactions(JooqEventFeed::new), new DmNotificationRenderer(restUrl), metrics);
+    static DmFanOut fanOut(DmwsiPolicies policies, Database database, Supplier<String> restUrl, MeterRegistry metrics) {
+        return new DmFanOut(database.transactions(JooqEventFeed::new), new DmNotificationRenderer(restUrl, policies),
+                policies, metrics);
+    }
+
+    /**
+     * The external systems' policies (section 6) as the DMWSI edge and the fan-out apply them, with the
+     * pseudonym key (TWIN_DM_PSEUDONYM_KEY, or one kept in the data dir for a single embedded instance).
+     *
+     * @param development no authorization server: the one development client may do everything
+     */
+    static DmwsiPolicies policies(CoreConfig config, Database database, boolean development) throws IOException {
+        CoreConfig.Dm settings = config.dm();
+        if (!development && settings.policies().size() == 0) {
+            LOG.warn("no DMWSI policies (TWIN_DM_POLICIES): every external system is refused access to devices");
+        }
+        byte[] key = CoreServer.secretKey(config, settings.pseudonymKey(), "TWIN_DM_PSEUDONYM_KEY",
+                "compute the pseudonyms of devices", "pseudonym.key");
+        return new DmwsiPolicies(settings.policies(), development, new Pseudonyms(key),
+                database.transactions(JooqDmStore::new), database.transactions(JooqDmwsiStore::new));
     }
 
     /**
@@ -107,10 +136,11 @@ final class DeviceManagement implements AutoCloseable {
      * @param wakeOutbox wakes the outbox dispatcher: run when another instance or this one recorded events
      */
     static DeviceManagement start(CoreConfig config, Database database, TokenVerifier verifier,
-            Supplier<String> restUrl, MeterRegistry metrics, EdgeMetrics edge, CallbackTargetPolicy targets,
+            DmwsiPolicies policies, Supplier<String> restUrl, MeterRegistry metrics, EdgeMetrics edge, CallbackTargetPolicy targets,
             Runnable wakeOutbox, Clock clock) throws IOException {
         CoreConfig.Dm settings = config.dm();
         Transactions<DmStore> store = database.transactions(JooqDmStore::new);
+        Transactions<JooqDmwsiStore> log = database.transactions(JooqDmwsiStore::new);
         LongPolls polls = new LongPolls();
         PendingIndex index = new PendingIndex();
         SessionWakeups wakeups = new SessionWakeups(database.dsl(), polls, index);
@@ -168,24 +198,27 @@ final class DeviceManagement implements AutoCloseable {
                 sessions.expireUnreported(clock.instant());
                 operations.expireOperations(clock.instant());
                 subscriptions.purgeExpired(clock.instant());
+                purgeTransactions(log, clock.instant().minus(Duration.ofDays(settings.retentionDays())));
                 statistics.refresh();
             } catch (RuntimeException e) {
                 LOG.warn("device-management sweep failed; retried at the next one: {}", e.getMessage());
             }
         }, 5, 5, TimeUnit.SECONDS);
 
-        AccessRules access = AccessRules.of(List.of(
-                DmwsiProto.getDescriptor().findServiceByName("DeviceManagementService"),
-                DmSubscriptionsProto.getDescriptor().findServiceByName("DmSubscriptionService")));
+        AccessRules access = AccessRules.of(DMWSI_SERVICES);
         ServerInterceptor auth = verifier == null ? NO_AUTHENTICATION
                 : new BearerAuthInterceptor(new BearerAuthenticator(verifier, "dmwsi", List.of(),
                         error -> edge.refused(DeviceManagementServiceGrpc.SERVICE_NAME, error)), access);
+        // the edge chain of every DMWSI service (the last runs first): metrics, the one error mapping,
+        // the bearer token and its scope, the client's policy and rate (section 6), response metadata
+        ServerInterceptor policy = new DmwsiAccessInterceptor(policies);
         DeviceManagementGrpcService devices = new DeviceManagementGrpcService(operations, store, restUrl, sweeper,
                 settings.networkParameters());
-        List<ServerServiceDefinition> dmwsi = List.of(
-                ServerInterceptors.intercept(devices, new ResponseMeta(), auth, new ErrorInterceptor(), edge),
-                ServerInterceptors.intercept(new DmSubscriptionGrpcService(subscriptions, devices::deviceRef,
-                        restUrl), new ResponseMeta(), auth, new ErrorInterceptor(), edge));
+        List<ServerServiceDefinition> dmwsi = java.util.stream.Stream.of(devices,
+                new DmSubscriptionGrpcService(subscriptions, restUrl),
+                new TransactionGrpcService(log, restUrl))
+                .map(service -> ServerInterceptors.intercept(service, new ResponseMeta(), policy, auth,
+                        new ErrorInterceptor(), edge)).toList();
         return new DeviceManagement(server, List.of(listener, eventListener), sweeper, databaseWork, dmwsi,
                 fingerprint);
     }
@@ -237,6 +270,31 @@ final class DeviceManagement implements AutoCloseable {
         } catch (ApiException e) {
             return false;
         }
+    }
+
+    /** The DMWSI services, their contracts read for scopes, discovery and the REST rules. */
+    static final List<com.google.protobuf.Descriptors.ServiceDescriptor> DMWSI_SERVICES = List.of(
+            DmwsiProto.getDescriptor().findServiceByName("DeviceManagementService"),
+            DmSubscriptionsProto.getDescriptor().findServiceByName("DmSubscriptionService"),
+            TransactionsProto.getDescriptor().findServiceByName("TransactionService"));
+
+    /** Ended entries of the transaction log leave after the retention period, in batches. */
+    private static void purgeTransactions(Transactions<JooqDmwsiStore> log, java.time.Instant before) {
+        int purged;
+        int total = 0;
+        do {
+            purged = log.inTransaction(s -> s.purgeTransactions(before, 5_000));
+            total += purged;
+        } while (purged == 5_000);
+        if (total > 0) {
+            LOG.info("{} transaction-log entries past the retention period removed", total);
+        }
+    }
+
+    /** The transaction log as CSV on the embedded REST edge (Accept: text/csv, section 6.1). */
+    List<Rendering> dmwsiRenderings() {
+        return List.of(new Rendering(TransactionServiceGrpc.getListTransactionsMethod().getFullMethodName(),
+                MediaType.parse("text/csv; charset=utf-8"), TransactionCsv::render, TransactionCsv::nextPageToken));
     }
 
     /** The DMWSI services with their edge chains, served over gRPC and the embedded REST edge. */

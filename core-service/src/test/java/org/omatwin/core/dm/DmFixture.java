@@ -1,5 +1,6 @@
 package org.omatwin.core.dm;
 
+import org.omatwin.core.dm.policy.ClientPolicy;
 import org.omatwin.testsupport.MutableClock;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -70,7 +71,7 @@ final class DmFixture {
     }
 
     Operation accept(OperationRequest request) {
-        return operations.accept(CARE, request).operation();
+        return operations.accept(CARE, request, ClientPolicy.unrestricted("care-desk")).operation();
     }
 
     Operation retrieve(DevId devId, SessionMode mode, String... uris) {

@@ -31,9 +31,19 @@ public final class DmTestCores {
                 "TWIN_DATA_DIR", dataDir.toString(),
                 "TWIN_AUTH_MODE", "jwt",
                 "TWIN_AUTH_ISSUER", LocalIssuer.ISSUER,
-                "TWIN_AUTH_JWKS_URL", issuer.jwksUrl()));
+                "TWIN_AUTH_JWKS_URL", issuer.jwksUrl(),
+                "TWIN_DM_POLICIES", policies("every-client.json")));
         all.putAll(env);
         return CoreConfig.from(all);
+    }
+
+    /** A policy file of the tests' resources (dm-policies/NAME), as a path for TWIN_DM_POLICIES. */
+    public static String policies(String name) {
+        try {
+            return Path.of(DmTestCores.class.getResource("/dm-policies/" + name).toURI()).toString();
+        } catch (java.net.URISyntaxException | NullPointerException e) {
+            throw new IllegalStateException("no test policy file " + name, e);
+        }
     }
 
     /**

@@ -1,5 +1,8 @@
 package org.omatwin.core.dm;
 
+import org.omatwin.core.dm.audit.Transaction;
+import org.omatwin.core.dm.device.Reach;
+import java.util.Set;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,6 +40,7 @@ import org.omatwin.core.dm.session.SessionState;
 public final class InMemoryDmStore implements DmStore, Transactions<DmStore> {
 
     private State state = new State();
+    private final Map<String, Set<Line>> subscriberLines = new HashMap<>();
 
     private static final class State {
         final Map<DevId, DeviceProfile> devices = new HashMap<>();
@@ -51,6 +55,7 @@ public final class InMemoryDmStore implements DmStore, Transactions<DmStore> {
         final List<ReceivedAlert> alerts = new ArrayList<>();
         final Map<DevId, TokenBucket> buckets = new HashMap<>();
         final List<DmEvent> events = new ArrayList<>();
+        final List<Transaction> transactions = new ArrayList<>();
 
         State copy() {
             State c = new State();
@@ -66,6 +71,7 @@ public final class InMemoryDmStore implements DmStore, Transactions<DmStore> {
             c.alerts.addAll(alerts);
             c.buckets.putAll(buckets);
             c.events.addAll(events);
+            c.transactions.addAll(transactions);
             return c;
         }
     }
@@ -110,11 +116,41 @@ public final class InMemoryDmStore implements DmStore, Transactions<DmStore> {
     }
 
     @Override
-    public List<DeviceProfile> devices(DeviceFilter filter, DevId after, int limit) {
+    public List<DeviceProfile> devices(DeviceFilter filter, Reach reach, DevId after, int limit) {
         return state.devices.values().stream().filter(d -> d.lastSeen() != null)
                 .filter(d -> after == null || d.devId().value().compareTo(after.value()) > 0)
                 .filter(d -> filter == null || filter.matches(d))
+                .filter(d -> reaches(d, reach))
                 .sorted(Comparator.comparing(d -> d.devId().value())).limit(limit).toList();
+    }
+
+    @Override
+    public boolean reaches(DevId devId, Reach reach) {
+        DeviceProfile d = state.devices.get(devId);
+        return d != null && reaches(d, reach);
+    }
+
+    private boolean reaches(DeviceProfile d, Reach reach) {
+        return switch (reach) {
+            case Reach.All all -> true;
+            case Reach.Subscribers s -> d.line() != null && s.subscriberIds().stream()
+                    .anyMatch(id -> subscriberLines.getOrDefault(id, Set.of()).contains(d.line()));
+            case Reach.Matching m -> m.filter().matches(d);
+        };
+    }
+
+    /** Provisioned subscriber data, as the subscribers reach sees it. */
+    public synchronized void subscriberHasLine(String subscriberId, Line line) {
+        subscriberLines.computeIfAbsent(subscriberId, k -> new java.util.HashSet<>()).add(line);
+    }
+
+    @Override
+    public void recordTransaction(Transaction t) {
+        state.transactions.add(t);
+    }
+
+    public synchronized List<Transaction> transactions() {
+        return List.copyOf(state.transactions);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.omatwin.core.dm;
 
+import org.omatwin.core.dm.policy.ClientPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.omatwin.core.dm.DmFixture.CARE;
 import static org.omatwin.core.dm.DmFixture.OTHER_CLIENT;
@@ -113,21 +114,21 @@ class OperationTest {
     void theSameClientCorrelatorWithTheSameBodyAnswersTheExistingOperation() {
         OperationRequest request = OperationRequest.of(OperationType.RETRIEVE, OperationArguments.uris(
                 List.of("./A")), WATCH).withClientCorrelator("req-1");
-        Accepted first = dm.operations.accept(CARE, request);
-        Accepted again = dm.operations.accept(CARE, request);
+        Accepted first = dm.operations.accept(CARE, request, ClientPolicy.unrestricted("care-desk"));
+        Accepted again = dm.operations.accept(CARE, request, ClientPolicy.unrestricted("care-desk"));
         assertThat(first.created()).isTrue();
         assertThat(again.created()).isFalse();
         assertThat(again.operation().operationId()).isEqualTo(first.operation().operationId());
         assertThat(dm.operations.list(CARE, 0, 10)).hasSize(1);
-        assertThat(dm.operations.accept(OTHER_CLIENT, request).created()).as("unique per requester").isTrue();
+        assertThat(dm.operations.accept(OTHER_CLIENT, request, ClientPolicy.unrestricted("someone-else")).created()).as("unique per requester").isTrue();
     }
 
     @Test
     void theSameClientCorrelatorWithAnotherBodyIs409() {
         dm.operations.accept(CARE, OperationRequest.of(OperationType.RETRIEVE,
-                OperationArguments.uris(List.of("./A")), WATCH).withClientCorrelator("req-1"));
+                OperationArguments.uris(List.of("./A")), WATCH).withClientCorrelator("req-1"), ClientPolicy.unrestricted("care-desk"));
         var e = refusal(() -> dm.operations.accept(CARE, OperationRequest.of(OperationType.RETRIEVE,
-                OperationArguments.uris(List.of("./B")), WATCH).withClientCorrelator("req-1")));
+                OperationArguments.uris(List.of("./B")), WATCH).withClientCorrelator("req-1"), ClientPolicy.unrestricted("care-desk")));
         assertThat(e.error()).isEqualTo(ApiError.CONFLICT);
     }
 
@@ -135,15 +136,15 @@ class OperationTest {
     void aConfigureValueIsKeptWithItsOperationOnlyAsADigestAndARetryStillMatches() {
         OperationRequest request = OperationRequest.of(OperationType.CONFIGURE, OperationArguments.values(List.of(
                 new ConfigValue("./Wifi/1/Key", "s3cret", "chr"))), WATCH).withClientCorrelator("cfg-1");
-        Accepted first = dm.operations.accept(CARE, request);
+        Accepted first = dm.operations.accept(CARE, request, ClientPolicy.unrestricted("care-desk"));
         ConfigValue kept = dm.operations.get(CARE, first.operation().operationId()).request().arguments().values()
                 .get(0);
         assertThat(kept.value()).startsWith("sha256:").doesNotContain("s3cret");
         assertThat(kept.uri()).isEqualTo("./Wifi/1/Key");
-        assertThat(dm.operations.accept(CARE, request).created()).as("the same body").isFalse();
+        assertThat(dm.operations.accept(CARE, request, ClientPolicy.unrestricted("care-desk")).created()).as("the same body").isFalse();
         var e = refusal(() -> dm.operations.accept(CARE, OperationRequest.of(OperationType.CONFIGURE,
                 OperationArguments.values(List.of(new ConfigValue("./Wifi/1/Key", "other", "chr"))), WATCH)
-                .withClientCorrelator("cfg-1")));
+                .withClientCorrelator("cfg-1"), ClientPolicy.unrestricted("care-desk")));
         assertThat(e.error()).as("another value is another body").isEqualTo(ApiError.CONFLICT);
     }
 

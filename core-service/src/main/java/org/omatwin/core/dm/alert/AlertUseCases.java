@@ -10,7 +10,10 @@ import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.event.DmEvent;
 import org.omatwin.core.dm.event.DmEventType;
 import org.omatwin.core.dm.operation.Operation;
+import org.omatwin.core.dm.audit.Transaction;
+import org.omatwin.core.dm.operation.OperationTransactions;
 import org.omatwin.core.dm.operation.Operations;
+import org.omatwin.core.dm.operation.Requester;
 import org.omatwin.core.infra.error.ApiException;
 
 /**
@@ -60,7 +63,16 @@ public final class AlertUseCases {
                     command.map(Command::operationId).orElse(null));
             store.insertAlert(received);
             recordEvents(store, received);
-            Optional<Operation> completed = command.flatMap(c -> store.findOperation(c.operationId()))
+            Optional<Operation> operation = command.flatMap(c -> store.findOperation(c.operationId()));
+            // the alert is an act of the device: on the log of the client whose operation it answers
+            Requester requester = operation.map(Operation::requester).orElse(null);
+            store.recordTransaction(Transaction.of(Transaction.Kind.ALERT, OperationTransactions.client(requester),
+                    devId, received.operationId(), OperationTransactions.job(requester), "alert " + alert.type()
+                            + (alert.uri() == null ? "" : " " + alert.uri())
+                            + (alert.resultCode() == null ? "" : " result " + alert.resultCode()),
+                    alert.resultCode() == null
+                            || ResultCodes.outcome(alert.resultCode()) == ResultCodes.Outcome.SUCCESS, now));
+            Optional<Operation> completed = operation
                     .filter(o -> !o.isFinal() && alert.resultCode() != null)
                     .map(o -> {
                         int code = alert.resultCode();

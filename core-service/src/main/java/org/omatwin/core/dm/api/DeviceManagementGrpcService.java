@@ -16,7 +16,7 @@ import org.omatwin.core.dm.DmStore;
 import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.device.DeviceProfile;
 import org.omatwin.core.dm.device.DeviceFilter;
-import org.omatwin.core.dm.device.Line;
+import org.omatwin.core.dm.policy.Permission;
 import org.omatwin.core.dm.network.NetworkParameters;
 import org.omatwin.proto.dmwsi.v1.DeviceList;
 import org.omatwin.proto.dmwsi.v1.GetNetworkParametersRequest;
@@ -59,6 +59,7 @@ import org.omatwin.proto.dmwsi.v1.GetOperationRequest;
 import org.omatwin.proto.dmwsi.v1.GetOperationResponse;
 import org.omatwin.proto.dmwsi.v1.DmSubscriptionsProto;
 import org.omatwin.proto.dmwsi.v1.DmwsiProto;
+import org.omatwin.proto.dmwsi.v1.TransactionsProto;
 import org.omatwin.proto.dmwsi.v1.ListOperationUploadsRequest;
 import org.omatwin.proto.dmwsi.v1.ListOperationUploadsResponse;
 import org.omatwin.proto.dmwsi.v1.ListOperationsRequest;
@@ -126,7 +127,9 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
             if (!req.hasOperation()) {
                 throw ApiException.of(ApiError.MISSING_ELEMENT, "the operation element is missing", "operation");
             }
-            Accepted accepted = operations.accept(requester(), toRequest(req.getOperation()));
+            ClientAccess access = ClientAccess.current();
+            Accepted accepted = operations.accept(requester(), toRequest(req.getOperation(), access),
+                    access.policy());
             Operation op = toProto(accepted.operation());
             if (accepted.created()) {
                 ResponseMeta.created(op.getResourceUrl());
@@ -200,7 +203,8 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
     @Override
     public void getDevice(GetDeviceRequest req, StreamObserver<GetDeviceResponse> out) {
         Unary.respond(out, () -> GetDeviceResponse.newBuilder()
-                .setDevice(toProto(knownDevice(deviceRef(req.getDeviceRef()), req.getDeviceRef()))).build());
+                .setDevice(toProto(knownDevice(ClientAccess.current().device(req.getDeviceRef()),
+                        req.getDeviceRef()))).build());
     }
 
     /**
@@ -210,16 +214,26 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
     @Override
     public void listDevices(ListDevicesRequest req, StreamObserver<ListDevicesResponse> out) {
         Unary.respond(out, () -> {
+            ClientAccess access = ClientAccess.current();
             String text = req.hasFilter() ? req.getFilter() : "";
             DeviceFilter filter = text.isEmpty() ? null : DeviceFilter.parse(text);
+            if (filter != null && access.pseudonymous() && filter.anyOf().stream().flatMap(List::stream)
+                    .anyMatch(t -> t.field() == DeviceFilter.Field.LINE)) {
+                // a line in a filter would tie a pseudonym to the line
+                throw ApiException.of(ApiError.NOT_PERMITTED, "this client sees pseudonyms only and may not filter "
+                        + "by line", "filter");
+            }
             int limit = limit(req.hasLimit() ? req.getLimit() : null);
-            DevId after = DevicePageToken.after(req.hasPageToken() ? req.getPageToken() : null, text);
-            List<DeviceProfile> page = devices.read(store -> store.devices(filter, after, limit + 1));
+            String afterRef = DevicePageToken.after(req.hasPageToken() ? req.getPageToken() : null, text);
+            DevId after = afterRef == null ? null : access.pseudonymous() ? access.device(afterRef) : DevId.of(afterRef);
+            List<DeviceProfile> page = devices.read(store -> store.devices(filter, access.policy().reach(), after,
+                    limit + 1));
             DeviceList.Builder list = DeviceList.newBuilder().setResourceUrl(publicUrl.get() + "/dmwsi/v1/devices"
                     + (text.isEmpty() ? "" : "?filter=" + URLEncoder.encode(text, StandardCharsets.UTF_8)));
             page.stream().limit(limit).forEach(p -> list.addDevice(toProto(p)));
             if (page.size() > limit) {
-                list.setNextPageToken(DevicePageToken.of(page.get(limit - 1).devId(), text));
+                // the token names the last device as this client sees it: a pseudonym for a pseudonymous one
+                list.setNextPageToken(DevicePageToken.of(access.show(page.get(limit - 1).devId()), text));
             }
             return ListDevicesResponse.newBuilder().setDeviceList(list).build();
         });
@@ -265,11 +279,14 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
             }
             int limit = limit(req.hasLimit() ? req.getLimit() : null);
             int offset = offset(req.hasPageToken() ? req.getPageToken() : null);
-            DevId devId = deviceRef(req.getDeviceRef());
+            ClientAccess access = ClientAccess.current();
+            DevId devId = access.device(req.getDeviceRef());
             knownDevice(devId, req.getDeviceRef());
+            // reading a node reads its subtree: the rules must let this client read the node itself
+            access.policy().check(Permission.READ, uri);
             List<org.omatwin.core.dm.device.NodeValue> nodes = devices.read(store -> store.tree(devId, uri));
             NodeList.Builder list = NodeList.newBuilder().setUri(uri).setResourceUrl(publicUrl.get()
-                    + "/dmwsi/v1/devices/" + devId.value() + "/tree?uri=" + URLEncoder.encode(uri,
+                    + "/dmwsi/v1/devices/" + access.show(devId) + "/tree?uri=" + URLEncoder.encode(uri,
                             StandardCharsets.UTF_8));
             nodes.stream().skip(offset).limit(limit).forEach(v -> list.addNode(NodeValue.newBuilder()
                     .setUri(v.uri()).setFormat(v.format() == null ? "" : v.format())
@@ -285,11 +302,12 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
     public void getDiscovery(GetDiscoveryRequest req, StreamObserver<GetDiscoveryResponse> out) {
         Unary.respond(out, () -> GetDiscoveryResponse.newBuilder().setDiscovery(DmwsiDiscovery.of(List.of(
                 DmwsiProto.getDescriptor().findServiceByName("DeviceManagementService"),
-                DmSubscriptionsProto.getDescriptor().findServiceByName("DmSubscriptionService")),
+                DmSubscriptionsProto.getDescriptor().findServiceByName("DmSubscriptionService"),
+                TransactionsProto.getDescriptor().findServiceByName("TransactionService")),
                 publicUrl.get())).build());
     }
 
-    private OperationRequest toRequest(Operation op) {
+    private OperationRequest toRequest(Operation op, ClientAccess access) {
         for (var server : new Object[][] {{"operationId", op.hasOperationId()}, {"state", op.hasState()},
                 {"statusCode", op.hasStatusCode()}, {"resultCode", op.hasResultCode()},
                 {"resultText", op.hasResultText()}, {"results", op.getResultsCount() > 0},
@@ -332,7 +350,7 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
         if (!op.hasDeviceRef()) {
             throw ApiException.of(ApiError.MISSING_ELEMENT, "operation.deviceRef is missing", "operation.deviceRef");
         }
-        DevId devId = deviceRef(op.getDeviceRef());
+        DevId devId = access.device(op.getDeviceRef());
         SessionMode mode = new SessionMode(op.hasUiMode() ? UiMode.fromWire(op.getUiMode()) : UiMode.BACKGROUND,
                 op.hasCustomerCare() && op.getCustomerCare());
         org.omatwin.core.infra.outbox.CallbackReference callback = op.hasCallbackReference()
@@ -368,7 +386,7 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
     }
 
     private Operation toProto(org.omatwin.core.dm.operation.Operation o) {
-        return views.operation(o);
+        return views.operation(o, ClientAccess.current());
     }
 
     /** The form of a callbackReference (whether its address may be called is the use case's check). */
@@ -379,12 +397,12 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
 
     /** A device profile as GetDevice and ListDevices show it (root "device"). */
     private Device toProto(DeviceProfile p) {
-        return views.device(p);
+        return views.device(p, ClientAccess.current());
     }
 
     private DeviceProfile knownDevice(DevId devId, String ref) {
         return devices.read(store -> store.findDevice(devId)).filter(d -> d.lastSeen() != null)
-                .orElseThrow(() -> unknownDevice(ref));
+                .orElseThrow(() -> ClientAccess.unknown(ref));
     }
 
     static int limit(Integer limit) {
@@ -426,28 +444,6 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
         return Requester.client(DmwsiCallers.clientId());
     }
 
-    /**
-     * A {@code {deviceRef}} (section 4): a devId URN; a {@code tel:} line, normalised to E.164, naming
-     * the device most recently seen on it (the line its token's msisdn claim proved); anything else,
-     * an unknown line included, is 404 SVC0004. Pseudonyms ({@code pid:}) are HMACs under a per-client
-     * key, which comes with the per-client policies of section 6 (a later issue): until then no
-     * pseudonym names a device, so they are answered as unknown too.
-     */
-    public DevId deviceRef(String ref) {
-        if (ref.regionMatches(true, 0, "tel:", 0, 4)) {
-            return Line.parse(ref).flatMap(line -> devices.read(store -> store.deviceOnLine(line)))
-                    .orElseThrow(() -> unknownDevice(ref));
-        }
-        try {
-            return DevId.of(ref);
-        } catch (ApiException e) {
-            throw unknownDevice(ref);
-        }
-    }
-
-    private static ApiException unknownDevice(String ref) {
-        return ApiException.of(ApiError.UNKNOWN_ADDRESS, "no device is known as " + ref, "deviceRef");
-    }
 
 
 }

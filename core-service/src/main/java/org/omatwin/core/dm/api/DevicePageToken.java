@@ -21,9 +21,10 @@ final class DevicePageToken {
 
     private DevicePageToken() {}
 
-    static String of(DevId last, String filter) {
+    /** @param last the last device of the page as the client sees it (its devId, or its pseudonym) */
+    static String of(String last, String filter) {
         byte[] digest = digest(filter);
-        byte[] devId = last.value().getBytes(StandardCharsets.UTF_8);
+        byte[] devId = last.getBytes(StandardCharsets.UTF_8);
         byte[] token = new byte[VERSION.length() + DIGEST_BYTES + devId.length];
         System.arraycopy(VERSION.getBytes(StandardCharsets.US_ASCII), 0, token, 0, VERSION.length());
         System.arraycopy(digest, 0, token, VERSION.length(), DIGEST_BYTES);
@@ -31,8 +32,8 @@ final class DevicePageToken {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(token);
     }
 
-    /** The devId the next page starts after; null for the first page. */
-    static DevId after(String token, String filter) {
+    /** The device (devId or pseudonym) the next page starts after; null for the first page. */
+    static String after(String token, String filter) {
         if (token == null || token.isEmpty()) {
             return null;
         }
@@ -50,8 +51,12 @@ final class DevicePageToken {
                 Arrays.copyOf(digest(filter), DIGEST_BYTES))) {
             throw invalid("pageToken belongs to another filter: repeat the filter of the first page");
         }
+        String last = new String(bytes, head, bytes.length - head, StandardCharsets.UTF_8);
         try {
-            return DevId.of(new String(bytes, head, bytes.length - head, StandardCharsets.UTF_8));
+            if (!last.startsWith("pid:")) {
+                DevId.of(last);
+            }
+            return last;
         } catch (ApiException e) {
             throw invalid("pageToken is not one this server made");
         }

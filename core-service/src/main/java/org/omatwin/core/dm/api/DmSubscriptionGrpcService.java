@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.event.DmEventType;
 import org.omatwin.core.dm.subscription.SubscriptionRequest;
@@ -33,14 +32,10 @@ import org.omatwin.proto.dmwsi.v1.ListSubscriptionsResponse;
  */
 public final class DmSubscriptionGrpcService extends DmSubscriptionServiceGrpc.DmSubscriptionServiceImplBase {
     private final SubscriptionUseCases subscriptions;
-    private final Function<String, DevId> deviceRefs;
     private final DmwsiViews views;
 
-    /** @param deviceRefs resolves a deviceRef (404 SVC0004 when unknown), as for operations */
-    public DmSubscriptionGrpcService(SubscriptionUseCases subscriptions, Function<String, DevId> deviceRefs,
-            java.util.function.Supplier<String> publicUrl) {
+    public DmSubscriptionGrpcService(SubscriptionUseCases subscriptions, java.util.function.Supplier<String> publicUrl) {
         this.subscriptions = subscriptions;
-        this.deviceRefs = deviceRefs;
         this.views = new DmwsiViews(publicUrl);
     }
 
@@ -120,7 +115,8 @@ public final class DmSubscriptionGrpcService extends DmSubscriptionServiceGrpc.D
                     + " deviceRefs; subscribe to all devices instead", "dmSubscription.deviceRefs");
         }
         List<DevId> devices = new ArrayList<>();
-        s.getDeviceRefsList().forEach(ref -> devices.add(deviceRefs.apply(ref)));
+        // each resolved, and within the client's reach, as for operations (ClientAccess)
+        s.getDeviceRefsList().forEach(ref -> devices.add(ClientAccess.current().device(ref)));
         return new SubscriptionRequest(DeviceManagementGrpcService.callbackReference(s.getCallbackReference(),
                 "dmSubscription.callbackReference"), types, Set.copyOf(s.getAlertTypesList()), devices,
                 s.hasDuration() ? s.getDuration() : null, s.hasClientCorrelator() ? s.getClientCorrelator() : null);
@@ -134,7 +130,7 @@ public final class DmSubscriptionGrpcService extends DmSubscriptionServiceGrpc.D
                         r.callback().callbackData()))
                 .addAllEventTypes(r.eventTypes().stream().map(DmEventType::wire).toList())
                 .addAllAlertTypes(r.alertTypes())
-                .addAllDeviceRefs(r.devices().stream().map(DevId::value).toList())
+                .addAllDeviceRefs(r.devices().stream().map(ClientAccess.current()::show).toList())
                 .setResourceUrl(views.base() + "/subscriptions/" + s.subscriptionId());
         if (r.durationSeconds() != null) {
             b.setDuration(r.durationSeconds());

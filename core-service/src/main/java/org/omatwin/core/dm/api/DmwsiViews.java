@@ -36,12 +36,13 @@ final class DmwsiViews {
         return publicUrl.get() + "/dmwsi/v1";
     }
 
-    Operation operation(org.omatwin.core.dm.operation.Operation o) {
+    /** An operation as its requester sees it (its devId a pseudonym when the client's policy says so). */
+    Operation operation(org.omatwin.core.dm.operation.Operation o, ClientAccess who) {
         OperationRequest r = o.request();
         Operation.Builder b = Operation.newBuilder()
                 .setOperationId(o.operationId())
                 .setType(r.type().wire())
-                .setDeviceRef(r.devId().value())
+                .setDeviceRef(who.show(r.devId()))
                 .setCustomerCare(r.mode().customerCare())
                 .setUiMode(r.mode().uiMode().wire())
                 .setState(o.state().wire())
@@ -106,27 +107,36 @@ final class DmwsiViews {
         return callback.build();
     }
 
-    Device device(DeviceProfile p) {
-        Device.Builder d = Device.newBuilder().setDevId(p.devId().value()).addAllSupportedMos(p.supportedMOs())
-                .setResourceUrl(base() + "/devices/" + p.devId().value())
+    /**
+     * A device profile as this client may see it: identifiers as pseudonyms when its policy says so,
+     * and of what the device reported only the nodes its rules let it read.
+     */
+    Device device(DeviceProfile p, ClientAccess who) {
+        String ref = who.show(p.devId());
+        Device.Builder d = Device.newBuilder().setDevId(ref).addAllSupportedMos(p.supportedMOs())
+                .setResourceUrl(base() + "/devices/" + ref)
                 .setBinding(p.binding().wire());
-        set(p.line() == null ? null : p.line().value(), d::setLine);
+        set(who.show(p.line()), d::setLine);
         DevInfo.Builder info = DevInfo.newBuilder();
-        set(p.devInfo().man(), info::setMan);
-        set(p.devInfo().mod(), info::setMod);
-        set(p.devInfo().dmV(), info::setDmV);
-        set(p.devInfo().lang(), info::setLang);
+        set(readable(who, "./DevInfo/Man", p.devInfo().man()), info::setMan);
+        set(readable(who, "./DevInfo/Mod", p.devInfo().mod()), info::setMod);
+        set(readable(who, "./DevInfo/DmV", p.devInfo().dmV()), info::setDmV);
+        set(readable(who, "./DevInfo/Lang", p.devInfo().lang()), info::setLang);
         DevDetail.Builder detail = DevDetail.newBuilder();
-        set(p.devDetail().devTyp(), detail::setDevTyp);
-        set(p.devDetail().oem(), detail::setOem);
-        set(p.devDetail().fwV(), detail::setFwV);
-        set(p.devDetail().swV(), detail::setSwV);
-        set(p.devDetail().hwV(), detail::setHwV);
+        set(readable(who, "./DevDetail/DevTyp", p.devDetail().devTyp()), detail::setDevTyp);
+        set(readable(who, "./DevDetail/OEM", p.devDetail().oem()), detail::setOem);
+        set(readable(who, "./DevDetail/FwV", p.devDetail().fwV()), detail::setFwV);
+        set(readable(who, "./DevDetail/SwV", p.devDetail().swV()), detail::setSwV);
+        set(readable(who, "./DevDetail/HwV", p.devDetail().hwV()), detail::setHwV);
         d.setDevInfo(info).setDevDetail(detail);
         if (p.lastSeen() != null) {
             d.setLastSeen(timestamp(p.lastSeen()));
         }
         return d.build();
+    }
+
+    private static String readable(ClientAccess who, String uri, String value) {
+        return value != null && who.readable(uri) ? value : null;
     }
 
     Upload upload(org.omatwin.core.dm.data.Upload u) {

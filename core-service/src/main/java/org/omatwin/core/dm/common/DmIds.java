@@ -44,6 +44,10 @@ public final class DmIds {
         return newId("a-");
     }
 
+    public static String transaction() {
+        return newId("t-");
+    }
+
     public static String subscription() {
         return newId("s-");
     }

@@ -25,7 +25,15 @@ public interface DeviceStore {
      * Devices that were seen (they reported a profile) and match {@code filter} (null: all), ordered by
      * devId, after {@code after} (null: from the first), at most {@code limit}.
      */
-    List<DeviceProfile> devices(DeviceFilter filter, DevId after, int limit);
+    default List<DeviceProfile> devices(DeviceFilter filter, DevId after, int limit) {
+        return devices(filter, Reach.ALL, after, limit);
+    }
+
+    /** As {@link #devices(DeviceFilter, DevId, int)}, only the devices within {@code reach}. */
+    List<DeviceProfile> devices(DeviceFilter filter, Reach reach, DevId after, int limit);
+
+    /** Whether the device is within the reach (section 6: outside it, a device looks unknown). */
+    boolean reaches(DevId devId, Reach reach);
 
     /** Replaces the stored value of each node (by uri) with the given one. */
     void putNodeValues(DevId devId, List<NodeValue> values);

@@ -11,7 +11,9 @@ import org.omatwin.core.dm.operation.Operation;
 import org.omatwin.core.dm.operation.OperationPlanner;
 import org.omatwin.core.dm.operation.OperationRequest;
 import org.omatwin.core.dm.operation.OperationState;
+import org.omatwin.core.dm.operation.OperationTransactions;
 import org.omatwin.core.dm.operation.Operations;
+import org.omatwin.core.dm.policy.ClientPolicy;
 import org.omatwin.core.dm.operation.Plan;
 import org.omatwin.core.dm.operation.Requester;
 import org.omatwin.core.dm.session.DeviceQueue;
@@ -43,13 +45,26 @@ public final class OperationUseCases {
      * Queues the operation's commands for its device and makes a session pending (the device is
      * woken after the commit). A clientCorrelator already used by this requester answers the existing
      * operation when the body is the same, and 409 SVC2007 when it differs. A callbackReference is
-     * checked against the callback target rules first (and again before each push).
+     * checked against the callback target rules first (and again before each push). Each command the
+     * operation becomes must be allowed by the client's node rules (403 POL2003 naming the node).
      */
-    public Accepted accept(Requester requester, OperationRequest request) {
+    public Accepted accept(Requester requester, OperationRequest request, ClientPolicy policy) {
         if (request.notifyUrl() != null) {
             targets.check(URI.create(request.notifyUrl()));
         }
         String operationId = DmIds.operation();
+        // the node rules see the commands the operation becomes; a refusal is on the log too (6.1)
+        Plan planned = planner.plan(operationId, request, clock.instant());
+        try {
+            policy.checkCommands(planned.commands());
+        } catch (ApiException refused) {
+            queue.inTransaction(q -> {
+                q.store().recordTransaction(OperationTransactions.refused(requester, request, refused.getMessage(),
+                        clock.instant()));
+                return null;
+            });
+            throw refused;
+        }
         return queue.inTransaction(q -> {
             Instant now = clock.instant();
             q.lock(request.devId(), now);
@@ -64,7 +79,7 @@ public final class OperationUseCases {
                     return new Accepted(earlier.get(), false);
                 }
             }
-            Plan plan = planner.plan(operationId, request, now);
+            Plan plan = planned;
             // the values now live in their data items; the operation keeps digests only (2.3)
             Operation operation = Operation.queued(operationId, store.nextOperationSeq(), requester,
                     request.withoutSecrets(), now);

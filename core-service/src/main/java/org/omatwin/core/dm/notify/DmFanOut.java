@@ -11,6 +11,7 @@ import java.util.Set;
 import org.omatwin.core.dm.alert.Alert;
 import org.omatwin.core.dm.alert.ReceivedAlert;
 import org.omatwin.core.dm.data.Upload;
+import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.device.DeviceProfile;
 import org.omatwin.core.dm.event.DmEvent;
 import org.omatwin.core.dm.event.DmEventType;
@@ -41,12 +42,24 @@ public final class DmFanOut implements Dispatcher.Producer {
 
     private final Transactions<? extends EventFeed> tx;
     private final DmNotice.Renderer renderer;
+    private final Audience audience;
     private final Counter queued;
     private final MeterRegistry metrics;
 
-    public DmFanOut(Transactions<? extends EventFeed> tx, DmNotice.Renderer renderer, MeterRegistry metrics) {
+    /**
+     * Who may hear of an event of a device (dm-api.md section 6): a client whose policy reaches the
+     * device and, for an event about a node (an alert's source), lets it read the node.
+     */
+    @FunctionalInterface
+    public interface Audience {
+        boolean admits(EventFeed feed, String clientId, DevId devId, String nodeUri);
+    }
+
+    public DmFanOut(Transactions<? extends EventFeed> tx, DmNotice.Renderer renderer, Audience audience,
+            MeterRegistry metrics) {
         this.tx = tx;
         this.renderer = renderer;
+        this.audience = audience;
         this.metrics = metrics;
         this.queued = Counter.builder("dm.notifications.queued")
                 .description("DMWSI notifications created (subscriptions and callbackReferences)").register(metrics);
@@ -93,7 +106,8 @@ public final class DmFanOut implements Dispatcher.Producer {
             }
             String alertType = alert == null ? null : alert.alert().type();
             for (DmSubscription s : feed.subscriptionsFor(e.devId(), e.type(), now)) {
-                if (s.receives(e, alertType, requester)) {
+                if (s.receives(e, alertType, requester) && audience.admits(feed, s.clientId(), e.devId(),
+                        alert == null ? null : alert.alert().uri())) {
                     messages.add(message(e, s.subscriptionId(), s.request().callback().notifyUrl(),
                             new DmNotice(e, s, s.request().callback().callbackData(), own, alert, upload, device)));
                 }

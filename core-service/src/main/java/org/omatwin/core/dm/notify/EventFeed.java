@@ -7,6 +7,7 @@ import org.omatwin.core.dm.alert.ReceivedAlert;
 import org.omatwin.core.dm.data.Upload;
 import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.device.DeviceProfile;
+import org.omatwin.core.dm.device.Reach;
 import org.omatwin.core.dm.event.DmEvent;
 import org.omatwin.core.dm.event.DmEventType;
 import org.omatwin.core.dm.operation.Operation;
@@ -28,6 +29,9 @@ public interface EventFeed {
     Optional<Operation> findOperation(String operationId);
 
     Optional<DeviceProfile> findDevice(DevId devId);
+
+    /** See {@link org.omatwin.core.dm.device.DeviceStore#reaches}. */
+    boolean reaches(DevId devId, Reach reach);
 
     Optional<ReceivedAlert> findAlertReceipt(String receiptId);
 

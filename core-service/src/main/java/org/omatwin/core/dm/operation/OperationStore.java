@@ -3,6 +3,7 @@ package org.omatwin.core.dm.operation;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.omatwin.core.dm.audit.TransactionLog;
 import org.omatwin.core.dm.command.Command;
 import org.omatwin.core.dm.data.DataStore;
 import org.omatwin.core.dm.device.DevId;
@@ -12,7 +13,7 @@ import org.omatwin.core.dm.device.DeviceStore;
  * Operations and their commands (the per-device queue of work); every call runs inside the caller's
  * transaction, which holds the device's lock whenever it changes that device's work.
  */
-public interface OperationStore extends DeviceStore, DataStore {
+public interface OperationStore extends DeviceStore, DataStore, TransactionLog {
 
     /** The next acceptance number (a database sequence): binding follows it (2.1). */
     long nextOperationSeq();

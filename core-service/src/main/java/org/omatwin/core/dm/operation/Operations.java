@@ -16,7 +16,7 @@ public final class Operations {
 
     /**
      * Writes the operation. Once it has ended, its configure values leave the data repository (2.3),
-     * a successful diagnosticsStop closes the function's standing upload items, and the end is an event
+     * a successful diagnosticsStop closes the function's standing upload items, the end is in the transaction log (6.1), and it is an event
      * for its requester (operationCompleted; a customer-care operation that failed is also a fault, CC2).
      */
     public static void save(OperationStore store, Operation operation) {
@@ -24,6 +24,7 @@ public final class Operations {
         if (operation.isFinal()) {
             store.deleteValueItemsOf(operation.operationId());
             Instant ended = operation.timeline().getLast().time();
+            store.recordTransaction(OperationTransactions.ended(operation, ended));
             store.recordEvent(DmEvent.ofOperation(DmEventType.OPERATION_COMPLETED, operation.devId(),
                     operation.operationId(), ended));
             if (operation.state() == OperationState.SUCCEEDED

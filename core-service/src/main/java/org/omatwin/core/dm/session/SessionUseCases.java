@@ -21,6 +21,7 @@ import org.omatwin.core.dm.device.DeviceProfile;
 import org.omatwin.core.dm.device.Line;
 import org.omatwin.core.dm.device.NodeValue;
 import org.omatwin.core.dm.operation.Operation;
+import org.omatwin.core.dm.operation.OperationTransactions;
 import org.omatwin.core.dm.operation.Operations;
 import org.omatwin.core.infra.error.ApiException;
 import org.omatwin.core.infra.error.ApiError;
@@ -127,12 +128,14 @@ public final class SessionUseCases {
             boolean failure = false;
             for (Command c : commands) {
                 CommandStatus status = statuses.get(c.cmdId());
-                store.updateCommand(c.reported(status, now));
+                Command reported = c.reported(status, now);
+                store.updateCommand(reported);
                 failure |= !status.isSuccess();
                 if (c.op() == CommandOp.GET && status.isSuccess()) {
                     status.results().forEach(r -> values.add(new NodeValue(r.uri(), r.format(), r.value(), now)));
                 }
-                touched.computeIfAbsent(c.operationId(), id -> store.findOperation(id).orElseThrow());
+                Operation op = touched.computeIfAbsent(c.operationId(), id -> store.findOperation(id).orElseThrow());
+                store.recordTransaction(OperationTransactions.reported(reported, op.requester(), now));
             }
             // The tree records what the device said even for an operation that already timed out.
             store.putNodeValues(devId, values);

@@ -2,6 +2,7 @@ package org.omatwin.core.dm.store;
 
 import static org.omatwin.core.infra.storage.SqlTimes.odt;
 import static org.omatwin.core.store.schema.Tables.DM_DEVICE;
+import static org.omatwin.core.store.schema.Tables.SUBSCRIBER_LINE;
 
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
@@ -12,6 +13,7 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 import org.omatwin.core.dm.device.Binding;
 import org.omatwin.core.dm.device.DeviceFilter;
+import org.omatwin.core.dm.device.Reach;
 import org.omatwin.core.dm.device.DeviceFilter.Op;
 import org.omatwin.core.dm.device.DeviceFilter.Term;
 import org.omatwin.core.dm.device.DeviceFilter.Value;
@@ -26,6 +28,16 @@ import org.omatwin.core.dm.device.Version;
  */
 final class DeviceFilterSql {
     private DeviceFilterSql() {}
+
+    /** The devices within a client's reach (section 6): every one, a subscriber's lines, or a filter. */
+    static Condition condition(Reach reach) {
+        return switch (reach) {
+            case Reach.All all -> DSL.noCondition();
+            case Reach.Subscribers s -> DM_DEVICE.LINE.in(DSL.select(SUBSCRIBER_LINE.DEVICE_ADDRESS)
+                    .from(SUBSCRIBER_LINE).where(SUBSCRIBER_LINE.SUBSCRIBER_ID.in(s.subscriberIds())));
+            case Reach.Matching m -> condition(m.filter());
+        };
+    }
 
     static Condition condition(DeviceFilter filter) {
         return DSL.or(filter.anyOf().stream().map(all -> DSL.and(all.stream().map(DeviceFilterSql::term).toList()))

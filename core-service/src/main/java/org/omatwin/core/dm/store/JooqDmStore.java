@@ -13,7 +13,9 @@ import static org.omatwin.core.store.schema.Tables.DM_NODE_VALUE;
 import static org.omatwin.core.store.schema.Tables.DM_OPERATION;
 import static org.omatwin.core.store.schema.Tables.DM_PACKAGE;
 import static org.omatwin.core.store.schema.Tables.DM_SESSION;
+import static org.omatwin.core.store.schema.Tables.DM_TRANSACTION;
 import static org.omatwin.core.store.schema.Tables.DM_UPLOAD;
+import static org.omatwin.core.store.schema.Tables.SUBSCRIBER_LINE;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -37,6 +39,8 @@ import org.omatwin.core.dm.data.Upload;
 import org.omatwin.core.dm.device.DevDetail;
 import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.device.DeviceFilter;
+import org.omatwin.core.dm.device.Reach;
+import org.omatwin.core.dm.audit.Transaction;
 import org.omatwin.core.dm.device.Line;
 import org.omatwin.core.dm.device.DevInfo;
 import org.omatwin.core.dm.device.DeviceProfile;
@@ -135,13 +139,20 @@ public final class JooqDmStore implements DmStore {
     }
 
     @Override
-    public List<DeviceProfile> devices(DeviceFilter filter, DevId after, int limit) {
+    public List<DeviceProfile> devices(DeviceFilter filter, Reach reach, DevId after, int limit) {
         return db.selectFrom(DM_DEVICE)
                 .where(DM_DEVICE.LAST_SEEN.isNotNull())
                 .and(after == null ? DSL.noCondition() : DM_DEVICE.DEV_ID.gt(after.value()))
                 .and(filter == null ? DSL.noCondition() : DeviceFilterSql.condition(filter))
+                .and(DeviceFilterSql.condition(reach))
                 .orderBy(DM_DEVICE.DEV_ID).limit(limit)
                 .fetch(JooqDmStore::toProfile);
+    }
+
+    @Override
+    public boolean reaches(DevId devId, Reach reach) {
+        return reach instanceof Reach.All || db.fetchExists(db.selectOne().from(DM_DEVICE)
+                .where(DM_DEVICE.DEV_ID.eq(devId.value())).and(DeviceFilterSql.condition(reach)));
     }
 
     @Override
@@ -249,6 +260,29 @@ public final class JooqDmStore implements DmStore {
                 .execute();
         // delivered on commit (several in one transaction coalesce): wakes the fan-out of every instance
         db.select(DSL.function("pg_notify", Object.class, DSL.val(EVENTS_CHANNEL), DSL.val(""))).fetch();
+    }
+
+    // the transaction log (6.1): the device's line and subscriber as they are now
+
+    @Override
+    public void recordTransaction(Transaction t) {
+        var line = t.devId() == null ? null : db.select(DM_DEVICE.LINE).from(DM_DEVICE)
+                .where(DM_DEVICE.DEV_ID.eq(t.devId().value())).fetchOne(DM_DEVICE.LINE);
+        String subscriber = line == null ? null : db.select(SUBSCRIBER_LINE.SUBSCRIBER_ID).from(SUBSCRIBER_LINE)
+                .where(SUBSCRIBER_LINE.DEVICE_ADDRESS.eq(line)).fetchOne(SUBSCRIBER_LINE.SUBSCRIBER_ID);
+        db.insertInto(DM_TRANSACTION)
+                .set(DM_TRANSACTION.TRANSACTION_ID, t.transactionId())
+                .set(DM_TRANSACTION.KIND, t.kind().wire())
+                .set(DM_TRANSACTION.CLIENT_ID, t.clientId())
+                .set(DM_TRANSACTION.DEV_ID, t.devId() == null ? null : t.devId().value())
+                .set(DM_TRANSACTION.LINE, line)
+                .set(DM_TRANSACTION.SUBSCRIBER_ID, subscriber)
+                .set(DM_TRANSACTION.OPERATION_ID, t.operationId())
+                .set(DM_TRANSACTION.JOB_ID, t.jobId())
+                .set(DM_TRANSACTION.SUMMARY, t.summary())
+                .set(DM_TRANSACTION.SUCCESS, t.success())
+                .set(DM_TRANSACTION.OCCURRED_AT, odt(t.time()))
+                .execute();
     }
 
     @Override

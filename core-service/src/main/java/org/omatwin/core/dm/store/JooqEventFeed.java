@@ -12,6 +12,7 @@ import org.omatwin.core.dm.alert.ReceivedAlert;
 import org.omatwin.core.dm.data.Upload;
 import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.device.DeviceProfile;
+import org.omatwin.core.dm.device.Reach;
 import org.omatwin.core.dm.event.DmEvent;
 import org.omatwin.core.dm.event.DmEventType;
 import org.omatwin.core.dm.notify.EventFeed;
@@ -67,6 +68,11 @@ public final class JooqEventFeed implements EventFeed {
     @Override
     public Optional<DeviceProfile> findDevice(DevId devId) {
         return dm.findDevice(devId);
+    }
+
+    @Override
+    public boolean reaches(DevId devId, Reach reach) {
+        return dm.reaches(devId, reach);
     }
 
     @Override

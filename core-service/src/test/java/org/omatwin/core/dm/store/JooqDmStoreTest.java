@@ -1,5 +1,6 @@
 package org.omatwin.core.dm.store;
 
+import org.omatwin.core.dm.policy.ClientPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.omatwin.core.store.schema.Tables.DM_SESSION;
@@ -122,7 +123,7 @@ class JooqDmStoreTest {
         try {
             for (int i = 0; i < 12; i++) {
                 accepted.add(pool.submit(() -> operations.accept(CARE, OperationRequest.of(OperationType.RETRIEVE,
-                        OperationArguments.uris(List.of("./DevInfo")), WATCH))));
+                        OperationArguments.uris(List.of("./DevInfo")), WATCH), ClientPolicy.unrestricted("care-desk"))));
             }
             for (Future<?> f : accepted) {
                 f.get(30, TimeUnit.SECONDS); // none refused: the device lock ordered them
@@ -172,7 +173,7 @@ class JooqDmStoreTest {
                     new DeviceQueue(db.transactions(JooqDmStore::new), woken::add),
                     new OperationPlanner(OperationPlanner.NO_PACKAGES), url -> { }, Clock.systemUTC());
             operationId = operations.accept(CARE, OperationRequest.of(OperationType.RETRIEVE,
-                    OperationArguments.uris(List.of("./DevInfo")), WATCH).withMode(informative)).operation().operationId();
+                    OperationArguments.uris(List.of("./DevInfo")), WATCH).withMode(informative), ClientPolicy.unrestricted("care-desk")).operation().operationId();
             sessionId = woken.get(0).sessionId();
         }
         try (Database db = DmPostgres.start(dir)) {

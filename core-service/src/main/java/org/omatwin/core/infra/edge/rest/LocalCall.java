@@ -1,12 +1,14 @@
 package org.omatwin.core.infra.edge.rest;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.protobuf.MessageOrBuilder;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.QueryParams;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import io.grpc.Attributes;
@@ -31,6 +33,9 @@ final class LocalCall<Q, R> extends ServerCall<Q, R> {
     private final MethodDescriptor<Q, R> method;
     private final Attributes attributes;
     private final boolean delete;
+    private final Rendering rendering;
+    private final String path;
+    private final QueryParams query;
     private final CompletableFuture<HttpResponse> response = new CompletableFuture<>();
     private Metadata headers = new Metadata();
     private R message;
@@ -39,9 +44,21 @@ final class LocalCall<Q, R> extends ServerCall<Q, R> {
     private boolean closed;
 
     LocalCall(MethodDescriptor<Q, R> method, Attributes attributes, boolean delete) {
+        this(method, attributes, delete, null, null, null);
+    }
+
+    /**
+     * @param rendering the representation the request asked for instead of JSON, or null
+     * @param path the request's path and query, for the next page's Link of such a representation
+     */
+    LocalCall(MethodDescriptor<Q, R> method, Attributes attributes, boolean delete, Rendering rendering, String path,
+            QueryParams query) {
         this.method = method;
         this.attributes = attributes;
         this.delete = delete;
+        this.rendering = rendering;
+        this.path = path;
+        this.query = query;
     }
 
     /** The HTTP response, complete once the call is closed. */
@@ -132,6 +149,16 @@ final class LocalCall<Q, R> extends ServerCall<Q, R> {
         String location = headers.get(ResponseMeta.LOCATION);
         if (location != null) {
             h.add(HttpHeaderNames.LOCATION, location);
+        }
+        if (rendering != null) {
+            Message answer = (Message) message;
+            h.contentType(rendering.mediaType());
+            String next = rendering.nextPageToken().apply(answer);
+            if (next != null) {
+                h.add(HttpHeaderNames.LINK, "<" + path + "?" + query.toBuilder().set("pageToken", next).build()
+                        .toQueryString() + ">; rel=\"next\"");
+            }
+            return HttpResponse.of(h.build(), HttpData.ofUtf8(rendering.body().apply(answer)));
         }
         return HttpResponse.of(h.build(), HttpData.ofUtf8(ContractJson.print((MessageOrBuilder) message)));
     }

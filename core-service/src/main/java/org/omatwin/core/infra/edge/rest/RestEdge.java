@@ -46,11 +46,19 @@ public final class RestEdge implements HttpService {
     private final HttpRules rules;
     private final long maxBodyBytes;
     private final Map<String, ServerMethodDefinition<?, ?>> methods = new HashMap<>();
+    private final Map<String, Rendering> renderings = new HashMap<>();
 
     /** @param services each with its API's interceptor chain, the same as on the gRPC server */
     public RestEdge(HttpRules rules, long maxBodyBytes, List<ServerServiceDefinition> services) {
+        this(rules, maxBodyBytes, services, List.of());
+    }
+
+    /** @param renderings other representations of some methods' answers, chosen by Accept */
+    public RestEdge(HttpRules rules, long maxBodyBytes, List<ServerServiceDefinition> services,
+            List<Rendering> renderings) {
         this.rules = rules;
         this.maxBodyBytes = maxBodyBytes;
+        renderings.forEach(r -> this.renderings.put(r.grpcMethod(), r));
         services.forEach(s -> s.getMethods().forEach(m -> methods.put(m.getMethodDescriptor().getFullMethodName(), m)));
         for (HttpRules.Rule r : rules.rules()) {
             if (!methods.containsKey(r.grpcMethod())) {
@@ -119,11 +127,34 @@ public final class RestEdge implements HttpService {
                 .set(Grpc.TRANSPORT_ATTR_LOCAL_ADDR, ctx.localAddress())
                 .build();
         LocalCall<Message, Message> call = new LocalCall<>(method.getMethodDescriptor(), attributes,
-                "DELETE".equals(rule.method()));
+                "DELETE".equals(rule.method()), negotiated(req, rule.grpcMethod()), ctx.path(), query);
         Metadata headers = RestRequests.metadata(req.headers());
         ctx.blockingTaskExecutor().execute(() -> call.run(method.getServerCallHandler(), headers, request));
         ctx.whenRequestCancelled().thenRunAsync(call::cancel, ctx.blockingTaskExecutor());
         return HttpResponse.of(call.response());
+    }
+
+    /**
+     * The other representation the request prefers to JSON, if the method has one: the first of the
+     * Accept header's types (in order of preference) that is either JSON or that representation.
+     */
+    private Rendering negotiated(HttpRequest req, String grpcMethod) {
+        Rendering other = renderings.get(grpcMethod);
+        if (other == null) {
+            return null;
+        }
+        for (MediaType accepted : req.headers().accept()) {
+            if ("*".equals(accepted.type())) {
+                return null; // anything will do: the contract's JSON
+            }
+            if (other.mediaType().belongsTo(accepted)) {
+                return other;
+            }
+            if (MediaType.JSON.belongsTo(accepted)) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /**

@@ -26,9 +26,15 @@ public final class RestServer {
      */
     public static Server build(String bindAddress, int port, long maxBodyBytes, List<ServerServiceDefinition> services,
             PrometheusMeterRegistry metrics) {
+        return build(bindAddress, port, maxBodyBytes, services, List.of(), metrics);
+    }
+
+    /** @param renderings answers in other media types than JSON, chosen by Accept */
+    public static Server build(String bindAddress, int port, long maxBodyBytes, List<ServerServiceDefinition> services,
+            List<Rendering> renderings, PrometheusMeterRegistry metrics) {
         HttpRules rules = HttpRules.of(services.stream().map(s -> ((ProtoServiceDescriptorSupplier) s
                 .getServiceDescriptor().getSchemaDescriptor()).getServiceDescriptor()).toList());
-        RestEdge edge = new RestEdge(rules, maxBodyBytes, services);
+        RestEdge edge = new RestEdge(rules, maxBodyBytes, services, renderings);
         ServerBuilder server = Server.builder()
                 .http(new InetSocketAddress(bindAddress, port))
                 // Bodies up to 4x the limit are read and refused with a 413 requestError by RestEdge;

@@ -1,0 +1,35 @@
+package org.omatwin.core.dm.policy;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every external system's policy, by OAuth client id (dm-api.md section 6). A client without one
+ * reaches nothing. The entry {@value #EVERY_OTHER_CLIENT}, when the operator writes one, applies to
+ * every client not named (a single-tenant deployment); there is none by default.
+ */
+public final class Policies {
+    public static final String EVERY_OTHER_CLIENT = "*";
+    public static final Policies NONE = new Policies(Map.of());
+
+    private final Map<String, ClientPolicy> byClient;
+
+    public Policies(Map<String, ClientPolicy> byClient) {
+        this.byClient = Map.copyOf(byClient);
+    }
+
+    /** The client's policy; the {@code *} entry's rules under the client's own id when it is not named. */
+    public Optional<ClientPolicy> forClient(String clientId) {
+        ClientPolicy own = byClient.get(clientId);
+        if (own != null) {
+            return Optional.of(own);
+        }
+        ClientPolicy other = byClient.get(EVERY_OTHER_CLIENT);
+        return other == null ? Optional.empty() : Optional.of(new ClientPolicy(clientId, other.reach(),
+                other.nodes(), other.pseudonyms(), other.requestsPerSecond(), other.burst()));
+    }
+
+    public int size() {
+        return byClient.size();
+    }
+}
