@@ -15,7 +15,8 @@ public record AuthSettings(
         String secondaryClientSecret,
         Duration authCodeTtl,
         String coreApiUrl,
-        String dmwsiDemoSecret) {
+        String dmwsiDemoSecret,
+        String dmwsiAppsSecret) {
 
     /** @param env environment variables (or Spring's Environment, which resolves them) */
     public static AuthSettings from(java.util.function.BinaryOperator<String> env) {
@@ -32,6 +33,7 @@ public record AuthSettings(
                 env.apply("TWIN_AUTH_SECONDARY_CLIENT_SECRET", "twinning-secondary-secret"),
                 Duration.ofSeconds(Long.parseLong(env.apply("TWIN_AUTH_CODE_TTL_SECONDS", "300"))),
                 env.apply("TWIN_CORE_API_URL", "http://127.0.0.1:8080/twinning/v1"),
-                env.apply("TWIN_DEV_DMWSI_CLIENT_SECRET", "dmwsi-demo-secret"));
+                env.apply("TWIN_DEV_DMWSI_CLIENT_SECRET", "dmwsi-demo-secret"),
+                env.apply("TWIN_DEV_DMWSI_APPS_SECRET", "dmwsi-apps-secret"));
     }
 }

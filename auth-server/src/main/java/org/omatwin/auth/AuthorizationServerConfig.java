@@ -51,6 +51,7 @@ public class AuthorizationServerConfig {
             "oma_dmwsi.subscribe", "oma_dmwsi.packages", "oma_dmwsi.provision", "oma_dmwsi.audit");
     /** The demo external system (customer care) registered in development. */
     static final String DMWSI_DEMO_CLIENT = "dmwsi-demo";
+    static final String DMWSI_APPS_CLIENT = "dmwsi-apps";
     /** A devId (dm-api.md section 1): urn:imei: + 15 digits, urn:uuid: + UUID, or an RFC 9039 urn:dev: URN. */
     static final Pattern DEV_ID = Pattern.compile("(?i)urn:imei:[0-9]{15}|urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}"
             + "-[0-9a-f]{4}-[0-9a-f]{12}|urn:dev:(mac|ow|os|ops|org):[A-Za-z0-9._:-]{1,200}");
@@ -119,6 +120,8 @@ public class AuthorizationServerConfig {
             clients.add(clientCredentials(DEVICE_SIMULATOR, settings.devClientSecret(), deviceScopes, settings));
             // DEVELOPMENT ONLY: an external system (customer care) for the DMWSI walk-through.
             clients.add(clientCredentials(DMWSI_DEMO_CLIENT, settings.dmwsiDemoSecret(), DMWSI_SCOPES, settings));
+            // DEVELOPMENT ONLY: a service provider with a narrower policy (pseudonyms; config/dm-policies.json).
+            clients.add(clientCredentials(DMWSI_APPS_CLIENT, settings.dmwsiAppsSecret(), DMWSI_SCOPES, settings));
             LoggerFactory.getLogger(AuthorizationServerConfig.class).warn(
                     "TWIN_DEV_DEVICE_TOKENS=true: the '{}' client issues tokens for any device address; "
                             + "development only", DEVICE_SIMULATOR);

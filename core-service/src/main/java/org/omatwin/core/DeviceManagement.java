@@ -125,8 +125,10 @@ final class DeviceManagement implements AutoCloseable {
         if (!development && settings.policies().size() == 0) {
             LOG.warn("no DMWSI policies (TWIN_DM_POLICIES): every external system is refused access to devices");
         }
-        byte[] key = CoreServer.secretKey(config, settings.pseudonymKey(), "TWIN_DM_PSEUDONYM_KEY",
-                "compute the pseudonyms of devices", "pseudonym.key");
+        // without a pseudonymous client no pseudonym is ever shown: an external database then needs no key
+        byte[] key = settings.pseudonymKey() == null && !config.embeddedDatabase()
+                && !settings.policies().anyPseudonymous() ? unusedKey() : CoreServer.secretKey(config, settings.pseudonymKey(),
+                                "TWIN_DM_PSEUDONYM_KEY", "compute the pseudonyms of devices", "pseudonym.key");
         return new DmwsiPolicies(settings.policies(), development, new Pseudonyms(key),
                 database.transactions(JooqDmStore::new), database.transactions(JooqDmwsiStore::new));
     }
@@ -221,6 +223,12 @@ final class DeviceManagement implements AutoCloseable {
                         new ErrorInterceptor(), edge)).toList();
         return new DeviceManagement(server, List.of(listener, eventListener), sweeper, databaseWork, dmwsi,
                 fingerprint);
+    }
+
+    private static byte[] unusedKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return key;
     }
 
     /** Development (no authorization server): callers are one "development" client. */

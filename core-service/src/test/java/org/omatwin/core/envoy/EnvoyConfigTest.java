@@ -77,6 +77,7 @@ class EnvoyConfigTest {
     private static final String SERVICE = "oma.twinning.v1.TwinningService";
     private static final String DMWSI = "oma.dmwsi.v1.DeviceManagementService";
     private static final String DMWSI_SUBSCRIPTIONS = "oma.dmwsi.v1.DmSubscriptionService";
+    private static final String DMWSI_TRANSACTIONS = "oma.dmwsi.v1.TransactionService";
     private static final String DM_CLUSTER = "core_dm";
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
     /** The path user id as devices send it: percent-encoded or plain (decoded once, by the transcoder). */
@@ -119,6 +120,7 @@ class EnvoyConfigTest {
         rules = new ArrayList<>(httpRules(descriptors, SERVICE));
         rules.addAll(httpRules(descriptors, DMWSI));
         rules.addAll(httpRules(descriptors, DMWSI_SUBSCRIPTIONS));
+        rules.addAll(httpRules(descriptors, DMWSI_TRANSACTIONS));
     }
 
     @Test
@@ -192,7 +194,7 @@ class EnvoyConfigTest {
     @Test
     void transcoderIsStrictAndDecodesThePathOnce() {
         assertThat(transcoder.getProtoDescriptor()).isEqualTo("/etc/envoy/twinning.pb");
-        assertThat(transcoder.getServicesList()).containsExactly(SERVICE, DMWSI, DMWSI_SUBSCRIPTIONS);
+        assertThat(transcoder.getServicesList()).containsExactly(SERVICE, DMWSI, DMWSI_SUBSCRIPTIONS, DMWSI_TRANSACTIONS);
         assertThat(transcoder.getMatchIncomingRequestRoute()).isTrue();
         assertThat(transcoder.getAutoMapping()).isFalse();
         assertThat(transcoder.getConvertGrpcStatus()).isFalse();
@@ -221,7 +223,7 @@ class EnvoyConfigTest {
 
     @Test
     void everyHttpRuleOfTheContractRoutesToTheCore() {
-        assertThat(rules).hasSize(13 + 10 + 4);
+        assertThat(rules).hasSize(13 + 10 + 4 + 1);
         for (Rule rule : rules) {
             for (String user : USER_IDS) {
                 String path = samplePath(rule.template(), user);
@@ -248,6 +250,22 @@ class EnvoyConfigTest {
                 .filter(c -> c.getName().equals(DM_CLUSTER)).findFirst().orElseThrow();
         assertThat(dm.getTransportSocket().getName()).as("devices reach the core over TLS only")
                 .isEqualTo("envoy.transport_sockets.tls");
+    }
+
+    @Test
+    void theTransactionLogAsCsvGoesUntranscodedToTheCoresRestEdgeAndJsonIsTranscoded() {
+        for (String accept : List.of("text/csv", "application/json;q=0.5, text/csv", "TEXT/CSV; charset=utf-8")) {
+            Route csv = firstMatch("GET", "/dmwsi/v1/transactions", Map.of("accept", accept)).orElseThrow();
+            assertThat(csv.getRoute().getCluster()).as(accept).isEqualTo("core_rest");
+            assertThat(transcoderDisabled(csv)).as(accept).isTrue();
+        }
+        for (Map<String, String> headers : List.<Map<String, String>>of(Map.of(), Map.of("accept", "application/json"))) {
+            Route json = firstMatch("GET", "/dmwsi/v1/transactions", headers).orElseThrow();
+            assertThat(json.getRoute().getCluster()).as("%s", headers).isEqualTo(CORE_CLUSTER);
+            assertThat(transcoderDisabled(json)).isFalse();
+        }
+        assertThat(firstMatch("POST", "/dmwsi/v1/transactions", Map.of("accept", "text/csv")).orElseThrow()
+                .getDirectResponse().getStatus()).isEqualTo(405);
     }
 
     @Test
@@ -499,10 +517,15 @@ class EnvoyConfigTest {
     }
 
     private static Optional<Route> firstMatch(String method, String path) {
-        return vhost.getRoutesList().stream().filter(r -> matches(r.getMatch(), method, path)).findFirst();
+        return firstMatch(method, path, Map.of());
     }
 
-    private static boolean matches(RouteMatch match, String method, String path) {
+    /** @param headers the request's other headers (lower-case names) */
+    private static Optional<Route> firstMatch(String method, String path, Map<String, String> headers) {
+        return vhost.getRoutesList().stream().filter(r -> matches(r.getMatch(), method, path, headers)).findFirst();
+    }
+
+    private static boolean matches(RouteMatch match, String method, String path, Map<String, String> headers) {
         boolean pathMatches = switch (match.getPathSpecifierCase()) {
             case PREFIX -> path.startsWith(match.getPrefix());
             case PATH -> path.equals(match.getPath());
@@ -514,11 +537,17 @@ class EnvoyConfigTest {
             return false;
         }
         for (HeaderMatcher header : match.getHeadersList()) {
-            assertThat(header.getName()).as("only :method is simulated").isEqualTo(":method");
+            String value = header.getName().equals(":method") ? method : headers.get(header.getName());
+            if (value == null) {
+                if (!header.getInvertMatch()) {
+                    return false;
+                }
+                continue;
+            }
             boolean hit = switch (header.getHeaderMatchSpecifierCase()) {
-                case STRING_MATCH -> stringMatches(header.getStringMatch(), method);
-                case EXACT_MATCH -> header.getExactMatch().equals(method);
-                case SAFE_REGEX_MATCH -> Pattern.compile(header.getSafeRegexMatch().getRegex()).matcher(method)
+                case STRING_MATCH -> stringMatches(header.getStringMatch(), value);
+                case EXACT_MATCH -> header.getExactMatch().equals(value);
+                case SAFE_REGEX_MATCH -> Pattern.compile(header.getSafeRegexMatch().getRegex()).matcher(value)
                         .matches();
                 default -> fail("header matcher not simulated by this test: " + header);
             };

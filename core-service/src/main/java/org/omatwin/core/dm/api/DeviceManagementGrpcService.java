@@ -156,9 +156,11 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
             Unary.respond(out, () -> GetOperationResponse.newBuilder().setOperation(toProto(now)).build());
             return;
         }
+        ClientAccess access = ClientAccess.current(); // the checks run on the wait scheduler, outside the call
         waits.await(out, () -> operations.get(requester, req.getOperationId()),
                 org.omatwin.core.dm.operation.Operation::isFinal,
-                o -> GetOperationResponse.newBuilder().setOperation(toProto(o)).build(), Duration.ofSeconds(wait));
+                o -> GetOperationResponse.newBuilder().setOperation(views.operation(o, access)).build(),
+                Duration.ofSeconds(wait));
     }
 
     @Override

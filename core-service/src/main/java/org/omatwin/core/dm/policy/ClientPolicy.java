@@ -21,9 +21,11 @@ import org.omatwin.core.infra.error.ApiException;
 public record ClientPolicy(String clientId, Reach reach, List<NodeRule> nodes, boolean pseudonyms,
         double requestsPerSecond, int burst) {
 
-    /** Nodes that name the device or the subscriber: never readable by a pseudonymous client. */
-    public static final List<String> IDENTIFYING = List.of("./DevInfo/DevId", "./DevDetail/Ext/IMSI",
-            "./DevDetail/Ext/MSISDN");
+    /**
+     * Nodes of the standard MOs that name the device: never readable by a pseudonymous client (the
+     * line is not a node of the DM tree; the server knows it from the token and shows only its pseudonym).
+     */
+    public static final List<String> IDENTIFYING = List.of("./DevInfo/DevId");
     private static final List<List<String>> IDENTIFYING_SEGMENTS = IDENTIFYING.stream()
             .map(NodePattern::segments).toList();
 

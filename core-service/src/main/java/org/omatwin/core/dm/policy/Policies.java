@@ -29,6 +29,11 @@ public final class Policies {
                 other.nodes(), other.pseudonyms(), other.requestsPerSecond(), other.burst()));
     }
 
+    /** Whether some client sees pseudonyms only (then every instance needs the operator's pseudonym key). */
+    public boolean anyPseudonymous() {
+        return byClient.values().stream().anyMatch(ClientPolicy::pseudonyms);
+    }
+
     public int size() {
         return byClient.size();
     }

@@ -21,8 +21,15 @@ final class DmwsiRest {
 
     /** {@code method path} as OAuth client {@code client} with {@code scope}; a body is sent as JSON. */
     HttpResponse<String> call(String client, String scope, String method, String path, String body) throws Exception {
+        return call(client, scope, method, path, body, java.util.Map.of());
+    }
+
+    /** As above, with other request headers (e.g. Accept). */
+    HttpResponse<String> call(String client, String scope, String method, String path, String body,
+            java.util.Map<String, String> headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Authorization", "Bearer " + issuer.token(client, scope));
+        headers.forEach(b::header);
         if (body != null) {
             b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
         } else {
