@@ -66,6 +66,28 @@ class AlertTest {
     }
 
     @Test
+    void eachAlertIsOnTheLogOfTheClientWhoseOperationItAnswersAndUnaskedOnesOnNoClients() {
+        Command exec = deliveredExec(WATCH);
+        dm.alerts.receive(WATCH, result(null, exec.correlator(), 410));
+        dm.alerts.receive(WATCH, new Alert(null, "com.example.battery.low", null, null, null, null, null, null));
+        var log = dm.store.transactions();
+        var alerts = log.stream().filter(t -> t.kind() == org.omatwin.core.dm.audit.Transaction.Kind.ALERT).toList();
+        assertThat(alerts).hasSize(2);
+        assertThat(alerts.get(0).clientId()).isEqualTo(DmFixture.CARE.id());
+        assertThat(alerts.get(0).operationId()).isEqualTo(exec.operationId());
+        assertThat(alerts.get(0).success()).as("410 is a failure").isFalse();
+        assertThat(alerts.get(0).summary()).isEqualTo("alert " + Alert.FUMO_UPDATE + " ./FUMO/1 result 410");
+        assertThat(alerts.get(1).clientId()).isNull();
+        assertThat(alerts.get(1).success()).isTrue();
+        // the operation the alert ended is on the log too, failed
+        assertThat(log).anySatisfy(t -> {
+            assertThat(t.kind()).isEqualTo(org.omatwin.core.dm.audit.Transaction.Kind.OPERATION);
+            assertThat(t.operationId()).isEqualTo(exec.operationId());
+            assertThat(t.success()).isFalse();
+        });
+    }
+
+    @Test
     void aCorrelatorOfAnotherDevicesCommandDoesNotCount() {
         Command exec = deliveredExec(WATCH);
         AlertReceipt receipt = dm.alerts.receive(PHONE, result(null, exec.correlator(), 200));

@@ -24,6 +24,9 @@ interface DmStoreUnderTest extends DmStore, Transactions<DmStore> {
     /** The events recorded and not yet fanned out, in order. */
     List<DmEvent> events();
 
+    /** The transaction log (6.1), in order. */
+    List<org.omatwin.core.dm.audit.Transaction> transactions();
+
     static DmStoreUnderTest inMemory() {
         return delegatingTo(new InMemoryDmStore());
     }
@@ -43,6 +46,17 @@ interface DmStoreUnderTest extends DmStore, Transactions<DmStore> {
             public List<DmEvent> events() {
                 return DmPostgres.database().transactions(JooqEventFeed::new)
                         .inTransaction(feed -> feed.lockEventsToFanOut(10_000));
+            }
+
+            @SuppressWarnings("unused")
+            public List<org.omatwin.core.dm.audit.Transaction> transactions() {
+                var t = org.omatwin.core.store.schema.Tables.DM_TRANSACTION;
+                return DmPostgres.database().dsl().selectFrom(t).orderBy(t.SEQ).fetch(r ->
+                        new org.omatwin.core.dm.audit.Transaction(r.getTransactionId(),
+                                org.omatwin.core.dm.audit.Transaction.Kind.fromWire(r.getKind()), r.getClientId(),
+                                r.getDevId() == null ? null : org.omatwin.core.dm.device.DevId.of(r.getDevId()),
+                                r.getOperationId(), r.getJobId(), r.getSummary(), r.getSuccess(),
+                                r.getOccurredAt().toInstant()));
             }
         }, reads);
     }

@@ -19,20 +19,20 @@ public final class OperationTransactions {
         String outcome = o.state().wire() + (o.statusCode() == null ? "" : " " + o.statusCode())
                 + (o.resultCode() == null ? "" : " result " + o.resultCode());
         return Transaction.of(Kind.OPERATION, client(o.requester()), o.devId(), o.operationId(), job(o.requester()),
-                o.request().type().wire() + nodes(o.request().arguments()) + " -> " + outcome,
+                o.request().type().wire() + nodes(o.request().arguments()) + ": " + outcome,
                 o.state() == OperationState.SUCCEEDED, time);
     }
 
     /** A request refused before anything was queued (policy): the entry says why. */
     public static Transaction refused(Requester requester, OperationRequest request, String reason, Instant time) {
         return Transaction.of(Kind.OPERATION, client(requester), request.devId(), null, job(requester),
-                request.type().wire() + nodes(request.arguments()) + " -> refused: " + reason, false, time);
+                request.type().wire() + nodes(request.arguments()) + ": refused (" + reason + ")", false, time);
     }
 
     /** A command whose status the device reported. */
     public static Transaction reported(Command c, Requester requester, Instant time) {
         return Transaction.of(Kind.COMMAND, client(requester), c.devId(), c.operationId(), job(requester),
-                c.op() + (c.uri() == null ? "" : " " + c.uri()) + " -> " + c.status().sc(), c.status().isSuccess(),
+                c.op() + (c.uri() == null ? "" : " " + c.uri()) + ": " + c.status().sc(), c.status().isSuccess(),
                 time);
     }
 

@@ -272,15 +272,16 @@ class DmwsiTrustEndToEndTest {
             assertThat(t.path("line").asText()).isEqualTo(FR_LINE);
             assertThat(t.path("time").asText()).isNotEmpty();
         });
-        assertThat(entries.get(1).path("summary").asText()).isEqualTo("retrieve ./DevDetail/FwV -> Succeeded 200");
-        assertThat(entries.get(2).path("summary").asText()).isEqualTo("DELETE ./DevInfo/Man -> 405");
+        assertThat(entries.get(1).path("summary").asText()).isEqualTo("retrieve ./DevDetail/FwV: Succeeded 200");
+        assertThat(entries.get(2).path("summary").asText()).isEqualTo("DELETE ./DevInfo/Man: 405");
 
         // the refused request is on the log of the client that made it, and only there
         JsonNode theirs = json(call("favorites", "GET", "/dmwsi/v1/transactions?deviceRef=" + FR_PHONE, null))
                 .path("transactionList").path("transaction");
         assertThat(theirs).singleElement().satisfies(t -> {
+            assertThat(t.path("success").isBoolean()).as("false is shown too").isTrue();
             assertThat(t.path("success").asBoolean()).isFalse();
-            assertThat(t.path("summary").asText()).startsWith("retrieve ./DevInfo -> refused:");
+            assertThat(t.path("summary").asText()).startsWith("retrieve ./DevInfo: refused (");
         });
         assertThat(json(call("uk-shop", "GET", "/dmwsi/v1/transactions", null)).path("transactionList")
                 .path("transaction")).isEmpty();
@@ -292,7 +293,7 @@ class DmwsiTrustEndToEndTest {
         String[] lines = csv.body().split("\r\n");
         assertThat(lines[0]).isEqualTo("transactionId,time,kind,deviceRef,line,subscriber,operationId,jobId,success,summary");
         assertThat(lines).hasSize(3);
-        assertThat(lines[2]).contains("operation", FR_PHONE, "true", "retrieve ./DevDetail/FwV -> Succeeded 200");
+        assertThat(lines[2]).contains("operation", FR_PHONE, "true", "retrieve ./DevDetail/FwV: Succeeded 200");
         assertThat(csv.headers().firstValue("link").orElseThrow()).contains("pageToken=").endsWith("rel=\"next\"");
         // bad input: the contract's error, as JSON
         assertError(call("care", "GET", "/dmwsi/v1/transactions?from=yesterday", null), 400, "SVC0002");

@@ -45,6 +45,8 @@ public final class DmPostgres {
     /** Every DM row gone (every DM table references dm_device, so CASCADE reaches them all). */
     public static void clear() {
         database().dsl().truncate(DM_DEVICE).cascade().execute();
+        database().dsl().truncate(org.omatwin.core.store.schema.Tables.DM_TRANSACTION).execute();
+        database().dsl().truncate(org.omatwin.core.store.schema.Tables.DM_PSEUDONYM).execute();
     }
 
     /** One transaction per use case, as the core wires it. */
