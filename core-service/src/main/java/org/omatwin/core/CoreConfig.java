@@ -149,16 +149,7 @@ public record CoreConfig(
      * client is then refused). A file that does not read stops start-up naming the line.
      */
     private static Policies policies(String file) {
-        if (file.isEmpty()) {
-            return Policies.NONE;
-        }
-        try {
-            return PolicyFile.parse(Files.readString(Path.of(file)));
-        } catch (IOException | java.io.UncheckedIOException e) {
-            throw new IllegalArgumentException("TWIN_DM_POLICIES: cannot read " + file + ": " + e);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("TWIN_DM_POLICIES (" + file + ") " + e.getMessage());
-        }
+        return file.isEmpty() ? Policies.NONE : fromFile("TWIN_DM_POLICIES", file, PolicyFile::parse);
     }
 
     /** The operator's pseudonym key (base64, at least 32 bytes), or null for one kept in the data dir. */
@@ -180,15 +171,22 @@ public record CoreConfig(
 
     /** ES8: the operator's network parameters from the JSON file named (none without one); checked whole. */
     private static NetworkParameters networkParameters(String file) {
-        if (file.isEmpty()) {
-            return NetworkParameters.NONE;
+        return file.isEmpty() ? NetworkParameters.NONE
+                : fromFile("TWIN_DM_NETWORK_PARAMETERS", file, NetworkParameters::parse);
+    }
+
+    /** A file a variable names, read whole at start: a file that does not read stops start-up saying why. */
+    private static <T> T fromFile(String variable, String file, java.util.function.Function<String, T> parse) {
+        String text;
+        try {
+            text = Files.readString(Path.of(file));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException(variable + ": cannot read " + file + ": " + e);
         }
         try {
-            return NetworkParameters.parse(Files.readString(Path.of(file)));
-        } catch (IOException | java.io.UncheckedIOException e) {
-            throw new IllegalArgumentException("TWIN_DM_NETWORK_PARAMETERS: cannot read " + file + ": " + e);
+            return parse.apply(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("TWIN_DM_NETWORK_PARAMETERS (" + file + "): " + e.getMessage());
+            throw new IllegalArgumentException(variable + " (" + file + "): " + e.getMessage());
         }
     }
 

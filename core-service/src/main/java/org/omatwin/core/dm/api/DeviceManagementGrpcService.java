@@ -5,7 +5,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -419,26 +418,15 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
 
     /** Page tokens are opaque to callers: the offset of the next page, so a list is read newest first. */
     static String pageToken(int offset) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(("p1:" + offset).getBytes(
-                StandardCharsets.US_ASCII));
+        return PageTokens.of("p1", offset);
     }
 
     static int offset(String token) {
-        if (token == null || token.isEmpty()) {
-            return 0;
+        long offset = PageTokens.read("p1", token);
+        if (offset > Integer.MAX_VALUE) {
+            throw ApiException.of(ApiError.INVALID_INPUT, "pageToken is not one this server made", "pageToken");
         }
-        try {
-            String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.US_ASCII);
-            if (text.startsWith("p1:")) {
-                int offset = Integer.parseInt(text.substring(3));
-                if (offset >= 0) {
-                    return offset;
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            // falls through to the refusal
-        }
-        throw ApiException.of(ApiError.INVALID_INPUT, "pageToken is not one this server made", "pageToken");
+        return (int) offset;
     }
 
     /** The caller's client id; in development (no tokens) every caller is one "development" client. */

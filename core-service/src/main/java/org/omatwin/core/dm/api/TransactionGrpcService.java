@@ -1,11 +1,9 @@
 package org.omatwin.core.dm.api;
 
 import io.grpc.stub.StreamObserver;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
 import java.util.List;
 import java.util.function.Supplier;
 import org.omatwin.core.dm.audit.TransactionStore;
@@ -82,24 +80,10 @@ public final class TransactionGrpcService extends TransactionServiceGrpc.Transac
     }
 
     private static String token(long seq) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(("t1:" + seq).getBytes(StandardCharsets.US_ASCII));
+        return PageTokens.of("t1", seq);
     }
 
     private static long after(String token) {
-        if (token == null || token.isEmpty()) {
-            return 0;
-        }
-        try {
-            String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.US_ASCII);
-            if (text.startsWith("t1:")) {
-                long seq = Long.parseLong(text.substring(3));
-                if (seq >= 0) {
-                    return seq;
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            // falls through to the refusal
-        }
-        throw ApiException.of(ApiError.INVALID_INPUT, "pageToken is not one this server made", "pageToken");
+        return PageTokens.read("t1", token);
     }
 }

@@ -76,7 +76,7 @@ class PolicyFileTest {
         Path bad = dir.resolve("policies.json");
         Files.writeString(bad, "{\"policies\": [\n  {\"client\": \"a\", \"reach\": {\"everything\": true}, \"nodes\": []}]}");
         assertThatThrownBy(() -> CoreConfig.from(Map.of("TWIN_AUTH_MODE", "dev", "TWIN_DM_POLICIES", bad.toString())))
-                .hasMessageContaining("TWIN_DM_POLICIES (" + bad + ") line 2").hasMessageContaining("unknown reach");
+                .hasMessageContaining("TWIN_DM_POLICIES (" + bad + "): line 2").hasMessageContaining("unknown reach");
         assertThatThrownBy(() -> CoreConfig.from(Map.of("TWIN_AUTH_MODE", "dev", "TWIN_DM_POLICIES",
                 dir.resolve("missing.json").toString()))).hasMessageContaining("cannot read");
         Path good = dir.resolve("good.json");
