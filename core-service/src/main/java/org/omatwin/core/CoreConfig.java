@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.security.SecureRandom;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import org.omatwin.core.dm.policy.Policies;
 import org.omatwin.core.dm.policy.PolicyFile;
@@ -222,6 +224,29 @@ public record CoreConfig(
     /** Where the database is (TWIN_DATABASE_*, or embedded in TWIN_DATA_DIR). */
     public DatabaseSettings database() {
         return new DatabaseSettings(databaseUrl, databaseUser, databasePassword, databasePoolSize, dataDir);
+    }
+
+    /**
+     * A key every instance must share: the configured one, or for a single embedded instance one made
+     * once and kept owner-only in the data dir; with an external database a missing key stops start-up.
+     */
+    byte[] secretKey(byte[] configured, String variable, String purpose, String fileName) throws IOException {
+        if (configured != null) {
+            return configured;
+        }
+        if (!embeddedDatabase()) {
+            throw new IllegalStateException(variable + " is required with TWIN_DATABASE_URL: every instance "
+                    + "must " + purpose + " with the same key (generate one with: openssl rand -base64 32)");
+        }
+        Path file = dataDir().resolve(fileName);
+        if (!Files.exists(file)) {
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            Files.createDirectories(dataDir());
+            Files.write(file, key);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+        return Files.readAllBytes(file);
     }
 
     /** Whether the core runs its own PostgreSQL (no TWIN_DATABASE_URL given). */

@@ -17,10 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -309,31 +306,7 @@ public final class CoreServer implements AutoCloseable {
 
     /** The operator's key (TWIN_CODE_HASH_KEY), or for a single embedded instance one kept in the data dir. */
     static byte[] codeHashKey(CoreConfig config) throws IOException {
-        return secretKey(config, config.codeHashKey(), "TWIN_CODE_HASH_KEY", "hash activation codes", "code-hash.key");
-    }
-
-    /**
-     * A key every instance must share: the configured one, or for a single embedded instance one made
-     * once and kept owner-only in the data dir; with an external database a missing key stops start-up.
-     */
-    static byte[] secretKey(CoreConfig config, byte[] configured, String variable, String purpose, String fileName)
-            throws IOException {
-        if (configured != null) {
-            return configured;
-        }
-        if (!config.embeddedDatabase()) {
-            throw new IllegalStateException(variable + " is required with TWIN_DATABASE_URL: every instance "
-                    + "must " + purpose + " with the same key (generate one with: openssl rand -base64 32)");
-        }
-        Path file = config.dataDir().resolve(fileName);
-        if (!Files.exists(file)) {
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
-            Files.createDirectories(config.dataDir());
-            Files.write(file, key);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        }
-        return Files.readAllBytes(file);
+        return config.secretKey(config.codeHashKey(), "TWIN_CODE_HASH_KEY", "hash activation codes", "code-hash.key");
     }
 
     public String restUrl() {

@@ -127,7 +127,7 @@ final class DeviceManagement implements AutoCloseable {
         }
         // without a pseudonymous client no pseudonym is ever shown: an external database then needs no key
         byte[] key = settings.pseudonymKey() == null && !config.embeddedDatabase()
-                && !settings.policies().anyPseudonymous() ? unusedKey() : CoreServer.secretKey(config, settings.pseudonymKey(),
+                && !settings.policies().anyPseudonymous() ? unusedKey() : config.secretKey(settings.pseudonymKey(),
                                 "TWIN_DM_PSEUDONYM_KEY", "compute the pseudonyms of devices", "pseudonym.key");
         return new DmwsiPolicies(settings.policies(), development, new Pseudonyms(key),
                 database.transactions(JooqDmStore::new), database.transactions(JooqDmwsiStore::new));
