@@ -57,7 +57,7 @@ class DmwsiFuzzTest {
     private static final String[] OP_TYPES = {"retrieve", "inventory", "configure", "delete", "execute",
             "diagnosticsStart", "commands", "firmwareUpdate", "nope"};
     private static final String[] QUERY = {"filter", "filter", "filter", "limit", "pageToken", "uri", "waitSeconds",
-            "colour"};
+            "colour", "deviceRef", "from", "to", "jobId"};
     private static final String[] TERMS = {"man==OMA*", "mod!=W1", "fwV=ge=4.10.0", "fwV=lt=10", "line==tel:+44*",
             "lastSeen=ge=2026-11-28T03:00:00Z", "binding==Confirmed", "man=in=(\"OMA Twin\",\"a,b;\\\"c\")",
             "devTyp==\"a b\"", "swV=gt=0.9", "binding!=Unconfirmed", "line=in=(tel:+447700900801)"};
@@ -81,7 +81,7 @@ class DmwsiFuzzTest {
                 assertThat(phone.clientInitiated().get(20, TimeUnit.SECONDS)).isEmpty();
                 String base = core.restUrl().replace("/twinning/v1", "");
                 String[] tokens = {issuer.token("fuzz", "oma_dmwsi.read oma_dmwsi.operate oma_dmwsi.subscribe"),
-                        issuer.token("fuzz", "oma_dmwsi.read oma_dmwsi.operate oma_dmwsi.subscribe"),
+                        issuer.token("fuzz", "oma_dmwsi.read oma_dmwsi.operate oma_dmwsi.subscribe oma_dmwsi.audit"),
                         issuer.token("fuzz", "oma_dmwsi.read"),
                         issuer.token("fuzz", "oma_twinning"), "not-a-jwt", null};
                 HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -219,7 +219,8 @@ class DmwsiFuzzTest {
             default -> "%FF%FE" + r.nextInt(10);
         };
         String id = r.nextBoolean() ? opId : enc(garbage(r, 1 + r.nextInt(50)));
-        String resource = switch (r.nextInt(14)) {
+        String resource = switch (r.nextInt(16)) {
+            case 14, 15 -> "/transactions";
             case 12 -> "/subscriptions";
             case 13 -> "/subscriptions/" + (r.nextBoolean() ? subId : enc(garbage(r, 1 + r.nextInt(50))));
             case 0 -> "";
@@ -243,6 +244,9 @@ class DmwsiFuzzTest {
                 case "filter" -> filter(r);
                 case "limit" -> List.of("0", "1", "500", "501", "-1", "x", "99999999999").get(r.nextInt(7));
                 case "waitSeconds" -> List.of("0", "-1", "31", "x", "1").get(r.nextInt(5));
+                case "from", "to" -> List.of("2026-11-28T10:00:00Z", "2026-13-01T00:00:00Z", "yesterday", "",
+                        "2026-11-28T10:00:00+01:00").get(r.nextInt(5));
+                case "deviceRef" -> List.of(DEV_ID, LINE, "pid:" + garbage(r, 8), garbage(r, 30)).get(r.nextInt(4));
                 default -> garbage(r, r.nextInt(40));
             };
             query.append(i == 0 ? "?" : "&").append(name).append('=').append(enc(value));
