@@ -50,7 +50,7 @@ public record CoreConfig(
      */
     public record Dm(int port, boolean plainHttp, String tlsCertificate, String tlsKey, String publicUrl,
             int commandsPerPackage, Duration unreportedTimeout, int maxSubscriptionsPerClient,
-            NetworkParameters networkParameters) {
+            NetworkParameters networkParameters, java.net.URI gatewayUrl, Duration gatewayDelay) {
         /** The device surface's public base (…/dm/v2); by default https://localhost:{bound port}/dm/v2. */
         public String publicUrlFor(int boundPort) {
             return publicUrl != null ? publicUrl : (plainHttp ? "http" : "https") + "://localhost:" + boundPort + "/dm/v2";
@@ -136,7 +136,27 @@ public record CoreConfig(
                 r.integer("TWIN_DM_COMMANDS_PER_PACKAGE", 20, 1, 1000),
                 Duration.ofSeconds(r.integer("TWIN_DM_SESSION_TIMEOUT_SECONDS", 300, 10, 86_400)),
                 r.integer("TWIN_DM_MAX_SUBSCRIPTIONS_PER_CLIENT", 1_000, 1, 1_000_000),
-                networkParameters(r.string("TWIN_DM_NETWORK_PARAMETERS", "")));
+                networkParameters(r.string("TWIN_DM_NETWORK_PARAMETERS", "")),
+                gatewayUrl(r.string("TWIN_DM_GATEWAY_URL", "")),
+                Duration.ofSeconds(r.integer("TWIN_DM_GATEWAY_DELAY_SECONDS", 30, 1, 86_400)));
+    }
+
+    /** Section 7: the operator's device-notification gateway (SMS or push); absent: none. */
+    private static java.net.URI gatewayUrl(String url) {
+        if (url.isEmpty()) {
+            return null;
+        }
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("TWIN_DM_GATEWAY_URL is not a URL: " + e.getMessage());
+        }
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+                || uri.getUserInfo() != null) {
+            throw new IllegalArgumentException("TWIN_DM_GATEWAY_URL must be an http(s) URL without credentials");
+        }
+        return uri;
     }
 
     /** ES8: the operator's network parameters from the JSON file named (none without one); checked whole. */

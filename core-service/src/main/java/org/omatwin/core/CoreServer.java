@@ -174,9 +174,10 @@ public final class CoreServer implements AutoCloseable {
                 senders.add(revoker);
                 revocations = revoker;
             }
-            List<Dispatcher.Producer> producers = List.of(new TwinningFanOut(eventLog, new NotificationRenderer(urls),
-                    peerClient == null ? PeerOutbox.NONE : peerClient, revocations, metrics),
-                    DeviceManagement.fanOut(database, publicUrl::get, metrics));
+            List<Dispatcher.Producer> producers = new ArrayList<>(List.of(new TwinningFanOut(eventLog,
+                    new NotificationRenderer(urls), peerClient == null ? PeerOutbox.NONE : peerClient, revocations,
+                    metrics), DeviceManagement.fanOut(database, publicUrl::get, metrics)));
+            DeviceManagement.addGateway(config, database, producers, senders);
             dispatcher = new Dispatcher(outbox, config.notifyPolicy(), producers, senders, metrics, clock);
             Runnable wake = dispatcher::wake;
             listener = new PgEventListener(database.dataSource(), TwinningEventLog.CHANNEL,
@@ -193,11 +194,6 @@ public final class CoreServer implements AutoCloseable {
                     config.subscriptionMaxDuration(), config.maxSubscriptionsPerDevice(), targets, clock);
             SubscriberUseCases subscribers = new SubscriberUseCases(database.transactions(JooqSubscriberStore::new),
                     twinnings, clock);
-            Map<String, List<DeviceAddress>> demo = DemoSubscribers.parse(config.demoSubscribers());
-            if (!demo.isEmpty()) {
-                subscribers.seed(demo);
-                LOG.warn("TWIN_DEMO_SUBSCRIBERS: demo subscribers {} seeded; development only", demo.keySet());
-            }
 
             // --- the edges: each API's chain is [its own resolution, authentication, errors (outermost)] ---
             AccessRules access = AccessRules.of(List.<ServiceDescriptor>of(
@@ -220,6 +216,15 @@ public final class CoreServer implements AutoCloseable {
             // --- the device-management family (DeviceManagement wires it) ---
             dm = DeviceManagement.start(config, database, verifier, publicUrl::get, metrics, edge, targets, wake,
                     clock);
+            // development seeding of demo subscribers goes through provisioning, like the BSS's data
+            Map<String, List<DeviceAddress>> demo = DemoSubscribers.parse(config.demoSubscribers());
+            for (var subscriber : demo.entrySet()) {
+                dm.seedDemoSubscriber(subscriber.getKey(), subscriber.getValue().stream().map(DeviceAddress::value)
+                        .toList());
+            }
+            if (!demo.isEmpty()) {
+                LOG.warn("TWIN_DEMO_SUBSCRIBERS: demo subscribers {} seeded; development only", demo.keySet());
+            }
 
             com.linecorp.armeria.server.Server rest = RestServer.build(config.bindAddress(), config.httpPort(),
                     config.maxBodyBytes(), Stream.concat(Stream.of(ServerInterceptors.intercept(service, deviceChain)),

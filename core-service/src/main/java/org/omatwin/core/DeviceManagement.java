@@ -15,6 +15,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.omatwin.core.dm.DmStore;
+import org.omatwin.core.dm.account.AccountUseCases;
+import org.omatwin.core.dm.account.BindingCodes;
+import org.omatwin.core.dm.account.ProvisioningUseCases;
+import org.omatwin.core.dm.api.ProvisioningGrpcService;
+import org.omatwin.core.dm.http.AccountSurface;
+import org.omatwin.core.dm.store.JooqAccountStore;
+import org.omatwin.core.dm.notify.DeviceWakeups;
+import org.omatwin.core.dm.store.JooqWakeupFeed;
+import org.omatwin.core.infra.outbox.Dispatcher;
+import org.omatwin.core.infra.outbox.GatewaySender;
+import org.omatwin.core.infra.outbox.Sender;
+import org.omatwin.proto.dmwsi.v1.ProvisioningProto;
 import org.omatwin.core.dm.alert.AlertPolicy;
 import org.omatwin.core.dm.alert.AlertUseCases;
 import org.omatwin.core.dm.api.DeviceManagementGrpcService;
@@ -74,6 +86,10 @@ final class DeviceManagement implements AutoCloseable {
     static final String DEV_HEADER = "x-dev-devid";
     /** DEVELOPMENT ONLY: the line the device's token would prove (its msisdn claim). */
     static final String DEV_LINE_HEADER = "x-dev-msisdn";
+    /** The scope of DM account tokens on /dm/v2/devices (dm-api.md section 1): subject = the subscriber. */
+    static final String ACCOUNT_SCOPE = "oma_dm.account";
+    /** DEVELOPMENT ONLY (TWIN_AUTH_MODE=dev): the account names its subscriber in this header. */
+    static final String DEV_ACCOUNT_HEADER = "x-dev-subscriber";
     private static final Logger LOG = LoggerFactory.getLogger(DeviceManagement.class);
 
     private final com.linecorp.armeria.server.Server deviceServer;
@@ -82,10 +98,12 @@ final class DeviceManagement implements AutoCloseable {
     private final ExecutorService databaseWork;
     private final List<ServerServiceDefinition> dmwsi;
     private final String fingerprint;
+    private final ProvisioningUseCases provisioning;
 
     private DeviceManagement(com.linecorp.armeria.server.Server deviceServer, List<PgEventListener> listeners,
             ScheduledExecutorService sweeper, ExecutorService databaseWork, List<ServerServiceDefinition> dmwsi,
-            String fingerprint) {
+            String fingerprint, ProvisioningUseCases provisioning) {
+        this.provisioning = provisioning;
         this.databaseWork = databaseWork;
         this.deviceServer = deviceServer;
         this.listeners = listeners;
@@ -103,6 +121,23 @@ final class DeviceManagement implements AutoCloseable {
     }
 
     /**
+     * Section 7's device-notification gateway, when TWIN_DM_GATEWAY_URL is set: the producer that hands it
+     * sessions still not started after TWIN_DM_GATEWAY_DELAY_SECONDS, and the sender that POSTs to it.
+     */
+    static void addGateway(CoreConfig config, Database database, List<Dispatcher.Producer> producers,
+            List<Sender> senders) {
+        CoreConfig.Dm settings = config.dm();
+        if (settings.gatewayUrl() == null) {
+            return;
+        }
+        producers.add(new DeviceWakeups(database.transactions(JooqWakeupFeed::new), settings.gatewayUrl(),
+                settings.gatewayDelay()));
+        senders.add(new GatewaySender(config.notifyPolicy().httpTimeout()));
+        LOG.info("device-notification gateway: {} after {} s", settings.gatewayUrl(),
+                settings.gatewayDelay().toSeconds());
+    }
+
+    /**
      * @param targets the callback target rules (callbackReferences and subscriptions)
      * @param wakeOutbox wakes the outbox dispatcher: run when another instance or this one recorded events
      */
@@ -115,6 +150,11 @@ final class DeviceManagement implements AutoCloseable {
         PendingIndex index = new PendingIndex();
         SessionWakeups wakeups = new SessionWakeups(database.dsl(), polls, index);
         DeviceQueue queue = new DeviceQueue(store, wakeups);
+        // who owns a device (section 3): accounts, their one-time codes, the BSS's subscriber data
+        Transactions<JooqAccountStore> ownership = database.transactions(JooqAccountStore::new);
+        BindingCodes codes = new BindingCodes(CoreServer.codeHashKey(config));
+        AccountUseCases accounts = new AccountUseCases(ownership, wakeups, codes, clock);
+        ProvisioningUseCases provisioning = new ProvisioningUseCases(ownership, clock);
         SessionUseCases sessions = new SessionUseCases(queue,
                 new SessionPolicy(settings.commandsPerPackage(), settings.unreportedTimeout()), clock);
         OperationUseCases operations = new OperationUseCases(queue, new OperationPlanner(OperationPlanner.NO_PACKAGES),
@@ -131,8 +171,9 @@ final class DeviceManagement implements AutoCloseable {
             return t;
         });
         DeviceSurface surface = new DeviceSurface(sessions, new AlertUseCases(store, AlertPolicy.DEFAULT, clock),
-                new DataUseCases(store, clock), deviceAuthentication(verifier, edge), polls, index, deviceBase::get,
-                databaseWork);
+                new DataUseCases(store, codes, clock), deviceAuthentication(verifier, edge),
+                new AccountSurface(accounts, accountAuthentication(verifier, edge), deviceBase::get), polls, index,
+                deviceBase::get, databaseWork);
         DmServer.Transport transport;
         String fingerprint = null;
         if (settings.plainHttp()) {
@@ -176,7 +217,8 @@ final class DeviceManagement implements AutoCloseable {
 
         AccessRules access = AccessRules.of(List.of(
                 DmwsiProto.getDescriptor().findServiceByName("DeviceManagementService"),
-                DmSubscriptionsProto.getDescriptor().findServiceByName("DmSubscriptionService")));
+                DmSubscriptionsProto.getDescriptor().findServiceByName("DmSubscriptionService"),
+                ProvisioningProto.getDescriptor().findServiceByName("ProvisioningService")));
         ServerInterceptor auth = verifier == null ? NO_AUTHENTICATION
                 : new BearerAuthInterceptor(new BearerAuthenticator(verifier, "dmwsi", List.of(),
                         error -> edge.refused(DeviceManagementServiceGrpc.SERVICE_NAME, error)), access);
@@ -185,9 +227,11 @@ final class DeviceManagement implements AutoCloseable {
         List<ServerServiceDefinition> dmwsi = List.of(
                 ServerInterceptors.intercept(devices, new ResponseMeta(), auth, new ErrorInterceptor(), edge),
                 ServerInterceptors.intercept(new DmSubscriptionGrpcService(subscriptions, devices::deviceRef,
-                        restUrl), new ResponseMeta(), auth, new ErrorInterceptor(), edge));
+                        restUrl), new ResponseMeta(), auth, new ErrorInterceptor(), edge),
+                ServerInterceptors.intercept(new ProvisioningGrpcService(provisioning, restUrl), new ResponseMeta(),
+                        auth, new ErrorInterceptor(), edge));
         return new DeviceManagement(server, List.of(listener, eventListener), sweeper, databaseWork, dmwsi,
-                fingerprint);
+                fingerprint, provisioning);
     }
 
     /** Development (no authorization server): callers are one "development" client. */
@@ -223,6 +267,36 @@ final class DeviceManagement implements AutoCloseable {
                     .AUTHORIZATION), List.of(DEVICE_SCOPE), operation);
             return device(caller.subject(), caller.claim("msisdn"));
         };
+    }
+
+    /**
+     * DM accounts on {@code /dm/v2/devices}: bearer tokens whose subject is the subscriber (never a devId)
+     * with the scope oma_dm.account, or in development the {@value #DEV_ACCOUNT_HEADER} header.
+     */
+    private static AccountSurface.AccountAuthentication accountAuthentication(TokenVerifier verifier,
+            EdgeMetrics edge) {
+        if (verifier == null) {
+            return (headers, operation) -> {
+                String subscriber = headers.get(DEV_ACCOUNT_HEADER);
+                if (subscriber == null) {
+                    throw ApiException.of(ApiError.UNAUTHENTICATED, "the " + DEV_ACCOUNT_HEADER
+                            + " header names the subscriber", DEV_ACCOUNT_HEADER);
+                }
+                return subscriber;
+            };
+        }
+        BearerAuthenticator authenticator = new BearerAuthenticator(verifier, "dm-account", List.of(new TokenRule(
+                c -> !isDevId(c.subject()) && c.subject().length() <= 200,
+                "invalid access token: the token subject is not a subscriber")),
+                error -> edge.refused(AccountSurface.PATH, error));
+        return (headers, operation) -> authenticator.authenticate(headers.getAll(
+                com.linecorp.armeria.common.HttpHeaderNames.AUTHORIZATION), List.of(ACCOUNT_SCOPE), operation).subject();
+    }
+
+    /** Seeds a demo subscriber through provisioning, unless the BSS (or an earlier run) provisioned it. */
+    boolean seedDemoSubscriber(String subscriberId, List<String> lines) {
+        return provisioning.provisionIfAbsent(subscriberId, lines.stream()
+                .map(l -> new ProvisioningUseCases.LineInput(l, null, List.of())).toList());
     }
 
     /** A claim that is not an E.164 line proves nothing: the device is known, its line is not. */

@@ -58,6 +58,7 @@ import org.omatwin.proto.dmwsi.v1.GetDiscoveryResponse;
 import org.omatwin.proto.dmwsi.v1.GetOperationRequest;
 import org.omatwin.proto.dmwsi.v1.GetOperationResponse;
 import org.omatwin.proto.dmwsi.v1.DmSubscriptionsProto;
+import org.omatwin.proto.dmwsi.v1.ProvisioningProto;
 import org.omatwin.proto.dmwsi.v1.DmwsiProto;
 import org.omatwin.proto.dmwsi.v1.ListOperationUploadsRequest;
 import org.omatwin.proto.dmwsi.v1.ListOperationUploadsResponse;
@@ -285,7 +286,8 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
     public void getDiscovery(GetDiscoveryRequest req, StreamObserver<GetDiscoveryResponse> out) {
         Unary.respond(out, () -> GetDiscoveryResponse.newBuilder().setDiscovery(DmwsiDiscovery.of(List.of(
                 DmwsiProto.getDescriptor().findServiceByName("DeviceManagementService"),
-                DmSubscriptionsProto.getDescriptor().findServiceByName("DmSubscriptionService")),
+                DmSubscriptionsProto.getDescriptor().findServiceByName("DmSubscriptionService"),
+                ProvisioningProto.getDescriptor().findServiceByName("ProvisioningService")),
                 publicUrl.get())).build());
     }
 

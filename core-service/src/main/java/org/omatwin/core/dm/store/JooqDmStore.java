@@ -66,7 +66,7 @@ import org.omatwin.core.store.schema.tables.records.DmUploadRecord;
  * {@link DSLContext}. Rows map to the domain records exactly as the in-memory store keeps them; an
  * update of a row that does not exist is a bug and throws {@link IllegalStateException}, like there.
  */
-public final class JooqDmStore implements DmStore {
+public class JooqDmStore implements DmStore {
     /** The PostgreSQL channel announcing, on commit, that DM events were recorded. */
     public static final String EVENTS_CHANNEL = "dm_events";
     private static final List<String> OPEN_STATES = List.of(OperationState.QUEUED.name(),
@@ -544,7 +544,7 @@ public final class JooqDmStore implements DmStore {
 
     // rows to domain records
 
-    private static DeviceProfile toProfile(DmDeviceRecord r) {
+    static DeviceProfile toProfile(DmDeviceRecord r) {
         return new DeviceProfile(DevId.of(r.getDevId()),
                 new DevInfo(r.getMan(), r.getMod(), r.getDmV(), r.getLang()),
                 new DevDetail(r.getDevTyp(), r.getOem(), r.getFwV(), r.getSwV(), r.getHwV()),
