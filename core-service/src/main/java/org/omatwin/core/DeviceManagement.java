@@ -18,7 +18,10 @@ import org.omatwin.core.dm.DmStore;
 import org.omatwin.core.dm.account.AccountUseCases;
 import org.omatwin.core.dm.account.BindingCodes;
 import org.omatwin.core.dm.account.ProvisioningUseCases;
+import org.omatwin.core.dm.api.DeviceAccountGrpcService;
 import org.omatwin.core.dm.api.ProvisioningGrpcService;
+import org.omatwin.proto.portal.v1.DeviceAccountProto;
+import org.omatwin.proto.portal.v1.DeviceAccountServiceGrpc;
 import org.omatwin.core.dm.http.AccountSurface;
 import org.omatwin.core.dm.store.JooqAccountStore;
 import org.omatwin.core.dm.notify.DeviceWakeups;
@@ -99,11 +102,13 @@ final class DeviceManagement implements AutoCloseable {
     private final List<ServerServiceDefinition> dmwsi;
     private final String fingerprint;
     private final ProvisioningUseCases provisioning;
+    private final ServerServiceDefinition portal;
 
     private DeviceManagement(com.linecorp.armeria.server.Server deviceServer, List<PgEventListener> listeners,
             ScheduledExecutorService sweeper, ExecutorService databaseWork, List<ServerServiceDefinition> dmwsi,
-            String fingerprint, ProvisioningUseCases provisioning) {
+            String fingerprint, ProvisioningUseCases provisioning, ServerServiceDefinition portal) {
         this.provisioning = provisioning;
+        this.portal = portal;
         this.databaseWork = databaseWork;
         this.deviceServer = deviceServer;
         this.listeners = listeners;
@@ -230,9 +235,28 @@ final class DeviceManagement implements AutoCloseable {
                         restUrl), new ResponseMeta(), auth, new ErrorInterceptor(), edge),
                 ServerInterceptors.intercept(new ProvisioningGrpcService(provisioning, restUrl), new ResponseMeta(),
                         auth, new ErrorInterceptor(), edge));
+        // the self-care portal's DM account pages call this with the signed-in subscriber's token
+        ServerServiceDefinition portal = ServerInterceptors.intercept(new DeviceAccountGrpcService(accounts),
+                new ResponseMeta(), verifier == null ? REFUSE_ALL : new BearerAuthInterceptor(new BearerAuthenticator(
+                        verifier, "twinning-portal", List.of(new TokenRule(c -> !isDevId(c.subject())
+                                && c.subject().length() <= 200, "the access token names no subscriber")),
+                        error -> edge.refused(DeviceAccountServiceGrpc.SERVICE_NAME, error)),
+                        AccessRules.of(List.of(DeviceAccountProto.getDescriptor().findServiceByName(
+                                "DeviceAccountService")))),
+                new ErrorInterceptor(), edge);
         return new DeviceManagement(server, List.of(listener, eventListener), sweeper, databaseWork, dmwsi,
-                fingerprint, provisioning);
+                fingerprint, provisioning, portal);
     }
+
+    /** Without an authorization server there is no subscriber sign-in: the portal's account service refuses all. */
+    private static final ServerInterceptor REFUSE_ALL = new ServerInterceptor() {
+        @Override
+        public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, R> call,
+                io.grpc.Metadata headers, io.grpc.ServerCallHandler<Q, R> next) {
+            throw ApiException.bearer(ApiError.UNAUTHENTICATED, "the device account service needs TWIN_AUTH_MODE=jwt",
+                    "Bearer realm=\"twinning-portal\", error=\"invalid_token\"", "Authorization");
+        }
+    };
 
     /** Development (no authorization server): callers are one "development" client. */
     private static final ServerInterceptor NO_AUTHENTICATION = new ServerInterceptor() {
@@ -316,6 +340,11 @@ final class DeviceManagement implements AutoCloseable {
     /** The DMWSI services with their edge chains, served over gRPC and the embedded REST edge. */
     List<ServerServiceDefinition> dmwsiServices() {
         return dmwsi;
+    }
+
+    /** The self-care portal's DM account service (gRPC only). */
+    ServerServiceDefinition portalService() {
+        return portal;
     }
 
     int devicePort() {

@@ -82,6 +82,11 @@ public final class AccountUseCases {
         });
     }
 
+    /** The account's lines: where it may register devices. */
+    public List<Line> lines(String subscriber) {
+        return queue.inTransaction(q -> linesOf(store(q), subscriber));
+    }
+
     public AccountDevice get(String subscriber, DevId devId) {
         return queue.inTransaction(q -> view(store(q), subscriber, devId));
     }
