@@ -171,4 +171,20 @@ class ProvisioningTest {
         assertThat(noScope.status()).isEqualTo(403);
         assertThat(get("gina").path("lines")).isEqualTo(before.path("lines"));
     }
+
+    @Test
+    void theDiscoveryDocumentListsProvisioningAndItsScope() {
+        JsonNode d = h.dmwsi("GET", "", null, "oma_dmwsi.read").json().path("discovery");
+        List<String> resources = new java.util.ArrayList<>();
+        d.path("resources").forEach(x -> resources.add(x.path("method").asText() + " " + x.path("path").asText()));
+        assertThat(resources).contains("PUT /dmwsi/v1/subscribers/{subscriberId}",
+                "GET /dmwsi/v1/subscribers/{subscriberId}", "DELETE /dmwsi/v1/subscribers/{subscriberId}");
+        List<String> offered = new java.util.ArrayList<>();
+        d.path("scopes").forEach(x -> {
+            if (x.path("offered").asBoolean()) {
+                offered.add(x.path("scope").asText());
+            }
+        });
+        assertThat(offered).contains("oma_dmwsi.provision");
+    }
 }
