@@ -156,16 +156,15 @@ public final class AccountUseCases {
             view(store, subscriber, devId); // 404 unless the account sees it
             q.lock(devId, now);
             DeviceProfile profile = store.findDevice(devId).orElse(DeviceProfile.unknown(devId));
-            Registration r = store.findRegistration(subscriber, devId).orElseGet(() ->
+            Registration stored = store.findRegistration(subscriber, devId).orElseGet(() ->
                     Registration.named(subscriber, devId, profile.line(), null, now));
-            if (checkedName != null) {
-                r = r.withName(checkedName);
-            }
+            Registration r = checkedName == null ? stored : stored.withName(checkedName);
             if (code != null) {
                 if (!r.codeUsable(now, MAX_CODE_FAILURES)
                         || !codes.matches(r.codeHash(), subscriber, devId.value(), code)) {
-                    if (r.codeHash() != null) {
-                        store.saveRegistration(r.withFailure());
+                    // only the attempt counts: nothing else of a refused request is kept
+                    if (stored.codeHash() != null) {
+                        store.saveRegistration(stored.withFailure());
                     }
                     return new CodeOutcome.Wrong();
                 }
