@@ -46,6 +46,10 @@ public class AuthorizationServerConfig {
     static final String DEVICE_SIMULATOR = "device-simulator";
     /** The scope of DM 2.0 device tokens (dm-api.md section 1): subject = the device's devId. */
     static final String DM_DEVICE_SCOPE = "oma_dm.device";
+    /** The scope of DM account tokens (dm-api.md section 1): subject = the subscriber. */
+    static final String DM_ACCOUNT_SCOPE = "oma_dm.account";
+    /** A subscriber id as the core's provisioning accepts it. */
+    static final Pattern SUBSCRIBER = Pattern.compile("[A-Za-z0-9._~@+-]{1,200}");
     /** The DMWSI scopes of external systems (dm-api.md section 6). */
     static final List<String> DMWSI_SCOPES = List.of("oma_dmwsi.read", "oma_dmwsi.operate", "oma_dmwsi.jobs",
             "oma_dmwsi.subscribe", "oma_dmwsi.packages", "oma_dmwsi.provision", "oma_dmwsi.audit");
@@ -117,6 +121,7 @@ public class AuthorizationServerConfig {
             // networks): whoever holds this client's secret gets a token for any device address.
             List<String> deviceScopes = new ArrayList<>(TWINNING_SCOPES);
             deviceScopes.add(DM_DEVICE_SCOPE);
+            deviceScopes.add(DM_ACCOUNT_SCOPE);
             clients.add(clientCredentials(DEVICE_SIMULATOR, settings.devClientSecret(), deviceScopes, settings));
             // DEVELOPMENT ONLY: an external system (customer care) for the DMWSI walk-through.
             clients.add(clientCredentials(DMWSI_DEMO_CLIENT, settings.dmwsiDemoSecret(), DMWSI_SCOPES, settings));
@@ -284,6 +289,21 @@ public class AuthorizationServerConfig {
             }
             if (DEVICE_SIMULATOR.equals(client)
                     && context.getAuthorizationGrant() instanceof OAuth2ClientCredentialsAuthenticationToken grant) {
+                if (context.getAuthorizedScopes().contains(DM_ACCOUNT_SCOPE)) {
+                    // DEVELOPMENT ONLY: a DM account token for the subscriber named (the portal signs
+                    // subscribers in; this stands in for it in curl walk-throughs)
+                    Object subscriber = grant.getAdditionalParameters().get("subscriber");
+                    if (context.getAuthorizedScopes().size() > 1 || !(subscriber instanceof String id)
+                            || !SUBSCRIBER.matcher(id).matches() || DEV_ID.matcher(id).matches()) {
+                        AUDIT.info("token refused: client={} reason=invalid oma_dm.account request", client);
+                        throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST,
+                                "oma_dm.account is asked for alone, with subscriber=<subscriber id>", null));
+                    }
+                    context.getClaims().subject(id);
+                    AUDIT.info("token issued: client={} subscriber={} scopes={}", client, id,
+                            context.getAuthorizedScopes());
+                    return;
+                }
                 Object device = grant.getAdditionalParameters().get("device");
                 // A DM device token names a devId; a twinning token a device address: never both kinds.
                 boolean dm = context.getAuthorizedScopes().contains(DM_DEVICE_SCOPE);

@@ -279,6 +279,32 @@ class AuthServerTest {
     }
 
     @Test
+    void dmAccountTokensNameASubscriberInDevelopment() throws Exception {
+        try (ConfigurableApplicationContext ctx = start(Files.createTempDirectory("auth"), true)) {
+            HttpResponse<String> r = accountToken(ctx, "scope=oma_dm.account&subscriber=alice");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            SignedJWT jwt = SignedJWT.parse(JSON.readTree(r.body()).path("access_token").asString());
+            assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo("alice");
+            assertThat(jwt.getJWTClaimsSet().getStringListClaim("scope")).containsExactly("oma_dm.account");
+            // alone, with a subscriber that is not a devId
+            assertThat(accountToken(ctx, "scope=oma_dm.account").statusCode()).isEqualTo(400);
+            assertThat(accountToken(ctx, "scope=oma_dm.account&subscriber=urn:imei:356938035643809").statusCode())
+                    .isEqualTo(400);
+            assertThat(accountToken(ctx, "scope=oma_dm.account%20oma_dm.device&subscriber=alice").statusCode())
+                    .isEqualTo(400);
+        }
+    }
+
+    private static HttpResponse<String> accountToken(ConfigurableApplicationContext ctx, String form) throws Exception {
+        String basic = Base64.getEncoder().encodeToString("device-simulator:device-simulator-secret".getBytes());
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base(ctx) + "/oauth2/token"))
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&" + form)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void theDemoExternalSystemGetsDmwsiTokensInDevelopment() throws Exception {
         try (ConfigurableApplicationContext ctx = start(Files.createTempDirectory("auth"), true)) {
             String basic = Base64.getEncoder().encodeToString("dmwsi-demo:dmwsi-demo-secret".getBytes());

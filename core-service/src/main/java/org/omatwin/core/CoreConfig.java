@@ -54,7 +54,8 @@ public record CoreConfig(
      */
     public record Dm(int port, boolean plainHttp, String tlsCertificate, String tlsKey, String publicUrl,
             int commandsPerPackage, Duration unreportedTimeout, int maxSubscriptionsPerClient,
-            NetworkParameters networkParameters, Policies policies, byte[] pseudonymKey, int retentionDays) {
+            NetworkParameters networkParameters, Policies policies, byte[] pseudonymKey, int retentionDays,
+            java.net.URI gatewayUrl, Duration gatewayDelay) {
         /** The device surface's public base (…/dm/v2); by default https://localhost:{bound port}/dm/v2. */
         public String publicUrlFor(int boundPort) {
             return publicUrl != null ? publicUrl : (plainHttp ? "http" : "https") + "://localhost:" + boundPort + "/dm/v2";
@@ -143,7 +144,9 @@ public record CoreConfig(
                 networkParameters(r.string("TWIN_DM_NETWORK_PARAMETERS", "")),
                 policies(r.string("TWIN_DM_POLICIES", "")),
                 pseudonymKey(r.string("TWIN_DM_PSEUDONYM_KEY", "")),
-                r.integer("TWIN_DM_RETENTION_DAYS", 30, 1, 3650));
+                r.integer("TWIN_DM_RETENTION_DAYS", 30, 1, 3650),
+                gatewayUrl(r.string("TWIN_DM_GATEWAY_URL", "")),
+                Duration.ofSeconds(r.integer("TWIN_DM_GATEWAY_DELAY_SECONDS", 30, 1, 86_400)));
     }
 
     /**
@@ -169,6 +172,24 @@ public record CoreConfig(
             throw new IllegalArgumentException("TWIN_DM_PSEUDONYM_KEY has at least 32 bytes (openssl rand -base64 32)");
         }
         return key;
+    }
+
+    /** Section 7: the operator's device-notification gateway (SMS or push); absent: none. */
+    private static java.net.URI gatewayUrl(String url) {
+        if (url.isEmpty()) {
+            return null;
+        }
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("TWIN_DM_GATEWAY_URL is not a URL: " + e.getMessage());
+        }
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+                || uri.getUserInfo() != null) {
+            throw new IllegalArgumentException("TWIN_DM_GATEWAY_URL must be an http(s) URL without credentials");
+        }
+        return uri;
     }
 
     /** ES8: the operator's network parameters from the JSON file named (none without one); checked whole. */

@@ -173,9 +173,10 @@ public final class CoreServer implements AutoCloseable {
                 revocations = revoker;
             }
             DmwsiPolicies dmPolicies = DeviceManagement.policies(config, database, verifier == null);
-            List<Dispatcher.Producer> producers = List.of(new TwinningFanOut(eventLog, new NotificationRenderer(urls),
-                    peerClient == null ? PeerOutbox.NONE : peerClient, revocations, metrics),
-                    DeviceManagement.fanOut(dmPolicies, database, publicUrl::get, metrics));
+            List<Dispatcher.Producer> producers = new ArrayList<>(List.of(new TwinningFanOut(eventLog,
+                    new NotificationRenderer(urls), peerClient == null ? PeerOutbox.NONE : peerClient, revocations,
+                    metrics), DeviceManagement.fanOut(dmPolicies, database, publicUrl::get, metrics)));
+            DeviceManagement.addGateway(config, database, producers, senders);
             dispatcher = new Dispatcher(outbox, config.notifyPolicy(), producers, senders, metrics, clock);
             Runnable wake = dispatcher::wake;
             listener = new PgEventListener(database.dataSource(), TwinningEventLog.CHANNEL,
@@ -192,11 +193,6 @@ public final class CoreServer implements AutoCloseable {
                     config.subscriptionMaxDuration(), config.maxSubscriptionsPerDevice(), targets, clock);
             SubscriberUseCases subscribers = new SubscriberUseCases(database.transactions(JooqSubscriberStore::new),
                     twinnings, clock);
-            Map<String, List<DeviceAddress>> demo = DemoSubscribers.parse(config.demoSubscribers());
-            if (!demo.isEmpty()) {
-                subscribers.seed(demo);
-                LOG.warn("TWIN_DEMO_SUBSCRIBERS: demo subscribers {} seeded; development only", demo.keySet());
-            }
 
             // --- the edges: each API's chain is [its own resolution, authentication, errors (outermost)] ---
             AccessRules access = AccessRules.of(List.<ServiceDescriptor>of(
@@ -219,6 +215,15 @@ public final class CoreServer implements AutoCloseable {
             // --- the device-management family (DeviceManagement wires it) ---
             dm = DeviceManagement.start(config, database, verifier, dmPolicies, publicUrl::get, metrics, edge, targets,
                     wake, clock);
+            // development seeding of demo subscribers goes through provisioning, like the BSS's data
+            Map<String, List<DeviceAddress>> demo = DemoSubscribers.parse(config.demoSubscribers());
+            for (var subscriber : demo.entrySet()) {
+                dm.seedDemoSubscriber(subscriber.getKey(), subscriber.getValue().stream().map(DeviceAddress::value)
+                        .toList());
+            }
+            if (!demo.isEmpty()) {
+                LOG.warn("TWIN_DEMO_SUBSCRIBERS: demo subscribers {} seeded; development only", demo.keySet());
+            }
 
             com.linecorp.armeria.server.Server rest = RestServer.build(config.bindAddress(), config.httpPort(),
                     config.maxBodyBytes(), Stream.concat(Stream.of(ServerInterceptors.intercept(service, deviceChain)),
@@ -232,6 +237,7 @@ public final class CoreServer implements AutoCloseable {
             NettyServerBuilder grpcBuilder = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(),
                     config.grpcPort()));
             dm.dmwsiServices().forEach(grpcBuilder::addService);
+            grpcBuilder.addService(dm.portalService());
             Server grpc = grpcBuilder
                     .addService(ServerInterceptors.intercept(service, deviceChain))
                     .addService(eventService)

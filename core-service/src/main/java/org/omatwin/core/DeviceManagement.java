@@ -15,6 +15,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.omatwin.core.dm.DmStore;
+import org.omatwin.core.dm.account.AccountUseCases;
+import org.omatwin.core.dm.account.BindingCodes;
+import org.omatwin.core.dm.account.ProvisioningUseCases;
+import org.omatwin.core.dm.api.DeviceAccountGrpcService;
+import org.omatwin.core.dm.api.ProvisioningGrpcService;
+import org.omatwin.proto.portal.v1.DeviceAccountProto;
+import org.omatwin.proto.portal.v1.DeviceAccountServiceGrpc;
+import org.omatwin.core.dm.http.AccountSurface;
+import org.omatwin.core.dm.store.JooqAccountStore;
+import org.omatwin.core.dm.notify.DeviceWakeups;
+import org.omatwin.core.dm.store.JooqWakeupFeed;
+import org.omatwin.core.infra.outbox.Dispatcher;
+import org.omatwin.core.infra.outbox.GatewaySender;
+import org.omatwin.core.infra.outbox.Sender;
+import org.omatwin.proto.dmwsi.v1.ProvisioningProto;
 import org.omatwin.core.dm.alert.AlertPolicy;
 import org.omatwin.core.dm.alert.AlertUseCases;
 import org.omatwin.core.dm.api.DeviceManagementGrpcService;
@@ -85,6 +100,10 @@ final class DeviceManagement implements AutoCloseable {
     static final String DEV_HEADER = "x-dev-devid";
     /** DEVELOPMENT ONLY: the line the device's token would prove (its msisdn claim). */
     static final String DEV_LINE_HEADER = "x-dev-msisdn";
+    /** The scope of DM account tokens on /dm/v2/devices (dm-api.md section 1): subject = the subscriber. */
+    static final String ACCOUNT_SCOPE = "oma_dm.account";
+    /** DEVELOPMENT ONLY (TWIN_AUTH_MODE=dev): the account names its subscriber in this header. */
+    static final String DEV_ACCOUNT_HEADER = "x-dev-subscriber";
     private static final Logger LOG = LoggerFactory.getLogger(DeviceManagement.class);
 
     private final com.linecorp.armeria.server.Server deviceServer;
@@ -93,10 +112,14 @@ final class DeviceManagement implements AutoCloseable {
     private final ExecutorService databaseWork;
     private final List<ServerServiceDefinition> dmwsi;
     private final String fingerprint;
+    private final ProvisioningUseCases provisioning;
+    private final ServerServiceDefinition portal;
 
     private DeviceManagement(com.linecorp.armeria.server.Server deviceServer, List<PgEventListener> listeners,
             ScheduledExecutorService sweeper, ExecutorService databaseWork, List<ServerServiceDefinition> dmwsi,
-            String fingerprint) {
+            String fingerprint, ProvisioningUseCases provisioning, ServerServiceDefinition portal) {
+        this.provisioning = provisioning;
+        this.portal = portal;
         this.databaseWork = databaseWork;
         this.deviceServer = deviceServer;
         this.listeners = listeners;
@@ -134,6 +157,23 @@ final class DeviceManagement implements AutoCloseable {
     }
 
     /**
+     * Section 7's device-notification gateway, when TWIN_DM_GATEWAY_URL is set: the producer that hands it
+     * sessions still not started after TWIN_DM_GATEWAY_DELAY_SECONDS, and the sender that POSTs to it.
+     */
+    static void addGateway(CoreConfig config, Database database, List<Dispatcher.Producer> producers,
+            List<Sender> senders) {
+        CoreConfig.Dm settings = config.dm();
+        if (settings.gatewayUrl() == null) {
+            return;
+        }
+        producers.add(new DeviceWakeups(database.transactions(JooqWakeupFeed::new), settings.gatewayUrl(),
+                settings.gatewayDelay()));
+        senders.add(new GatewaySender(config.notifyPolicy().httpTimeout()));
+        LOG.info("device-notification gateway: {} after {} s", settings.gatewayUrl(),
+                settings.gatewayDelay().toSeconds());
+    }
+
+    /**
      * @param targets the callback target rules (callbackReferences and subscriptions)
      * @param wakeOutbox wakes the outbox dispatcher: run when another instance or this one recorded events
      */
@@ -147,6 +187,11 @@ final class DeviceManagement implements AutoCloseable {
         PendingIndex index = new PendingIndex();
         SessionWakeups wakeups = new SessionWakeups(database.dsl(), polls, index);
         DeviceQueue queue = new DeviceQueue(store, wakeups);
+        // who owns a device (section 3): accounts, their one-time codes, the BSS's subscriber data
+        Transactions<JooqAccountStore> ownership = database.transactions(JooqAccountStore::new);
+        BindingCodes codes = new BindingCodes(CoreServer.codeHashKey(config));
+        AccountUseCases accounts = new AccountUseCases(ownership, wakeups, codes, clock);
+        ProvisioningUseCases provisioning = new ProvisioningUseCases(ownership, clock);
         SessionUseCases sessions = new SessionUseCases(queue,
                 new SessionPolicy(settings.commandsPerPackage(), settings.unreportedTimeout()), clock);
         OperationUseCases operations = new OperationUseCases(queue, new OperationPlanner(OperationPlanner.NO_PACKAGES),
@@ -163,8 +208,9 @@ final class DeviceManagement implements AutoCloseable {
             return t;
         });
         DeviceSurface surface = new DeviceSurface(sessions, new AlertUseCases(store, AlertPolicy.DEFAULT, clock),
-                new DataUseCases(store, clock), deviceAuthentication(verifier, edge), polls, index, deviceBase::get,
-                databaseWork);
+                new DataUseCases(store, codes, clock), deviceAuthentication(verifier, edge),
+                new AccountSurface(accounts, accountAuthentication(verifier, edge), deviceBase::get), polls, index,
+                deviceBase::get, databaseWork);
         DmServer.Transport transport;
         String fingerprint = null;
         if (settings.plainHttp()) {
@@ -218,11 +264,21 @@ final class DeviceManagement implements AutoCloseable {
                 settings.networkParameters());
         List<ServerServiceDefinition> dmwsi = java.util.stream.Stream.of(devices,
                 new DmSubscriptionGrpcService(subscriptions, restUrl),
-                new TransactionGrpcService(log, restUrl))
+                new TransactionGrpcService(log, restUrl),
+                new ProvisioningGrpcService(provisioning, restUrl))
                 .map(service -> ServerInterceptors.intercept(service, new ResponseMeta(), policy, auth,
                         new ErrorInterceptor(), edge)).toList();
+        // the self-care portal's DM account pages call this with the signed-in subscriber's token
+        ServerServiceDefinition portal = ServerInterceptors.intercept(new DeviceAccountGrpcService(accounts),
+                new ResponseMeta(), verifier == null ? REFUSE_ALL : new BearerAuthInterceptor(new BearerAuthenticator(
+                        verifier, "twinning-portal", List.of(new TokenRule(c -> !isDevId(c.subject())
+                                && c.subject().length() <= 200, "the access token names no subscriber")),
+                        error -> edge.refused(DeviceAccountServiceGrpc.SERVICE_NAME, error)),
+                        AccessRules.of(List.of(DeviceAccountProto.getDescriptor().findServiceByName(
+                                "DeviceAccountService")))),
+                new ErrorInterceptor(), edge);
         return new DeviceManagement(server, List.of(listener, eventListener), sweeper, databaseWork, dmwsi,
-                fingerprint);
+                fingerprint, provisioning, portal);
     }
 
     private static byte[] unusedKey() {
@@ -230,6 +286,16 @@ final class DeviceManagement implements AutoCloseable {
         new java.security.SecureRandom().nextBytes(key);
         return key;
     }
+
+    /** Without an authorization server there is no subscriber sign-in: the portal's account service refuses all. */
+    private static final ServerInterceptor REFUSE_ALL = new ServerInterceptor() {
+        @Override
+        public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, R> call,
+                io.grpc.Metadata headers, io.grpc.ServerCallHandler<Q, R> next) {
+            throw ApiException.bearer(ApiError.UNAUTHENTICATED, "the device account service needs TWIN_AUTH_MODE=jwt",
+                    "Bearer realm=\"twinning-portal\", error=\"invalid_token\"", "Authorization");
+        }
+    };
 
     /** Development (no authorization server): callers are one "development" client. */
     private static final ServerInterceptor NO_AUTHENTICATION = new ServerInterceptor() {
@@ -266,6 +332,36 @@ final class DeviceManagement implements AutoCloseable {
         };
     }
 
+    /**
+     * DM accounts on {@code /dm/v2/devices}: bearer tokens whose subject is the subscriber (never a devId)
+     * with the scope oma_dm.account, or in development the {@value #DEV_ACCOUNT_HEADER} header.
+     */
+    private static AccountSurface.AccountAuthentication accountAuthentication(TokenVerifier verifier,
+            EdgeMetrics edge) {
+        if (verifier == null) {
+            return (headers, operation) -> {
+                String subscriber = headers.get(DEV_ACCOUNT_HEADER);
+                if (subscriber == null) {
+                    throw ApiException.of(ApiError.UNAUTHENTICATED, "the " + DEV_ACCOUNT_HEADER
+                            + " header names the subscriber", DEV_ACCOUNT_HEADER);
+                }
+                return subscriber;
+            };
+        }
+        BearerAuthenticator authenticator = new BearerAuthenticator(verifier, "dm-account", List.of(new TokenRule(
+                c -> !isDevId(c.subject()) && c.subject().length() <= 200,
+                "invalid access token: the token subject is not a subscriber")),
+                error -> edge.refused(AccountSurface.PATH, error));
+        return (headers, operation) -> authenticator.authenticate(headers.getAll(
+                com.linecorp.armeria.common.HttpHeaderNames.AUTHORIZATION), List.of(ACCOUNT_SCOPE), operation).subject();
+    }
+
+    /** Seeds a demo subscriber through provisioning, unless the BSS (or an earlier run) provisioned it. */
+    boolean seedDemoSubscriber(String subscriberId, List<String> lines) {
+        return provisioning.provisionIfAbsent(subscriberId, lines.stream()
+                .map(l -> new ProvisioningUseCases.LineInput(l, null, List.of())).toList());
+    }
+
     /** A claim that is not an E.164 line proves nothing: the device is known, its line is not. */
     private static DeviceSurface.AuthenticatedDevice device(String devId, String msisdn) {
         return new DeviceSurface.AuthenticatedDevice(DevId.of(devId), Line.parse(msisdn).orElse(null));
@@ -284,7 +380,8 @@ final class DeviceManagement implements AutoCloseable {
     static final List<com.google.protobuf.Descriptors.ServiceDescriptor> DMWSI_SERVICES = List.of(
             DmwsiProto.getDescriptor().findServiceByName("DeviceManagementService"),
             DmSubscriptionsProto.getDescriptor().findServiceByName("DmSubscriptionService"),
-            TransactionsProto.getDescriptor().findServiceByName("TransactionService"));
+            TransactionsProto.getDescriptor().findServiceByName("TransactionService"),
+            ProvisioningProto.getDescriptor().findServiceByName("ProvisioningService"));
 
     /** Ended entries of the transaction log leave after the retention period, in batches. */
     private static void purgeTransactions(Transactions<JooqDmwsiStore> log, java.time.Instant before) {
@@ -308,6 +405,11 @@ final class DeviceManagement implements AutoCloseable {
     /** The DMWSI services with their edge chains, served over gRPC and the embedded REST edge. */
     List<ServerServiceDefinition> dmwsiServices() {
         return dmwsi;
+    }
+
+    /** The self-care portal's DM account service (gRPC only). */
+    ServerServiceDefinition portalService() {
+        return portal;
     }
 
     int devicePort() {

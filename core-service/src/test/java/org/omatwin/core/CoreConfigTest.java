@@ -41,4 +41,19 @@ class CoreConfigTest {
         assertThatThrownBy(() -> CoreConfig.from(Map.of("TWIN_AUTH_MODE", "dev", "TWIN_HTTP_PORT", "http")))
                 .hasMessageContaining("TWIN_HTTP_PORT");
     }
+
+    @Test
+    void theDeviceGatewayIsOffUnlessAnHttpUrlIsConfigured() {
+        assertThat(CoreConfig.from(Map.of("TWIN_AUTH_MODE", "dev")).dm().gatewayUrl()).isNull();
+        CoreConfig on = CoreConfig.from(Map.of("TWIN_AUTH_MODE", "dev",
+                "TWIN_DM_GATEWAY_URL", "https://sms-gw.operator.example/wake"));
+        assertThat(on.dm().gatewayUrl()).hasToString("https://sms-gw.operator.example/wake");
+        assertThat(on.dm().gatewayDelay().toSeconds()).isEqualTo(30);
+        assertThatThrownBy(() -> CoreConfig.from(Map.of("TWIN_AUTH_MODE", "dev",
+                "TWIN_DM_GATEWAY_URL", "ftp://gw.example/")))
+                .hasMessageContaining("TWIN_DM_GATEWAY_URL");
+        assertThatThrownBy(() -> CoreConfig.from(Map.of("TWIN_AUTH_MODE", "dev",
+                "TWIN_DM_GATEWAY_URL", "https://user:pw@gw.example/")))
+                .hasMessageContaining("TWIN_DM_GATEWAY_URL");
+    }
 }

@@ -154,12 +154,26 @@ public final class CommandExecutor {
                     return done(Wire.Status.of(id, StatusCode.BAD_REQUEST));
                 }
                 listener.show(cmd.url());
-                return done(Wire.Status.of(id, StatusCode.OK));
+                // the browser component: the page is the server's (same origin, with the device's token)
+                return client.fetch(serverUrl(cmd)).thenApply(item -> {
+                    listener.shown(cmd.url(), pageText(item.body()));
+                    return Wire.Status.of(id, StatusCode.OK);
+                });
             }
             default -> {
                 return done(Wire.Status.of(id, StatusCode.OPTIONAL_FEATURE_NOT_SUPPORTED));
             }
         }
+    }
+
+    /** What a person sees of an HTML page: its text, tags and markup gone, whitespace collapsed. */
+    static String pageText(byte[] html) {
+        String text = new String(html, java.nio.charset.StandardCharsets.UTF_8)
+                .replaceAll("(?is)<(head|script|style)[^>]*>.*?</\\1>", " ")
+                .replaceAll("<[^>]*>", " ")
+                .replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+                .replace("&amp;", "&");
+        return text.replaceAll("\\s+", " ").strip();
     }
 
     /**

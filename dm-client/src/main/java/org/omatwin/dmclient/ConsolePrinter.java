@@ -33,6 +33,11 @@ final class ConsolePrinter implements DeviceListener {
     }
 
     @Override
+    public void shown(String url, String text) {
+        out.println("  >>> SHOW: " + text);
+    }
+
+    @Override
     public void sessionEnded(SessionOutcome outcome) {
         out.printf("session %s ended: %s, %d package(s), %d command(s)%n", outcome.sessionId(),
                 outcome.ok() ? "OK" : "Failure", outcome.packages(), outcome.commands());

@@ -18,6 +18,10 @@ public interface DeviceListener {
     default void show(String url) {
     }
 
+    /** {@code SHOW}: the browser component opened {@code url}; {@code text} is what the page says (a one-time code). */
+    default void shown(String url, String text) {
+    }
+
     /** The server answered the last report with 204. */
     default void sessionEnded(SessionOutcome outcome) {
     }

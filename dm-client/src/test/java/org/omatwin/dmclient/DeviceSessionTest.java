@@ -39,6 +39,11 @@ class DeviceSessionTest {
         }
 
         @Override
+        public void shown(String url, String text) {
+            shown.add(text);
+        }
+
+        @Override
         public void sessionEnded(SessionOutcome outcome) {
             ended.add(outcome);
         }
@@ -92,6 +97,9 @@ class DeviceSessionTest {
                 .on("GET /dm/v2/data/d-1", new Answer(200, "text/plain", apn))
                 .on("GET /dm/v2/data/d-2", new Answer(200, "text/plain", "tampered".getBytes(StandardCharsets.UTF_8)))
                 .on("PUT /dm/v2/data/u-1", Answer.empty(204))
+                .on("GET /dm/v2/ui/code", new Answer(200, "text/html", ("<!DOCTYPE html><html><head><title>t</title>"
+                        + "</head><body><p>Enter this code:</p>\n<p><strong>482913</strong></p></body></html>")
+                        .getBytes(StandardCharsets.UTF_8)))
                 .on("GET /dm/v2/packages/p-1/content", new Answer(200, "application/octet-stream", firmware))
                 // the first answer to the report is lost; the resent report gets the next package
                 .on("PUT /dm/v2/sessions/id/s-1", r -> Answer.DROP, r -> Answer.json(200, """
@@ -134,10 +142,11 @@ class DeviceSessionTest {
         JsonNode second = json(server.requests("PUT", "/dm/v2/sessions/id/s-2").get(0).body()).at("/sessionReport/status");
         assertThat(second.findValues("sc")).extracting(JsonNode::asInt).containsExactly(404, 200);
 
-        // HPUT sent the node's value; SHOW went to the listener; no request left for the other origin
+        // HPUT sent the node's value; SHOW opened the server's page (the browser component) and showed its
+        // text; no request left for the other origin
         assertThat(server.requests("PUT", "/dm/v2/data/u-1")).singleElement()
                 .satisfies(r -> assertThat(r.text()).isEqualTo("1.0.0"));
-        assertThat(shown).containsExactly(o + "/dm/v2/ui/code");
+        assertThat(shown).containsExactly(o + "/dm/v2/ui/code", "Enter this code: 482913");
 
         // the FUMO result alert, then the node-changed alert for the subscribed FwV the update changed
         List<TestDmServer.Request> alerts = server.requests("POST", "/dm/v2/alert");

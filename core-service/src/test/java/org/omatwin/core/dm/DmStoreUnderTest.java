@@ -56,7 +56,7 @@ interface DmStoreUnderTest extends DmStore, Transactions<DmStore> {
                                 org.omatwin.core.dm.audit.Transaction.Kind.fromWire(r.getKind()), r.getClientId(),
                                 r.getDevId() == null ? null : org.omatwin.core.dm.device.DevId.of(r.getDevId()),
                                 r.getOperationId(), r.getJobId(), r.getSummary(), r.getSuccess(),
-                                r.getOccurredAt().toInstant()));
+                                r.getOccurredAt().toInstant(), r.getSubscriberId()));
             }
         }, reads);
     }

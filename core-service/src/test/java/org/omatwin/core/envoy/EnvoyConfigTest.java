@@ -78,6 +78,8 @@ class EnvoyConfigTest {
     private static final String DMWSI = "oma.dmwsi.v1.DeviceManagementService";
     private static final String DMWSI_SUBSCRIPTIONS = "oma.dmwsi.v1.DmSubscriptionService";
     private static final String DMWSI_TRANSACTIONS = "oma.dmwsi.v1.TransactionService";
+    private static final String DMWSI_PROVISIONING = "oma.dmwsi.v1.ProvisioningService";
+    private static final String PORTAL_CLUSTER = "portal";
     private static final String DM_CLUSTER = "core_dm";
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
     /** The path user id as devices send it: percent-encoded or plain (decoded once, by the transcoder). */
@@ -121,6 +123,7 @@ class EnvoyConfigTest {
         rules.addAll(httpRules(descriptors, DMWSI));
         rules.addAll(httpRules(descriptors, DMWSI_SUBSCRIPTIONS));
         rules.addAll(httpRules(descriptors, DMWSI_TRANSACTIONS));
+        rules.addAll(httpRules(descriptors, DMWSI_PROVISIONING));
     }
 
     @Test
@@ -194,7 +197,8 @@ class EnvoyConfigTest {
     @Test
     void transcoderIsStrictAndDecodesThePathOnce() {
         assertThat(transcoder.getProtoDescriptor()).isEqualTo("/etc/envoy/twinning.pb");
-        assertThat(transcoder.getServicesList()).containsExactly(SERVICE, DMWSI, DMWSI_SUBSCRIPTIONS, DMWSI_TRANSACTIONS);
+        assertThat(transcoder.getServicesList()).containsExactly(SERVICE, DMWSI, DMWSI_SUBSCRIPTIONS, DMWSI_TRANSACTIONS,
+                DMWSI_PROVISIONING);
         assertThat(transcoder.getMatchIncomingRequestRoute()).isTrue();
         assertThat(transcoder.getAutoMapping()).isFalse();
         assertThat(transcoder.getConvertGrpcStatus()).isFalse();
@@ -223,7 +227,7 @@ class EnvoyConfigTest {
 
     @Test
     void everyHttpRuleOfTheContractRoutesToTheCore() {
-        assertThat(rules).hasSize(13 + 10 + 4 + 1);
+        assertThat(rules).hasSize(13 + 10 + 4 + 1 + 3);
         for (Rule rule : rules) {
             for (String user : USER_IDS) {
                 String path = samplePath(rule.template(), user);
@@ -266,6 +270,35 @@ class EnvoyConfigTest {
         }
         assertThat(firstMatch("POST", "/dmwsi/v1/transactions", Map.of("accept", "text/csv")).orElseThrow()
                 .getDirectResponse().getStatus()).isEqualTo(405);
+    }
+
+    @Test
+    void theAccountsHtmlPagesAndFormPostsGoToThePortalAndTheirJsonToTheCore() {
+        String browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+        String form = "application/x-www-form-urlencoded";
+        for (String path : List.of("/dm/v2/devices", "/dm/v2/devices/new", "/dm/v2/devices/urn:imei:356938035643809")) {
+            assertThat(cluster("GET", path, Map.of("accept", browser))).as(path).isEqualTo(PORTAL_CLUSTER);
+            assertThat(cluster("GET", path, Map.of("accept", "application/json"))).as(path).isEqualTo(DM_CLUSTER);
+            assertThat(cluster("GET", path, Map.of())).as(path).isEqualTo(DM_CLUSTER);
+        }
+        for (String path : List.of("/dm/v2/devices/new", "/dm/v2/devices/urn:imei:356938035643809")) {
+            assertThat(cluster("POST", path, Map.of("content-type", form))).as(path).isEqualTo(PORTAL_CLUSTER);
+            assertThat(cluster("POST", path, Map.of("content-type", "application/json"))).as(path)
+                    .isEqualTo(DM_CLUSTER);
+        }
+        assertThat(cluster("PUT", "/dm/v2/devices/urn:imei:356938035643809", Map.of("content-type", form)))
+                .isEqualTo(DM_CLUSTER);
+        // the portal's sign-in, on the same origin; nothing else of the portal is reachable here
+        assertThat(cluster("GET", "/oauth2/authorization/twinning", Map.of())).isEqualTo(PORTAL_CLUSTER);
+        assertThat(cluster("GET", "/login/oauth2/code/twinning", Map.of())).isEqualTo(PORTAL_CLUSTER);
+        assertThat(firstMatch("GET", "/lines", Map.of("accept", browser)).orElseThrow().hasDirectResponse()).isTrue();
+        assertThat(transcoderDisabled(firstMatch("GET", "/dm/v2/devices/new", Map.of("accept", browser))
+                .orElseThrow())).isTrue();
+    }
+
+    private static String cluster(String method, String path, Map<String, String> headers) {
+        return firstMatch(method, path, headers).orElseThrow(() -> new AssertionError("no route for " + path))
+                .getRoute().getCluster();
     }
 
     @Test
@@ -520,7 +553,7 @@ class EnvoyConfigTest {
         return firstMatch(method, path, Map.of());
     }
 
-    /** @param headers the request's other headers (lower-case names) */
+    /** @param headers request headers by lower-case name, besides :method */
     private static Optional<Route> firstMatch(String method, String path, Map<String, String> headers) {
         return vhost.getRoutesList().stream().filter(r -> matches(r.getMatch(), method, path, headers)).findFirst();
     }
@@ -562,6 +595,7 @@ class EnvoyConfigTest {
         return switch (m.getMatchPatternCase()) {
             case EXACT -> m.getIgnoreCase() ? m.getExact().equalsIgnoreCase(value) : m.getExact().equals(value);
             case PREFIX -> value.startsWith(m.getPrefix());
+            case CONTAINS -> value.contains(m.getContains());
             case SAFE_REGEX -> Pattern.compile(m.getSafeRegex().getRegex()).matcher(value).matches();
             default -> fail("string matcher not simulated by this test: " + m);
         };

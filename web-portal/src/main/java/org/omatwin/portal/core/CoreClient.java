@@ -19,6 +19,11 @@ public final class CoreClient implements AutoCloseable {
         return new Twinnings(channel, accessToken);
     }
 
+    /** The DM account of the subscriber of this access token. */
+    public DeviceAccount deviceAccountOf(Supplier<String> accessToken) {
+        return new DeviceAccount(channel, accessToken);
+    }
+
     @Override
     public void close() {
         channel.shutdownNow();

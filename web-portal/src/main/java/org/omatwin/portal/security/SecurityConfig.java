@@ -33,6 +33,8 @@ public class SecurityConfig {
                 "/oauth2/authorization");
         resolver.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce());
         http.oauth2Login(o -> o.authorizationEndpoint(a -> a.authorizationRequestResolver(resolver)));
+        // the DM account's HTML pages (plain Spring MVC, not Vaadin routes): any signed-in subscriber
+        http.authorizeHttpRequests(a -> a.requestMatchers("/dm/v2/devices", "/dm/v2/devices/**").authenticated());
         http.with(VaadinSecurityConfigurer.vaadin(),
                 v -> v.oauth2LoginPage("/oauth2/authorization/" + REGISTRATION, "{baseUrl}/"));
         return http.build();

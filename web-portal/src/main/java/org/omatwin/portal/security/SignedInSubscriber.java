@@ -2,6 +2,7 @@ package org.omatwin.portal.security;
 
 import org.omatwin.portal.core.CoreClient;
 import org.omatwin.portal.core.CurrentSubscriber;
+import org.omatwin.portal.core.DeviceAccount;
 import org.omatwin.portal.core.Twinnings;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -26,9 +27,18 @@ public class SignedInSubscriber implements CurrentSubscriber {
 
     @Override
     public Twinnings twinnings() {
+        return core.forSubscriber(accessToken());
+    }
+
+    /** The subscriber's DM account (the device pages). */
+    public DeviceAccount deviceAccount() {
+        return core.deviceAccountOf(accessToken());
+    }
+
+    private java.util.function.Supplier<String> accessToken() {
         // captured now, on the request thread: pushed updates run outside any request
         Authentication signedIn = SecurityContextHolder.getContext().getAuthentication();
-        return core.forSubscriber(() -> {
+        return () -> {
             if (signedIn == null) {
                 throw new IllegalStateException("not signed in");
             }
@@ -38,6 +48,6 @@ public class SignedInSubscriber implements CurrentSubscriber {
                 throw new IllegalStateException("no access token");
             }
             return client.getAccessToken().getTokenValue();
-        });
+        };
     }
 }

@@ -57,6 +57,7 @@ import org.omatwin.proto.dmwsi.v1.GetDiscoveryResponse;
 import org.omatwin.proto.dmwsi.v1.GetOperationRequest;
 import org.omatwin.proto.dmwsi.v1.GetOperationResponse;
 import org.omatwin.proto.dmwsi.v1.DmSubscriptionsProto;
+import org.omatwin.proto.dmwsi.v1.ProvisioningProto;
 import org.omatwin.proto.dmwsi.v1.DmwsiProto;
 import org.omatwin.proto.dmwsi.v1.TransactionsProto;
 import org.omatwin.proto.dmwsi.v1.ListOperationUploadsRequest;
@@ -304,7 +305,8 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
         Unary.respond(out, () -> GetDiscoveryResponse.newBuilder().setDiscovery(DmwsiDiscovery.of(List.of(
                 DmwsiProto.getDescriptor().findServiceByName("DeviceManagementService"),
                 DmSubscriptionsProto.getDescriptor().findServiceByName("DmSubscriptionService"),
-                TransactionsProto.getDescriptor().findServiceByName("TransactionService")),
+                TransactionsProto.getDescriptor().findServiceByName("TransactionService"),
+                ProvisioningProto.getDescriptor().findServiceByName("ProvisioningService")),
                 publicUrl.get())).build());
     }
 

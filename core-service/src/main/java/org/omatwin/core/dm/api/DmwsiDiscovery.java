@@ -70,7 +70,13 @@ final class DmwsiDiscovery {
                     + "as listed here, per device (deviceRefs) or for every device"),
             Map.entry("GetSubscription", "one of the caller's subscriptions"),
             Map.entry("ListSubscriptions", "the caller's subscriptions, oldest first; ?limit, ?pageToken"),
-            Map.entry("DeleteSubscription", "ends a subscription; nothing more is sent for it"));
+            Map.entry("DeleteSubscription", "ends a subscription; nothing more is sent for it"),
+            Map.entry("PutSubscriber", "subscriber data from the BSS (ES9, ES12): lines (msisdn, tel: E.164), their "
+                    + "SIM (iccid) and devices (devIds); an idempotent full replace; provisioned devices are bound to "
+                    + "their line (Confirmed); 201 when new, else 200"),
+            Map.entry("GetSubscriber", "a subscriber as provisioned"),
+            Map.entry("DeleteSubscriber", "removes a subscriber and its lines; its devices lose the binding "
+                    + "provisioning gave them"));
 
     private static final Set<OperationType> NOT_OFFERED = Set.of(OperationType.FIRMWARE_UPDATE,
             OperationType.SOFTWARE_INSTALL, OperationType.SOFTWARE_REMOVE);
@@ -133,7 +139,7 @@ final class DmwsiDiscovery {
                         + "faults.")
                 .addDeviations("Not offered yet: firmwareUpdate, softwareInstall, softwareRemove and configure with a "
                         + "packageId (they come with packages); jobs (jobCompleted is accepted in subscriptions "
-                        + "and raised once jobs exist), packages, provisioning and transactions.")
+                        + "and raised once jobs exist), packages and transactions.")
                 .addDeviations("Notifications: each dmNotification is POSTed as JSON to the notifyURL with an "
                         + "X-Notification-Id header that stays the same across retries (at least once, in order per "
                         + "subscription; a 2xx acknowledges), instead of a SOAP notification interface.");

@@ -11,10 +11,10 @@ import org.omatwin.core.dm.device.DevId;
  * transaction of the act, with its own unique id, who asked for it ({@code clientId}, null for what a
  * device did unasked), the operation or job it belongs to, a summary that names nodes and outcomes but
  * never a value, and whether it succeeded. The store adds the device's line and subscriber as they
- * are when the entry is written.
+ * are when the entry is written (a provisioning change names its subscriber itself).
  */
 public record Transaction(String transactionId, Kind kind, String clientId, DevId devId, String operationId,
-        String jobId, String summary, boolean success, Instant time) {
+        String jobId, String summary, boolean success, Instant time, String subscriberId) {
     static final int MAX_SUMMARY = 500;
 
     public enum Kind {
@@ -48,7 +48,17 @@ public record Transaction(String transactionId, Kind kind, String clientId, DevI
     public static Transaction of(Kind kind, String clientId, DevId devId, String operationId, String jobId,
             String summary, boolean success, Instant time) {
         return new Transaction(DmIds.transaction(), kind, clientId, devId, operationId, jobId, summary, success,
-                time);
+                time, null);
+    }
+
+    /**
+     * A provisioning change (section 3, ES9): by the BSS client (null: the operator's own seeding), about
+     * one subscriber and, when one was bound or unbound, one device.
+     */
+    public static Transaction provisioning(String clientId, String subscriberId, DevId devId, String summary,
+            Instant time) {
+        return new Transaction(DmIds.transaction(), Kind.PROVISIONING, clientId, devId, null, null, summary, true,
+                time, subscriberId);
     }
 
 }

@@ -9,7 +9,9 @@ import org.omatwin.core.dm.device.DevId;
  * ends and never logged: {@link #toString()} leaves the content out); an {@code UPLOAD} receives one
  * HPUT/HPOST; a {@code STANDING_UPLOAD} receives the periodic reports of a diagnostic function
  * until a diagnosticsStop of that function succeeds, which makes it {@code CLOSED} (what it received
- * stays readable; the device's next report is refused as for an unknown item).
+ * stays readable; the device's next report is refused as for an unknown item). A {@code CODE} item is
+ * the page a SHOW displays (an account's one-time code, section 3): its content is made when the device
+ * fetches it, so the code is never stored in clear.
  */
 public record DataItem(String itemId, DevId devId, String operationId, String commandId, Kind kind,
         String mediaType, byte[] content, Instant createdTime) {
@@ -18,7 +20,7 @@ public record DataItem(String itemId, DevId devId, String operationId, String co
     public static final int MAX_UPLOAD_BYTES = 1 << 20;
 
     public enum Kind {
-        VALUE, UPLOAD, STANDING_UPLOAD, CLOSED;
+        VALUE, UPLOAD, STANDING_UPLOAD, CLOSED, CODE;
 
         /** Receives HPUT/HPOST now. */
         public boolean isUpload() {

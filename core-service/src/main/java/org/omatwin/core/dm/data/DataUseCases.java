@@ -9,23 +9,39 @@ import org.omatwin.core.infra.error.ApiError;
 
 /** The device side of the data repository: {@code GET}/{@code PUT}/{@code POST /dm/v2/data/{itemId}} (2.3). */
 public final class DataUseCases {
+    /** Makes the page of a {@link DataItem.Kind#CODE} item when its device fetches it. */
+    @FunctionalInterface
+    public interface CodePages {
+        byte[] render(DataItem item);
+
+        CodePages NONE = item -> {
+            throw unknown(item.itemId());
+        };
+    }
+
     private final Transactions<? extends DataStore> tx;
+    private final CodePages codePages;
     private final Clock clock;
 
     public DataUseCases(Transactions<? extends DataStore> tx, Clock clock) {
+        this(tx, CodePages.NONE, clock);
+    }
+
+    public DataUseCases(Transactions<? extends DataStore> tx, CodePages codePages, Clock clock) {
         this.tx = tx;
+        this.codePages = codePages;
         this.clock = clock;
     }
 
-    /** The value an HGET command points to. */
+    /** The value an HGET command points to, or the page a SHOW command points to. */
     public DataItem read(DevId devId, String itemId) {
-        return tx.inTransaction(store -> {
-            DataItem item = ownItem(store, devId, itemId);
-            if (item.kind() != DataItem.Kind.VALUE) {
-                throw unknown(itemId);
-            }
-            return item;
-        });
+        DataItem item = tx.inTransaction(store -> ownItem(store, devId, itemId));
+        return switch (item.kind()) {
+            case VALUE -> item;
+            case CODE -> new DataItem(item.itemId(), item.devId(), item.operationId(), item.commandId(), item.kind(),
+                    item.mediaType(), codePages.render(item), item.createdTime());
+            default -> throw unknown(itemId);
+        };
     }
 
     /** What an HPUT/HPOST command sends; at most 1 MiB (413). Raises uploadReceived for the operation's requester. */

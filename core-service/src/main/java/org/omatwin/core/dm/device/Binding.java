@@ -1,9 +1,9 @@
 package org.omatwin.core.dm.device;
 
 /**
- * Whether a device's line is proven (dm-api.md section 3). Until account registrations with one-time
- * codes exist, the only proof is the device token's {@code msisdn} claim (the network authenticated the
- * SIM): a device seen with it is {@code Confirmed} on that line, any other device {@code Unconfirmed}.
+ * Whether a device's line is proven (dm-api.md section 3): by the device token's {@code msisdn} claim
+ * (the network authenticated the SIM), by the one-time code an account entered, or by the operator's
+ * provisioning. A device with a proven line is {@code Confirmed} on it, any other {@code Unconfirmed}.
  */
 public enum Binding {
     CONFIRMED("Confirmed"),

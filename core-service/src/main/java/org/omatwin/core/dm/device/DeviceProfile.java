@@ -33,6 +33,21 @@ public record DeviceProfile(DevId devId, DevInfo devInfo, DevDetail devDetail, L
         return new DeviceProfile(devId, devInfo, devDetail, supportedMOs, line, now);
     }
 
+    /** Proven on {@code proven} (a one-time code, provisioning): the latest proof wins (section 3). */
+    public DeviceProfile boundTo(Line proven) {
+        return new DeviceProfile(devId, devInfo, devDetail, supportedMOs, proven, lastSeen);
+    }
+
+    /** The binding ends (unregistered, or no longer provisioned); the profile stays. */
+    public DeviceProfile unbound() {
+        return new DeviceProfile(devId, devInfo, devDetail, supportedMOs, null, lastSeen);
+    }
+
+    /** The device reported a profile (a session was started), not merely named by an operation. */
+    public boolean wasSeen() {
+        return lastSeen != null;
+    }
+
     public Binding binding() {
         return Binding.of(line);
     }

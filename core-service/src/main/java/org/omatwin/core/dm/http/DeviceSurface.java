@@ -65,6 +65,7 @@ public final class DeviceSurface implements HttpService {
     private final AlertUseCases alerts;
     private final DataUseCases data;
     private final DeviceAuthentication auth;
+    private final AccountSurface accounts;
     private final LongPolls polls;
     private final PendingIndex index;
     private final java.util.function.Supplier<String> baseUrl;
@@ -72,11 +73,13 @@ public final class DeviceSurface implements HttpService {
 
     /** @param baseUrl the device surface's public base, e.g. https://dm.example/dm/v2 (command URLs point here) */
     public DeviceSurface(SessionUseCases sessions, AlertUseCases alerts, DataUseCases data, DeviceAuthentication auth,
-            LongPolls polls, PendingIndex index, java.util.function.Supplier<String> baseUrl, Executor database) {
+            AccountSurface accounts, LongPolls polls, PendingIndex index, java.util.function.Supplier<String> baseUrl,
+            Executor database) {
         this.sessions = sessions;
         this.alerts = alerts;
         this.data = data;
         this.auth = auth;
+        this.accounts = accounts;
         this.polls = polls;
         this.index = index;
         this.baseUrl = baseUrl;
@@ -103,6 +106,9 @@ public final class DeviceSurface implements HttpService {
         String path = ctx.path().substring(PREFIX.length());
         List<String> seg = List.of(path.replaceFirst("^/", "").split("/", -1));
         HttpMethod method = req.method();
+        if (seg.get(0).equals("devices")) { // the DM account's surface (section 3)
+            return accounts.route(ctx, req, seg.subList(1, seg.size()), this::blocking);
+        }
         if (seg.equals(List.of("sessions", "pending"))) {
             expect(method, HttpMethod.GET);
             return pending(ctx, req);
@@ -331,7 +337,7 @@ public final class DeviceSurface implements HttpService {
      * burst of a fleet's requests queues here instead of timing out on the pool (and the DMWSI and
      * twinning APIs keep connections of their own).
      */
-    private <T extends HttpResponse> CompletableFuture<HttpResponse> blocking(ServiceRequestContext ctx,
+    <T extends HttpResponse> CompletableFuture<HttpResponse> blocking(ServiceRequestContext ctx,
             java.util.function.Supplier<T> work) {
         return CompletableFuture.supplyAsync(work, ctx.makeContextAware(database)).thenApply(r -> (HttpResponse) r);
     }
@@ -341,7 +347,7 @@ public final class DeviceSurface implements HttpService {
     }
 
     /** The query, refusing parameters this resource does not define (SVC2005) and repeated ones. */
-    private static QueryParams query(ServiceRequestContext ctx, String... allowed) {
+    static QueryParams query(ServiceRequestContext ctx, String... allowed) {
         QueryParams params = ctx.query() == null ? QueryParams.of() : QueryParams.fromQueryString(ctx.query());
         Set<String> known = Set.of(allowed);
         for (String name : params.names()) {
@@ -387,7 +393,7 @@ public final class DeviceSurface implements HttpService {
     }
 
     /** A session body: the DM media type or JSON (415 otherwise), at most 1 MiB. */
-    private static byte[] body(AggregatedHttpRequest req, boolean optional) {
+    static byte[] body(AggregatedHttpRequest req, boolean optional) {
         byte[] content = req.content().array();
         if (content.length > MAX_BODY) {
             throw tooLarge();
@@ -406,7 +412,7 @@ public final class DeviceSurface implements HttpService {
         return content;
     }
 
-    private static void noBody(AggregatedHttpRequest req) {
+    static void noBody(AggregatedHttpRequest req) {
         if (!req.content().isEmpty()) {
             throw ApiException.of(ApiError.UNKNOWN_ELEMENT, "this request takes no body", "body");
         }
@@ -416,13 +422,13 @@ public final class DeviceSurface implements HttpService {
         return ApiException.of(ApiError.TOO_LARGE, "the request body is larger than " + MAX_BODY + " bytes", "body");
     }
 
-    private static void expect(HttpMethod method, HttpMethod allowed) {
+    static void expect(HttpMethod method, HttpMethod allowed) {
         if (method != allowed) {
             throw notAllowed(method);
         }
     }
 
-    private static ApiException notAllowed(HttpMethod method) {
+    static ApiException notAllowed(HttpMethod method) {
         return ApiException.of(ApiError.METHOD_NOT_ALLOWED, "method " + method + " is not allowed here",
                 method.name());
     }
@@ -437,6 +443,12 @@ public final class DeviceSurface implements HttpService {
         }
         if (path.startsWith("/data/")) {
             return "GET, POST, PUT";
+        }
+        if (path.equals("/devices/new")) {
+            return "POST";
+        }
+        if (path.startsWith("/devices/")) {
+            return "DELETE, GET, PUT";
         }
         return path.endsWith("/next") || path.endsWith("/alert") ? "POST" : "GET";
     }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import org.omatwin.core.dm.account.AccountDevice;
 import org.omatwin.core.dm.alert.Alert;
 import org.omatwin.core.dm.alert.AlertMark;
 import org.omatwin.core.dm.command.Command;
@@ -22,6 +23,7 @@ import org.omatwin.core.dm.command.ResultItem;
 import org.omatwin.core.dm.device.DevDetail;
 import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.device.DevInfo;
+import org.omatwin.core.dm.device.DeviceProfile;
 import org.omatwin.core.dm.session.PackageView;
 import org.omatwin.core.dm.session.Session;
 import org.omatwin.core.dm.session.SessionReport;
@@ -153,7 +155,81 @@ final class DmJson {
                 data == null || data.isNull() ? null : data.toString(), time);
     }
 
+    /** {"device": {"devId", "line", "name"?}}: an account registering a device (section 3). */
+    record Registration(DevId devId, String line, String name) {}
+
+    static Registration registration(byte[] body) {
+        JsonNode d = root(body, "device", false);
+        String p = "device.";
+        allowOnly(d, p, "devId", "line", "name");
+        return new Registration(DevId.of(required(text(d, "devId", p), p + "devId")),
+                required(text(d, "line", p), p + "line"), text(d, "name", p));
+    }
+
+    /** {"device": {"name"?, "code"?}}: what an account may change (the code proves the binding). */
+    record AccountChange(String name, String code) {}
+
+    static AccountChange accountChange(byte[] body) {
+        JsonNode d = root(body, "device", false);
+        allowOnly(d, "device.", "name", "code");
+        return new AccountChange(text(d, "name", "device."), text(d, "code", "device."));
+    }
+
     // ---- writing ----
+
+    /** {"device": {...}}: a device as its account sees it (no profile while Unconfirmed). */
+    static byte[] accountDevice(AccountDevice d, String baseUrl) {
+        return bytes(wrap("device", accountDeviceNode(d, baseUrl)));
+    }
+
+    /** {"deviceList": {"device": [...], "resourceURL"}}. */
+    static byte[] accountDeviceList(List<AccountDevice> devices, String baseUrl) {
+        ObjectNode list = MAPPER.createObjectNode();
+        ArrayNode items = list.putArray("device");
+        devices.forEach(d -> items.add(accountDeviceNode(d, baseUrl)));
+        list.put("resourceURL", baseUrl + "/devices");
+        return bytes(wrap("deviceList", list));
+    }
+
+    private static ObjectNode accountDeviceNode(AccountDevice d, String baseUrl) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("devId", d.devId().value());
+        if (d.name() != null) {
+            n.put("name", d.name());
+        }
+        if (d.line() != null) {
+            n.put("line", d.line().value());
+        }
+        n.put("binding", d.binding().wire());
+        DeviceProfile p = d.profile();
+        if (p != null) {
+            ObjectNode info = n.putObject("devInfo");
+            putIfSet(info, "man", p.devInfo().man());
+            putIfSet(info, "mod", p.devInfo().mod());
+            putIfSet(info, "dmV", p.devInfo().dmV());
+            putIfSet(info, "lang", p.devInfo().lang());
+            ObjectNode detail = n.putObject("devDetail");
+            putIfSet(detail, "devTyp", p.devDetail().devTyp());
+            putIfSet(detail, "oem", p.devDetail().oem());
+            putIfSet(detail, "fwV", p.devDetail().fwV());
+            putIfSet(detail, "swV", p.devDetail().swV());
+            putIfSet(detail, "hwV", p.devDetail().hwV());
+            ArrayNode mos = n.putArray("supportedMOs");
+            p.supportedMOs().forEach(mos::add);
+            if (p.lastSeen() != null) {
+                n.put("lastSeen", p.lastSeen().toString());
+            }
+            n.put("pendingSessions", d.pendingSessions());
+        }
+        n.put("resourceURL", baseUrl + "/devices/" + d.devId().value());
+        return n;
+    }
+
+    private static void putIfSet(ObjectNode node, String name, String value) {
+        if (value != null) {
+            node.put(name, value);
+        }
+    }
 
     /** {"session": {...}}: a package of commands; URLs point at this server's data repository. */
     static byte[] session(PackageView view, String baseUrl) {

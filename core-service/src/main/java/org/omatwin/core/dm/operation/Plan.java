@@ -66,6 +66,13 @@ public record Plan(List<Command> commands, List<DataItem> dataItems) {
             return add(commandId, op, uri, null, null, item.itemId(), null);
         }
 
+        /** SHOW of a page the server makes when the device fetches it (an account's one-time code, section 3). */
+        public Builder show(String itemId) {
+            String commandId = DmIds.command();
+            DataItem item = item(itemId, commandId, DataItem.Kind.CODE, "text/html; charset=utf-8", null);
+            return add(commandId, CommandOp.SHOW, null, null, null, item.itemId(), null);
+        }
+
         public Plan build() {
             return new Plan(commands, items);
         }

@@ -70,7 +70,7 @@ import org.omatwin.core.store.schema.tables.records.DmUploadRecord;
  * {@link DSLContext}. Rows map to the domain records exactly as the in-memory store keeps them; an
  * update of a row that does not exist is a bug and throws {@link IllegalStateException}, like there.
  */
-public final class JooqDmStore implements DmStore {
+public class JooqDmStore implements DmStore {
     /** The PostgreSQL channel announcing, on commit, that DM events were recorded. */
     public static final String EVENTS_CHANNEL = "dm_events";
     private static final List<String> OPEN_STATES = List.of(OperationState.QUEUED.name(),
@@ -268,8 +268,9 @@ public final class JooqDmStore implements DmStore {
     public void recordTransaction(Transaction t) {
         var line = t.devId() == null ? null : db.select(DM_DEVICE.LINE).from(DM_DEVICE)
                 .where(DM_DEVICE.DEV_ID.eq(t.devId().value())).fetchOne(DM_DEVICE.LINE);
-        String subscriber = line == null ? null : db.select(SUBSCRIBER_LINE.SUBSCRIBER_ID).from(SUBSCRIBER_LINE)
-                .where(SUBSCRIBER_LINE.DEVICE_ADDRESS.eq(line)).fetchOne(SUBSCRIBER_LINE.SUBSCRIBER_ID);
+        String subscriber = t.subscriberId() != null || line == null ? t.subscriberId()
+                : db.select(SUBSCRIBER_LINE.SUBSCRIBER_ID).from(SUBSCRIBER_LINE)
+                        .where(SUBSCRIBER_LINE.DEVICE_ADDRESS.eq(line)).fetchOne(SUBSCRIBER_LINE.SUBSCRIBER_ID);
         db.insertInto(DM_TRANSACTION)
                 .set(DM_TRANSACTION.TRANSACTION_ID, t.transactionId())
                 .set(DM_TRANSACTION.KIND, t.kind().wire())
@@ -578,7 +579,7 @@ public final class JooqDmStore implements DmStore {
 
     // rows to domain records
 
-    private static DeviceProfile toProfile(DmDeviceRecord r) {
+    static DeviceProfile toProfile(DmDeviceRecord r) {
         return new DeviceProfile(DevId.of(r.getDevId()),
                 new DevInfo(r.getMan(), r.getMod(), r.getDmV(), r.getLang()),
                 new DevDetail(r.getDevTyp(), r.getOem(), r.getFwV(), r.getSwV(), r.getHwV()),

@@ -59,7 +59,7 @@ public final class JooqDmwsiStore implements PseudonymStore, TransactionStore {
                 .fetch(r -> new Logged(r.getSeq(), new Transaction(r.getTransactionId(),
                         Transaction.Kind.fromWire(r.getKind()), r.getClientId(),
                         r.getDevId() == null ? null : DevId.of(r.getDevId()), r.getOperationId(), r.getJobId(),
-                        r.getSummary(), r.getSuccess(), instant(r.getOccurredAt())), r.getLine(),
+                        r.getSummary(), r.getSuccess(), instant(r.getOccurredAt()), r.getSubscriberId()), r.getLine(),
                         r.getSubscriberId()));
     }
 

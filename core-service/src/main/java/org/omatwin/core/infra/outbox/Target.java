@@ -61,8 +61,27 @@ public sealed interface Target {
         }
     }
 
+    /**
+     * The operator's device-notification gateway (its SMS or push service, dm-api.md section 7), told to
+     * wake a device whose session is still not started; configured by the operator, so trusted.
+     */
+    record DeviceGateway(URI url) implements Target {
+        public static final String KIND = "device-gateway";
+
+        @Override
+        public String kind() {
+            return KIND;
+        }
+
+        @Override
+        public String address() {
+            return url.toString();
+        }
+    }
+
     static Target of(String kind, String address) {
         return switch (kind) {
+            case DeviceGateway.KIND -> new DeviceGateway(URI.create(address));
             case Callback.KIND -> new Callback(URI.create(address));
             case Partner.KIND -> new Partner(address);
             case AuthorizationServer.KIND -> new AuthorizationServer(URI.create(address));

@@ -1,20 +1,19 @@
 package org.omatwin.core.twinning.portal;
 
-import java.time.Instant;
 import java.util.List;
 import org.omatwin.core.twinning.DeviceAddress;
 import org.omatwin.core.twinning.TwinningEvent;
 
-/** Which lines each subscriber owns, and the event log of a relationship, for the self-care portal. */
+/**
+ * Which lines each subscriber owns (the operator's provisioning, {@code org.omatwin.core.subscriber}), and
+ * the event log of a relationship, for the self-care portal.
+ */
 public interface SubscriberStore {
     /** One entry of a relationship's history: the event log's id and the event. */
     record HistoryEntry(long eventId, TwinningEvent event) {}
 
     /** The subscriber's lines, in address order; empty for an unknown subscriber. */
     List<DeviceAddress> linesOf(String subscriberId);
-
-    /** Gives the line to the subscriber unless it already belongs to someone; true when it was added. */
-    boolean assignLine(String subscriberId, DeviceAddress line, Instant now);
 
     /** Every event of the relationship, newest first. */
     List<HistoryEntry> historyOf(String twinningId);

@@ -72,15 +72,6 @@ public final class SubscriberUseCases {
         return tx.inTransaction(store -> store.historyOf(twinningId));
     }
 
-    /** Seeds demo subscribers (embedded default run only); a line already owned is left as it is. */
-    public void seed(java.util.Map<String, List<DeviceAddress>> subscribers) {
-        tx.inTransaction(store -> {
-            subscribers.forEach((subscriber, lines) -> lines.forEach(l -> store.assignLine(subscriber, l,
-                    clock.instant())));
-            return null;
-        });
-    }
-
     /** Whether a change to a relationship between these devices concerns one of the lines. */
     public static boolean concerns(Set<DeviceAddress> lines, DeviceAddress a, DeviceAddress b) {
         return lines.contains(a) || (b != null && lines.contains(b));

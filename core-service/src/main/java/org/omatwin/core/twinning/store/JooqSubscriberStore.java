@@ -1,14 +1,12 @@
 package org.omatwin.core.twinning.store;
 
-import static org.omatwin.core.store.schema.Tables.SUBSCRIBER_LINE;
 import static org.omatwin.core.store.schema.Tables.TWINNING_EVENT;
 
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.jooq.DSLContext;
 import org.omatwin.core.twinning.portal.SubscriberStore;
 import org.omatwin.core.twinning.DeviceAddress;
+import org.omatwin.core.subscriber.JooqSubscriberData;
 
 /** {@link SubscriberStore} on PostgreSQL through jOOQ; bound to one transaction's {@link DSLContext}. */
 public final class JooqSubscriberStore implements SubscriberStore {
@@ -20,21 +18,8 @@ public final class JooqSubscriberStore implements SubscriberStore {
 
     @Override
     public List<DeviceAddress> linesOf(String subscriberId) {
-        return db.select(SUBSCRIBER_LINE.DEVICE_ADDRESS)
-                .from(SUBSCRIBER_LINE)
-                .where(SUBSCRIBER_LINE.SUBSCRIBER_ID.eq(subscriberId))
-                .orderBy(SUBSCRIBER_LINE.DEVICE_ADDRESS)
-                .fetch(r -> new DeviceAddress(r.value1()));
-    }
-
-    @Override
-    public boolean assignLine(String subscriberId, DeviceAddress line, Instant now) {
-        return db.insertInto(SUBSCRIBER_LINE)
-                .set(SUBSCRIBER_LINE.DEVICE_ADDRESS, line.value())
-                .set(SUBSCRIBER_LINE.SUBSCRIBER_ID, subscriberId)
-                .set(SUBSCRIBER_LINE.CREATED_AT, now.atOffset(ZoneOffset.UTC))
-                .onConflictDoNothing()
-                .execute() == 1;
+        // provisioned lines are tel: lines, which are device addresses too
+        return new JooqSubscriberData(db).linesOf(subscriberId).stream().map(DeviceAddress::new).toList();
     }
 
     @Override

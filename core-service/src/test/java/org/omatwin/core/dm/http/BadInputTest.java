@@ -135,7 +135,8 @@ class BadInputTest {
         String devId = DmHttp.newDevId();
         String token = dm.deviceToken(devId);
         dm.raw("GET", "/sessions/nothing", token, null, null, null).isError(404, "SVC2008");
-        dm.raw("GET", "/devices", token, null, null, null).isError(404, "SVC2008");
+        // /devices is the DM account's (section 3): a device token is refused there, never answered
+        dm.raw("GET", "/devices", token, null, null, null).isError(401, "SVC2003");
         dm.raw("GET", "/sessions/id/a/b", token, null, null, null).isError(404, "SVC2008");
 
         record Wrong(String method, String path, String allow) {}

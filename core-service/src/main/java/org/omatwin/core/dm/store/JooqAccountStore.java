@@ -1,0 +1,94 @@
+package org.omatwin.core.dm.store;
+
+import static org.omatwin.core.infra.storage.SqlTimes.instant;
+import static org.omatwin.core.infra.storage.SqlTimes.odt;
+import static org.omatwin.core.store.schema.Tables.DM_DEVICE;
+import static org.omatwin.core.store.schema.Tables.DM_REGISTRATION;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.jooq.DSLContext;
+import org.omatwin.core.dm.account.AccountStore;
+import org.omatwin.core.dm.account.Registration;
+import org.omatwin.core.dm.device.DevId;
+import org.omatwin.core.dm.device.DeviceProfile;
+import org.omatwin.core.dm.device.Line;
+import org.omatwin.core.store.schema.tables.records.DmRegistrationRecord;
+import org.omatwin.core.subscriber.JooqSubscriberData;
+import org.omatwin.core.subscriber.SubscriberData;
+
+/**
+ * {@link AccountStore} on PostgreSQL: the DM store of the device's queue plus registrations and the
+ * shared subscriber data, all on one transaction's {@link DSLContext}.
+ */
+public final class JooqAccountStore extends JooqDmStore implements AccountStore {
+    private final DSLContext db;
+    private final SubscriberData subscribers;
+
+    public JooqAccountStore(DSLContext db) {
+        super(db);
+        this.db = db;
+        this.subscribers = new JooqSubscriberData(db);
+    }
+
+    @Override
+    public SubscriberData subscribers() {
+        return subscribers;
+    }
+
+    @Override
+    public Optional<Registration> findRegistration(String subscriberId, DevId devId) {
+        return db.selectFrom(DM_REGISTRATION).where(DM_REGISTRATION.SUBSCRIBER_ID.eq(subscriberId)
+                .and(DM_REGISTRATION.DEV_ID.eq(devId.value()))).fetchOptional().map(JooqAccountStore::toDomain);
+    }
+
+    @Override
+    public List<Registration> registrationsOf(String subscriberId) {
+        return db.selectFrom(DM_REGISTRATION).where(DM_REGISTRATION.SUBSCRIBER_ID.eq(subscriberId))
+                .orderBy(DM_REGISTRATION.DEV_ID).fetch(JooqAccountStore::toDomain);
+    }
+
+    @Override
+    public void saveRegistration(Registration r) {
+        db.insertInto(DM_REGISTRATION)
+                .set(DM_REGISTRATION.SUBSCRIBER_ID, r.subscriberId())
+                .set(DM_REGISTRATION.DEV_ID, r.devId().value())
+                .set(DM_REGISTRATION.LINE, r.line().value())
+                .set(DM_REGISTRATION.NAME, r.name())
+                .set(DM_REGISTRATION.CODE_HASH, r.codeHash())
+                .set(DM_REGISTRATION.CODE_EXPIRES_AT, odt(r.codeExpiresAt()))
+                .set(DM_REGISTRATION.CODE_FAILURES, r.codeFailures())
+                .set(DM_REGISTRATION.CODE_OPERATION, r.codeOperation())
+                .set(DM_REGISTRATION.CREATED_AT, odt(r.createdTime()))
+                .onConflict(DM_REGISTRATION.SUBSCRIBER_ID, DM_REGISTRATION.DEV_ID).doUpdate()
+                .set(DM_REGISTRATION.LINE, r.line().value())
+                .set(DM_REGISTRATION.NAME, r.name())
+                .set(DM_REGISTRATION.CODE_HASH, r.codeHash())
+                .set(DM_REGISTRATION.CODE_EXPIRES_AT, odt(r.codeExpiresAt()))
+                .set(DM_REGISTRATION.CODE_FAILURES, r.codeFailures())
+                .set(DM_REGISTRATION.CODE_OPERATION, r.codeOperation())
+                .execute();
+    }
+
+    @Override
+    public void deleteRegistration(String subscriberId, DevId devId) {
+        db.deleteFrom(DM_REGISTRATION).where(DM_REGISTRATION.SUBSCRIBER_ID.eq(subscriberId)
+                .and(DM_REGISTRATION.DEV_ID.eq(devId.value()))).execute();
+    }
+
+    @Override
+    public List<DeviceProfile> devicesOn(Collection<Line> lines) {
+        if (lines.isEmpty()) {
+            return List.of();
+        }
+        return db.selectFrom(DM_DEVICE).where(DM_DEVICE.LINE.in(lines.stream().map(Line::value).toList()))
+                .orderBy(DM_DEVICE.DEV_ID).fetch(JooqDmStore::toProfile);
+    }
+
+    private static Registration toDomain(DmRegistrationRecord r) {
+        return new Registration(r.getSubscriberId(), DevId.of(r.getDevId()), new Line(r.getLine()), r.getName(),
+                r.getCodeHash(), instant(r.getCodeExpiresAt()), r.getCodeFailures(), r.getCodeOperation(),
+                instant(r.getCreatedAt()));
+    }
+}
