@@ -247,6 +247,11 @@ public record CoreConfig(
         return new DatabaseSettings(databaseUrl, databaseUser, databasePassword, databasePoolSize, dataDir);
     }
 
+    /** The operator's key (TWIN_CODE_HASH_KEY), or for a single embedded instance one kept in the data dir. */
+    byte[] operatorCodeKey() throws IOException {
+        return secretKey(codeHashKey, "TWIN_CODE_HASH_KEY", "hash activation codes", "code-hash.key");
+    }
+
     /**
      * A key every instance must share: the configured one, or for a single embedded instance one made
      * once and kept owner-only in the data dir; with an external database a missing key stops start-up.

@@ -155,7 +155,7 @@ public final class CoreServer implements AutoCloseable {
             }
 
             // --- the twinning API family ---
-            ActivationCodes codes = new ActivationCodes(codeHashKey(config));
+            ActivationCodes codes = new ActivationCodes(config.operatorCodeKey());
             // The HTTP port is bound first: resource URLs are built from it.
             AtomicReference<String> publicUrl = new AtomicReference<>();
             ResourceUrls urls = new ResourceUrls(publicUrl::get);
@@ -310,10 +310,6 @@ public final class CoreServer implements AutoCloseable {
         }
     }
 
-    /** The operator's key (TWIN_CODE_HASH_KEY), or for a single embedded instance one kept in the data dir. */
-    static byte[] codeHashKey(CoreConfig config) throws IOException {
-        return config.secretKey(config.codeHashKey(), "TWIN_CODE_HASH_KEY", "hash activation codes", "code-hash.key");
-    }
 
     public String restUrl() {
         return restUrl;

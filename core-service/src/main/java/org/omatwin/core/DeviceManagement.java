@@ -189,7 +189,7 @@ final class DeviceManagement implements AutoCloseable {
         DeviceQueue queue = new DeviceQueue(store, wakeups);
         // who owns a device (section 3): accounts, their one-time codes, the BSS's subscriber data
         Transactions<JooqAccountStore> ownership = database.transactions(JooqAccountStore::new);
-        BindingCodes codes = new BindingCodes(CoreServer.codeHashKey(config));
+        BindingCodes codes = new BindingCodes(config.operatorCodeKey());
         AccountUseCases accounts = new AccountUseCases(ownership, wakeups, codes, clock);
         ProvisioningUseCases provisioning = new ProvisioningUseCases(ownership, clock);
         SessionUseCases sessions = new SessionUseCases(queue,
