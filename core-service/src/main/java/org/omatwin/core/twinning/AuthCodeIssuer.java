@@ -9,6 +9,6 @@ public interface AuthCodeIssuer {
     /** No authorization server configured: activations carry no authCode. */
     AuthCodeIssuer NONE = (primary, secondary, twinningId) -> null;
 
-    /** The code, or null when none could be obtained (the activation stands without it). */
-    String issue(DeviceAddress primary, DeviceAddress secondary, String twinningId);
+    /** The code and its expiry, or null when none could be obtained (the activation stands without it). */
+    Twinning.AuthCode issue(DeviceAddress primary, DeviceAddress secondary, String twinningId);
 }

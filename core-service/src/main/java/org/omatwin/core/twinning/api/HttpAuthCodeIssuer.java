@@ -7,11 +7,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.omatwin.core.twinning.AuthCodeIssuer;
 import org.omatwin.core.twinning.DeviceAddress;
+import org.omatwin.core.twinning.Twinning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class HttpAuthCodeIssuer implements AuthCodeIssuer {
     private static final Logger LOG = LoggerFactory.getLogger(HttpAuthCodeIssuer.class);
     private static final Pattern CODE = Pattern.compile("\"code\"\\s*:\\s*\"([A-Za-z0-9_-]{16,200})\"");
+    private static final Pattern EXPIRES_IN = Pattern.compile("\"expires_in\"\\s*:\\s*([0-9]{1,9})");
 
     private final URI endpoint;
     private final String basic;
@@ -31,9 +34,10 @@ public final class HttpAuthCodeIssuer implements AuthCodeIssuer {
     }
 
     @Override
-    public String issue(DeviceAddress primary, DeviceAddress secondary, String twinningId) {
+    public Twinning.AuthCode issue(DeviceAddress primary, DeviceAddress secondary, String twinningId) {
         String form = "primary=" + enc(primary.value()) + "&secondary=" + enc(secondary.value()) + "&twinning_id="
                 + enc(twinningId);
+        Instant asked = Instant.now();
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(endpoint)
                     .timeout(Duration.ofSeconds(5))
@@ -42,7 +46,9 @@ public final class HttpAuthCodeIssuer implements AuthCodeIssuer {
                     .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
             Matcher m = CODE.matcher(r.body());
             if (r.statusCode() == 201 && m.find()) {
-                return m.group(1);
+                Matcher expires = EXPIRES_IN.matcher(r.body());
+                return new Twinning.AuthCode(m.group(1), asked.plus(expires.find()
+                        ? Duration.ofSeconds(Long.parseLong(expires.group(1))) : Twinning.AuthCode.UNTOLD_LIFETIME));
             }
             LOG.warn("the authorization server refused an authCode for twinning {}: HTTP {}", twinningId,
                     r.statusCode());
