@@ -26,3 +26,5 @@ CREATE UNIQUE INDEX twinning_name_per_primary_ci ON twinning (primary_address, l
 DROP INDEX twinning_name_per_primary;
 /* [jooq ignore stop] */
 
+-- Self-care portal: the subscriber's own name for a line ("Work phone"); null: none.
+ALTER TABLE subscriber_line ADD COLUMN nickname VARCHAR(32);

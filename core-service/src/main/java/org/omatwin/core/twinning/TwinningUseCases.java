@@ -378,6 +378,16 @@ public final class TwinningUseCases {
         });
     }
 
+    /** Whether {@code device} is or was a side of the relationship, deactivated or not. */
+    public boolean wasParty(DeviceAddress device, String id) {
+        return tx.read(store -> store.findById(id)).flatMap(t -> t.roleOf(device)).isPresent();
+    }
+
+    /** The operator's limit of secondaries per primary (POL2008). */
+    public int maxSecondaries() {
+        return policy.maxSecondaries();
+    }
+
     /** Whether the relationship exists and is not deactivated (a twinning token is valid only then). */
     public boolean isLive(String id) {
         return tx.read(store -> store.findById(id).map(Twinning::isLive).orElse(false));

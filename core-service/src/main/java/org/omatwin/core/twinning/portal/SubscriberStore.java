@@ -16,6 +16,12 @@ public interface SubscriberStore {
     /** Gives the line to the subscriber unless it already belongs to someone; true when it was added. */
     boolean assignLine(String subscriberId, DeviceAddress line, Instant now);
 
+    /** The subscriber's nicknames of their lines (lines without one are absent). */
+    java.util.Map<DeviceAddress, String> nicknamesOf(String subscriberId);
+
+    /** Sets (null: removes) the nickname of a line. */
+    void setNickname(DeviceAddress line, String nickname);
+
     /** Every event of the relationship, newest first. */
     List<HistoryEntry> historyOf(String twinningId);
 }

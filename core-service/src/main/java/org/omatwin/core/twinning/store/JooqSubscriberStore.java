@@ -38,6 +38,25 @@ public final class JooqSubscriberStore implements SubscriberStore {
     }
 
     @Override
+    public java.util.Map<DeviceAddress, String> nicknamesOf(String subscriberId) {
+        java.util.Map<DeviceAddress, String> out = new java.util.HashMap<>();
+        db.select(SUBSCRIBER_LINE.DEVICE_ADDRESS, SUBSCRIBER_LINE.NICKNAME)
+                .from(SUBSCRIBER_LINE)
+                .where(SUBSCRIBER_LINE.SUBSCRIBER_ID.eq(subscriberId))
+                .and(SUBSCRIBER_LINE.NICKNAME.isNotNull())
+                .forEach(r -> out.put(new DeviceAddress(r.value1()), r.value2()));
+        return out;
+    }
+
+    @Override
+    public void setNickname(DeviceAddress line, String nickname) {
+        db.update(SUBSCRIBER_LINE)
+                .set(SUBSCRIBER_LINE.NICKNAME, nickname)
+                .where(SUBSCRIBER_LINE.DEVICE_ADDRESS.eq(line.value()))
+                .execute();
+    }
+
+    @Override
     public List<HistoryEntry> historyOf(String twinningId) {
         return db.selectFrom(TWINNING_EVENT)
                 .where(TWINNING_EVENT.TWINNING_ID.eq(twinningId))
