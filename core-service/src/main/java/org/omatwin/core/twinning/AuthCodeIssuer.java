@@ -11,4 +11,12 @@ public interface AuthCodeIssuer {
 
     /** The code and its expiry, or null when none could be obtained (the activation stands without it). */
     Twinning.AuthCode issue(DeviceAddress primary, DeviceAddress secondary, String twinningId);
+
+    /**
+     * Whether the code can still be exchanged (not yet exchanged, not expired); true when that cannot
+     * be learnt (the code then shows until its expiry).
+     */
+    default boolean isRedeemable(String code) {
+        return true;
+    }
 }

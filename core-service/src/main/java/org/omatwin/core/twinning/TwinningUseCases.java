@@ -308,7 +308,7 @@ public final class TwinningUseCases {
     public List<TwinningView> list(DeviceAddress caller, DeviceAddress otherFilter, String nameFilter) {
         Instant now = clock.instant();
         return tx.read(store -> store.findVisibleTo(caller)).stream()
-                .map(t -> TwinningView.of(t, t.roleOf(caller).orElseThrow(), null, now))
+                .map(t -> unspent(TwinningView.of(t, t.roleOf(caller).orElseThrow(), null, now)))
                 .filter(v -> otherFilter == null
                         || (v.otherDevice() != null && otherFilter.equals(v.otherDevice().address())))
                 .filter(v -> nameFilter == null || nameFilter.equals(v.name()))
@@ -317,7 +317,25 @@ public final class TwinningUseCases {
 
     public TwinningView get(DeviceAddress caller, String id) {
         Twinning t = visible(tx.read(store -> store.findById(id)), caller, id);
-        return TwinningView.of(t, t.roleOf(caller).orElseThrow(), null, clock.instant());
+        return unspent(TwinningView.of(t, t.roleOf(caller).orElseThrow(), null, clock.instant()));
+    }
+
+    /**
+     * HLF-SD-009: an authCode is shown until it can no longer be used. Expiry is known here; an exchange
+     * only to the authorization server, asked while the code would still show: once spent, it is
+     * forgotten (so the question is asked at most until then).
+     */
+    private TwinningView unspent(TwinningView v) {
+        if (v.authCode() == null || authCodes.isRedeemable(v.authCode())) {
+            return v;
+        }
+        tx.inTransaction(store -> {
+            store.findByIdForUpdate(v.id())
+                    .filter(t -> t.authCode() != null && t.authCode().value().equals(v.authCode()))
+                    .ifPresent(t -> store.update(t.withAuthCode(null)));
+            return null;
+        });
+        return v.withoutAuthCode();
     }
 
     /**

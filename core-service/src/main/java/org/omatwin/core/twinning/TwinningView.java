@@ -28,6 +28,12 @@ public record TwinningView(
 
     public record IssuedCode(String plainCode, Mno issuer, Instant expiresAt) {}
 
+    /** This view without its authCode (one that can no longer be exchanged). */
+    public TwinningView withoutAuthCode() {
+        return new TwinningView(id, version, own, role, status, name, otherDevice, code, null,
+                primaryVoiceMailAddress, clientCorrelator, statusChangedAt);
+    }
+
     public static TwinningView of(Twinning t, Role side, String plainCode, Instant now) {
         OtherDevice other = null;
         DeviceAddress otherAddress = t.addressOf(side.other());

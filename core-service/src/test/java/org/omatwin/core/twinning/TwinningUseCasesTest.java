@@ -139,6 +139,10 @@ class TwinningUseCasesTest {
         assertThat(uc.get(watch, pending.id()).authCode()).as("expired: no longer shown").isNull();
         assertThat(uc.list(watch, null, null)).singleElement().extracting(TwinningView::authCode).isNull();
         f.clock.advance(RecordingAuthCodes.LIFETIME.negated());
+        // exchanged: no longer shown either, and forgotten
+        f.authCodes.exchange("auth-1");
+        assertThat(uc.get(watch, pending.id()).authCode()).as("exchanged: no longer shown").isNull();
+        assertThat(f.store.twinning(pending.id()).orElseThrow().authCode()).isNull();
 
         assertThat(f.store.events()).singleElement().satisfies(e -> {
             assertThat(e.type()).isEqualTo(TwinningEvent.Type.ACTIVATED);

@@ -17,10 +17,14 @@ import org.omatwin.core.twinning.Twinning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Asks the embedded authorization server (/internal/auth-codes) for the secondary's authCode. */
+/**
+ * Asks the embedded authorization server (/internal/auth-codes) for the secondary's authCode, and
+ * (/internal/auth-codes/state) whether it has been exchanged.
+ */
 public final class HttpAuthCodeIssuer implements AuthCodeIssuer {
     private static final Logger LOG = LoggerFactory.getLogger(HttpAuthCodeIssuer.class);
     private static final Pattern CODE = Pattern.compile("\"code\"\\s*:\\s*\"([A-Za-z0-9_-]{16,200})\"");
+    private static final Pattern NOT_REDEEMABLE = Pattern.compile("\"redeemable\"\\s*:\\s*false");
     private static final Pattern EXPIRES_IN = Pattern.compile("\"expires_in\"\\s*:\\s*([0-9]{1,9})");
 
     private final URI endpoint;
@@ -59,6 +63,24 @@ public final class HttpAuthCodeIssuer implements AuthCodeIssuer {
             Thread.currentThread().interrupt();
         }
         return null;
+    }
+
+    @Override
+    public boolean isRedeemable(String code) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoint + "/state"))
+                    .timeout(Duration.ofSeconds(2))
+                    .header("Authorization", basic)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("code=" + enc(code))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return !(r.statusCode() == 200 && NOT_REDEEMABLE.matcher(r.body()).find());
+        } catch (java.io.IOException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
     }
 
     private static String enc(String s) {

@@ -32,6 +32,18 @@ public final class RecordingAuthCodes implements AuthCodeIssuer {
         return new Twinning.AuthCode(code, lifetimeFrom.instant().plus(LIFETIME));
     }
 
+    private final java.util.Set<String> exchanged = new java.util.HashSet<>();
+
+    /** The secondary exchanged the code at the authorization server. */
+    public synchronized void exchange(String code) {
+        exchanged.add(code);
+    }
+
+    @Override
+    public synchronized boolean isRedeemable(String code) {
+        return !exchanged.contains(code);
+    }
+
     public synchronized List<Issued> issued() {
         return List.copyOf(issued);
     }
