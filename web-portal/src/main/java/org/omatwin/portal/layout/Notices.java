@@ -17,7 +17,7 @@ public final class Notices {
         n.getElement().setAttribute("aria-hidden", "true");
         n.addThemeVariants(NotificationVariant.LUMO_SUCCESS);
         n.setPosition(Notification.Position.BOTTOM_CENTER);
-        n.setDuration(actions.length == 0 ? 5000 : 10000);
+        n.setDuration(actions.length == 0 ? 4000 : 10000);
         com.vaadin.flow.component.html.Span message = new com.vaadin.flow.component.html.Span(text);
         message.addClassName("notice");
         com.vaadin.flow.component.orderedlayout.HorizontalLayout row =

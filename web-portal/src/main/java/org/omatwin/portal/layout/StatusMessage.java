@@ -11,6 +11,8 @@ public class StatusMessage extends Paragraph {
     public StatusMessage() {
         setId("message");
         getElement().setAttribute("role", "status");
+        // empty, it takes no room; the layout's spacing sets it apart when it speaks
+        getStyle().set("margin", "0");
     }
 
     public void info(String text) {

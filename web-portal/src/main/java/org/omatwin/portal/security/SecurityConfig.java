@@ -40,8 +40,11 @@ public class SecurityConfig {
                 .authorizationEndpoint(a -> a.authorizationRequestResolver(resolver)));
         // the portal's own sign-in page (the operator's name, one button), and a "you are signed out" page
         // to come back to from the provider's logout
+        // and any other address, for a signed-in subscriber, goes to the portal (its "page not found"),
+        // not to a bare 403 (the framework's default denies every request that is not a known route)
         http.with(VaadinSecurityConfigurer.vaadin(),
-                v -> v.oauth2LoginPage("/" + SIGN_IN_ROUTE, "{baseUrl}/" + SIGNED_OUT_ROUTE));
+                v -> v.oauth2LoginPage("/" + SIGN_IN_ROUTE, "{baseUrl}/" + SIGNED_OUT_ROUTE)
+                        .anyRequest(any -> any.authenticated()));
         return http.build();
     }
 

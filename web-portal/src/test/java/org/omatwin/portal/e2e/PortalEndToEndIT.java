@@ -284,7 +284,10 @@ class PortalEndToEndIT {
             notice(d, "Running watch (" + shown(watch) + ") is now twinned with " + shown(ALICE_PHONE) + ".");
 
             // back to the list: the watch is On
-            d.findElement(By.linkText("Back to my devices")).click();
+            // at the top of the page, scrolled out of view: scrolled back to, as a user does
+            WebElement back = d.findElement(By.xpath("//a[normalize-space()='Back to my devices']"));
+            ((JavascriptExecutor) d).executeScript("arguments[0].scrollIntoView({block: 'center'})", back);
+            waitUpTo(d, 10).until(ExpectedConditions.elementToBeClickable(back)).click();
             waitUpTo(d, 20).until(ExpectedConditions.visibilityOfElementLocated(card("Running watch")));
             waitUpTo(d, 20).until(x -> "On".equals(statusOf(x, "Running watch")));
             String cardText = waitUpTo(d, 20).until(x -> x.findElement(card("Running watch")).getText());
@@ -329,7 +332,7 @@ class PortalEndToEndIT {
 
             // history, newest first, with which side did what
             waitUpTo(d, 20).until(x -> {
-                x.findElement(card("Trail watch")).findElement(By.linkText("History")).click();
+                x.findElement(card("Trail watch")).findElement(By.xpath(".//a[normalize-space()='History']")).click();
                 return true;
             });
             waitUpTo(d, 20).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#history li.history-entry"),
