@@ -22,7 +22,12 @@ public final class Notices {
         message.addClassName("notice");
         com.vaadin.flow.component.orderedlayout.HorizontalLayout row =
                 new com.vaadin.flow.component.orderedlayout.HorizontalLayout(message);
-        row.add(actions);
+        for (Component action : actions) {
+            // readable on the notification's colour: its own text colour, underlined
+            action.getElement().getStyle().set("color", "inherit").set("text-decoration", "underline")
+                    .set("font-weight", "600");
+            row.add(action);
+        }
         row.setAlignItems(com.vaadin.flow.component.orderedlayout.FlexComponent.Alignment.CENTER);
         n.add(row);
         n.open();

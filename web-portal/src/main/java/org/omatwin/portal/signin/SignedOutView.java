@@ -21,7 +21,7 @@ public class SignedOutView extends VerticalLayout {
         title.setId("signed-out");
         Anchor again = new Anchor(SignInView.ROUTE, "Sign in again");
         again.setId("sign-in-again");
-        add(title, new Paragraph("You have signed out of " + subscriber.formats().operatorName()
-                + " My devices. On a shared computer, close the browser too."), again);
+        add(title, new Paragraph("You have signed out of My devices at " + subscriber.formats().operatorName()
+                + ". On a shared computer, close the browser too."), again);
     }
 }
