@@ -37,7 +37,7 @@ public class HistoryView extends VerticalLayout implements HasUrlParameter<Strin
         this.formats = subscriber.formats();
         setMaxWidth("60rem");
         entries.setId("history");
-        entries.getStyle().set("padding-left", "0");
+        entries.getStyle().set("padding-left", "0").set("margin", "0");
         Button refresh = new Button("Refresh", e -> show(twinningId));
         refresh.setId("refresh");
         HorizontalLayout actions = new HorizontalLayout(PortalLayout.homeLink("Back to my devices"), refresh);
@@ -88,7 +88,7 @@ public class HistoryView extends VerticalLayout implements HasUrlParameter<Strin
                 day = thisDay;
                 com.vaadin.flow.component.html.H3 heading = new com.vaadin.flow.component.html.H3(thisDay);
                 heading.addClassName("history-day");
-                heading.getStyle().set("font-size", "var(--lumo-font-size-m)").set("margin", "var(--lumo-space-m) 0 0");
+                heading.getStyle().set("font-size", "var(--lumo-font-size-m)").set("margin", "var(--lumo-space-s) 0 0");
                 ListItem dayItem = new ListItem(heading);
                 dayItem.getElement().setAttribute("role", "presentation");
                 dayItem.getStyle().set("list-style", "none");
