@@ -126,6 +126,26 @@ public class AuthCodeController {
                 "scope", String.join(" ", scopes)));
     }
 
+    /**
+     * Whether an authCode can still be exchanged (not yet exchanged, not expired, its twinning not
+     * revoked): the core stops showing it on the secondary's resource once it cannot.
+     */
+    @PostMapping(path = "/internal/auth-codes/state", produces = "application/json")
+    public ResponseEntity<Map<String, Object>> state(
+            @RequestHeader(name = "Authorization", required = false) String authorization,
+            @RequestParam("code") String code) {
+        if (!coreAuthenticated(authorization)) {
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED).header("WWW-Authenticate", "Basic realm=\"twinning\"")
+                    .body(Map.of("error", "invalid_client"));
+        }
+        OAuth2Authorization authz = authorizations.findByToken(code,
+                new org.springframework.security.oauth2.server.authorization.OAuth2TokenType(
+                        org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames.CODE));
+        OAuth2Authorization.Token<OAuth2AuthorizationCode> token =
+                authz == null ? null : authz.getToken(OAuth2AuthorizationCode.class);
+        return ResponseEntity.ok(Map.of("redeemable", token != null && token.isActive()));
+    }
+
     private boolean coreAuthenticated(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return false;

@@ -102,13 +102,15 @@ public class AuthorizationServerConfig {
     @Bean
     @Order(2)
     SecurityFilterChain everythingElse(HttpSecurity http) throws Exception {
-        // /internal/auth-codes and /internal/revoked-twinnings authenticate the core itself (client
+        // /internal/auth-codes(/state) and /internal/revoked-twinnings authenticate the core itself (client
         // secret), see AuthCodeController.
-        http.authorizeHttpRequests(a -> a.requestMatchers("/internal/auth-codes", "/internal/revoked-twinnings")
+        http.authorizeHttpRequests(a -> a.requestMatchers("/internal/auth-codes", "/internal/auth-codes/state",
+                                "/internal/revoked-twinnings")
                         .permitAll()
                         .requestMatchers("/login", "/error").permitAll().anyRequest().denyAll())
                 .formLogin(Customizer.withDefaults()) // portal subscribers (PortalSignIn)
-                .csrf(c -> c.ignoringRequestMatchers("/internal/auth-codes", "/internal/revoked-twinnings"));
+                .csrf(c -> c.ignoringRequestMatchers("/internal/auth-codes", "/internal/auth-codes/state",
+                        "/internal/revoked-twinnings"));
         return http.build();
     }
 

@@ -73,7 +73,10 @@ public class PortalSignIn {
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                 .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
                 .redirectUris(r -> settings.portalUrls().forEach(u -> r.add(u + "/login/oauth2/code/twinning")))
-                .postLogoutRedirectUris(r -> settings.portalUrls().forEach(u -> r.add(u + "/")))
+                .postLogoutRedirectUris(r -> settings.portalUrls().forEach(u -> {
+                    r.add(u + "/");
+                    r.add(u + "/signed-out"); // the portal's "you are signed out" page
+                }))
                 .scope(OidcScopes.OPENID)
                 .scope(OidcScopes.PROFILE)
                 .scope(PORTAL_SCOPE)

@@ -68,6 +68,8 @@ class AuthServerTest {
                     "primary=tel%3A%2B447700900999&secondary=tel%3A%2B447700900123&twinning_id=tw1").statusCode())
                     .isEqualTo(401);
             String code = issueCode(ctx);
+            assertThat(form(ctx, "/internal/auth-codes/state", "twinning-core", "twinning-core-secret",
+                    "code=" + URLEncoder.encode(code, StandardCharsets.UTF_8)).body()).contains("\"redeemable\":true");
             HttpResponse<String> first = exchange(ctx, code);
             assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
             String accessToken = JSON.readTree(first.body()).path("access_token").asString();
@@ -77,6 +79,11 @@ class AuthServerTest {
                     .containsExactlyInAnyOrderElementsOf(AuthorizationServerConfig.PRIMARY_SERVICE_SCOPES);
             assertThat(claims.getStringClaim("twinning_id")).isEqualTo("tw1");
 
+            // the core asks whether the secondary's authCode can still be used: not once exchanged
+            assertThat(form(ctx, "/internal/auth-codes/state", "twinning-core", "twinning-core-secret",
+                    "code=" + URLEncoder.encode(code, StandardCharsets.UTF_8)).body()).contains("\"redeemable\":false");
+            assertThat(form(ctx, "/internal/auth-codes/state", "twinning-core", "wrong", "code=x").statusCode())
+                    .isEqualTo(401);
             HttpResponse<String> replay = exchange(ctx, code);
             assertThat(replay.statusCode()).isEqualTo(400);
             assertThat(replay.body()).contains("invalid_grant");

@@ -234,6 +234,7 @@ public final class CoreServer implements AutoCloseable {
             publicUrl.set(config.publicUrlFor(httpPort));
 
             HealthStatusManager health = new HealthStatusManager();
+            org.omatwin.core.infra.edge.OneLineRefusals.install();
             NettyServerBuilder grpcBuilder = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(),
                     config.grpcPort()));
             dm.dmwsiServices().forEach(grpcBuilder::addService);

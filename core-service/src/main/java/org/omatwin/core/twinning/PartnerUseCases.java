@@ -138,6 +138,8 @@ public final class PartnerUseCases {
         String validName = update.name() == null ? null : TwinningPolicy.validName(update.name());
         return tx.inTransaction(store -> {
             Instant now = clock.instant();
+            Twinning.AuthCode authCode = update.authCode() == null ? null
+                    : new Twinning.AuthCode(update.authCode(), now.plus(Twinning.AuthCode.UNTOLD_LIFETIME));
             Twinning current = lockLiveOf(store, update.secondary())
                     .filter(t -> ownMno.equals(t.secondaryMno()))
                     .orElseThrow(() -> unknown(update.secondary()));
@@ -146,7 +148,7 @@ public final class PartnerUseCases {
                     throw unknown(update.secondary());
                 }
                 Twinning on = store.update(current.activateByPartner(update.primary(), partner, validName,
-                        update.primaryVoiceMail(), update.authCode(),
+                        update.primaryVoiceMail(), authCode,
                         new Twinning.PeerLink(update.requestId(), endpoints), now));
                 store.appendEvent(TwinningEvent.fromPartner(on, TwinningEvent.Type.ACTIVATED, Role.PRIMARY,
                         update.primary(), partner));
@@ -154,7 +156,7 @@ public final class PartnerUseCases {
             }
             requireRelationship(current, partner, update.primary(), update.secondary());
             String activation = update.activation() ? update.requestId() : current.peer().activationRequestId();
-            Twinning next = current.updatedByPartner(validName, update.primaryVoiceMail(), update.authCode(),
+            Twinning next = current.updatedByPartner(validName, update.primaryVoiceMail(), authCode,
                     new Twinning.PeerLink(activation, endpoints.isEmpty() ? current.peer().primaryEndpoints()
                             : endpoints));
             if (next.equals(current)) {

@@ -25,7 +25,7 @@ public record Twinning(
         Mno secondaryMno,
         Mno primaryMno,
         DeviceAddress primaryVoiceMailAddress,
-        String authCode,
+        AuthCode authCode,
         Instant createdAt,
         Instant activatedAt,
         Instant statusChangedAt,
@@ -48,11 +48,37 @@ public record Twinning(
         }
     }
 
-    /** A code that can still be redeemed: only its keyed hash is kept (HLF-SD-003, HLF-TE-005). */
-    public record PendingCode(String hash, Mno issuer, Instant expiresAt) {
+    /**
+     * A code that can still be redeemed: only its keyed hash is kept (HLF-SD-003, HLF-TE-005), and, so
+     * that a retried create (same clientCorrelator) gets the same code back, the code sealed (encrypted
+     * and authenticated) under a key derived from the same operator secret; null where none was kept.
+     */
+    public record PendingCode(String hash, Mno issuer, Instant expiresAt, String sealed) {
         public PendingCode {
             Objects.requireNonNull(hash);
             Objects.requireNonNull(issuer);
+            Objects.requireNonNull(expiresAt);
+        }
+
+        public PendingCode(String hash, Mno issuer, Instant expiresAt) {
+            this(hash, issuer, expiresAt, null);
+        }
+
+        public boolean isExpired(Instant now) {
+            return !now.isBefore(expiresAt);
+        }
+    }
+
+    /**
+     * HLF-SD-009: the OAuth authorization code for the secondary, shown on its resource until it expires
+     * (single use: it is useless after its exchange, and stops being shown then too).
+     */
+    public record AuthCode(String value, Instant expiresAt) {
+        /** A code whose lifetime was not told (a partner's): RFC 6749 4.1.2's recommended maximum. */
+        public static final java.time.Duration UNTOLD_LIFETIME = java.time.Duration.ofMinutes(10);
+
+        public AuthCode {
+            Objects.requireNonNull(value);
             Objects.requireNonNull(expiresAt);
         }
 
@@ -110,7 +136,7 @@ public record Twinning(
      * server-to-server update: status On and the primary's identity, name, authCode, voice mail).
      */
     public Twinning activateByPartner(DeviceAddress primaryDevice, Mno partner, String twinningName,
-            DeviceAddress voiceMail, String newAuthCode, PeerLink link, Instant now) {
+            DeviceAddress voiceMail, AuthCode newAuthCode, PeerLink link, Instant now) {
         requireStatus(TwinningStatus.PENDING);
         if (primaryDevice.equals(secondary)) {
             throw ApiException.of(ApiError.WRONG_ROLE, "a device cannot be twinned with itself", "Secondary", "Primary");
@@ -121,7 +147,7 @@ public record Twinning(
     }
 
     /** HLF-IC-006: later updates of the secondary's resource by the primary's MNO. */
-    public Twinning updatedByPartner(String twinningName, DeviceAddress voiceMail, String newAuthCode,
+    public Twinning updatedByPartner(String twinningName, DeviceAddress voiceMail, AuthCode newAuthCode,
             PeerLink link) {
         if (!status.isActive()) {
             throw new IllegalStateException("expected an activated twinning but was " + status);
@@ -242,7 +268,7 @@ public record Twinning(
                 deactivatedAt, version, link);
     }
 
-    public Twinning withAuthCode(String newAuthCode) {
+    public Twinning withAuthCode(AuthCode newAuthCode) {
         return new Twinning(id, secondary, primary, status, name, code, secondaryCorrelator, primaryCorrelator,
                 secondaryMno, primaryMno, primaryVoiceMailAddress, newAuthCode, createdAt, activatedAt,
                 statusChangedAt, deactivatedAt, version, peer);

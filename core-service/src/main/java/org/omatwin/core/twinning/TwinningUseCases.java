@@ -74,18 +74,25 @@ public final class TwinningUseCases {
                 store.update(existing.get().deactivate(now));
                 existing = Optional.empty();
             }
+            Optional<String> replayed = existing.flatMap(t -> sameRequest(t, partner, validCorrelator, now));
+            if (replayed.isPresent()) {
+                // the contract's idempotent create: the same correlator gets the existing resource, code included
+                return TwinningView.of(existing.get(), Role.SECONDARY, replayed.get(), now);
+            }
             String plain;
             Twinning.PendingCode code;
             if (partner == null) {
                 plain = issuance.freshCode(store, now);
-                code = new Twinning.PendingCode(codes.hash(plain), ownMno, now.plus(policy.codeLifetime()));
+                String hash = codes.hash(plain);
+                code = new Twinning.PendingCode(hash, ownMno, now.plus(policy.codeLifetime()), codes.seal(plain, hash));
             } else {
                 // The device lock is held across the call: one request of this secondary at a time.
                 Peers.IssuedCode issued = peers.requestCode(partner, requestId, secondary);
                 plain = issued.code();
                 // Redeemed at the partner, never here: hashed in the partner's namespace, so that it can
                 // never match a code entered by one of our primaries.
-                code = new Twinning.PendingCode(codes.hash(partner.id() + ":" + plain), partner, issued.expiresAt());
+                String hash = codes.hash(partner.id() + ":" + plain);
+                code = new Twinning.PendingCode(hash, partner, issued.expiresAt(), codes.seal(plain, hash));
                 // an abandoned request may still hold the same partner code: it has expired at the partner
                 store.releaseExpiredCode(code.hash(), now.plusSeconds(1));
             }
@@ -97,8 +104,22 @@ public final class TwinningUseCases {
                         .expectingPrimaryAt(partner);
                 store.insert(saved);
             }
-            return TwinningView.of(saved, Role.SECONDARY, plain);
+            return TwinningView.of(saved, Role.SECONDARY, plain, now);
         });
+    }
+
+    /**
+     * The code of a Pending request that {@code correlator} repeats (same correlator, same primary MNO
+     * named, code still redeemable and kept sealed); empty when this is a new request.
+     */
+    private Optional<String> sameRequest(Twinning pending, Mno partner, String correlator, Instant now) {
+        Twinning.PendingCode code = pending.code();
+        if (correlator == null || pending.status() != TwinningStatus.PENDING || code == null || code.sealed() == null
+                || code.isExpired(now) || !correlator.equals(pending.secondaryCorrelator())
+                || !java.util.Objects.equals(partner, pending.primaryMno())) {
+            return Optional.empty();
+        }
+        return codes.unseal(code.sealed(), code.hash());
     }
 
     /**
@@ -133,7 +154,7 @@ public final class TwinningUseCases {
             if (validCorrelator != null) {
                 Optional<Twinning> replay = store.findActiveByPrimaryCorrelator(primary, validCorrelator);
                 if (replay.isPresent()) {
-                    return new Outcome(TwinningView.of(replay.get(), Role.PRIMARY, null), null, false);
+                    return new Outcome(TwinningView.of(replay.get(), Role.PRIMARY, null, now), null, false);
                 }
             }
             Optional<AttemptWindow> attempts = store.attempts(primary);
@@ -184,11 +205,11 @@ public final class TwinningUseCases {
                             + "ranges of its MNO " + secondaryMno.get() + "; it cannot be twinned from here", "activationCode");
                 }
                 // HLF-IC-006: the secondary's MNO asked for this code; its side turns On first.
-                String authCode = authCodes.issue(primary, candidate.secondary(), candidate.id());
+                Twinning.AuthCode authCode = authCodes.issue(primary, candidate.secondary(), candidate.id());
                 Mno other = secondaryMno.get();
                 atPartner(store, other, requestId, candidate.secondary(), primary, () -> {
                     peers.updateSecondary(other, new Peers.SecondaryUpdate(requestId, candidate.secondary(), primary,
-                            chosen, authCode, primary, true));
+                            chosen, authCode == null ? null : authCode.value(), primary, true));
                     return null;
                 });
                 activated = activated.withAuthCode(authCode)
@@ -196,7 +217,7 @@ public final class TwinningUseCases {
             }
             activated = store.update(activated);
             store.appendEvent(TwinningEvent.of(activated, TwinningEvent.Type.ACTIVATED, Role.PRIMARY, primary));
-            return new Outcome(TwinningView.of(activated, Role.PRIMARY, null), null, secondaryMno.isEmpty());
+            return new Outcome(TwinningView.of(activated, Role.PRIMARY, null, now), null, secondaryMno.isEmpty());
         });
         if (outcome.rejection != null) {
             throw ApiException.of(ApiError.INVALID_INPUT, outcome.rejection, "activationCode");
@@ -260,7 +281,7 @@ public final class TwinningUseCases {
                 correlator, requestId, now).withAuthCode(authCodes.issue(primary, secondary, id));
         store.insert(activated);
         store.appendEvent(TwinningEvent.of(activated, TwinningEvent.Type.ACTIVATED, Role.PRIMARY, primary));
-        return new Outcome(TwinningView.of(activated, Role.PRIMARY, null), null, false);
+        return new Outcome(TwinningView.of(activated, Role.PRIMARY, null, now), null, false);
     }
 
     /**
@@ -269,7 +290,7 @@ public final class TwinningUseCases {
      * the authorization server the activation stands, without authCode (logged).
      */
     private void attachAuthCode(TwinningView activated) {
-        String code = authCodes.issue(activated.own(), activated.otherDevice().address(), activated.id());
+        Twinning.AuthCode code = authCodes.issue(activated.own(), activated.otherDevice().address(), activated.id());
         if (code == null) {
             return;
         }
@@ -285,8 +306,9 @@ public final class TwinningUseCases {
 
     /** HLF-PD-003/PD-006: a primary lists its secondaries; a secondary sees its one relationship. */
     public List<TwinningView> list(DeviceAddress caller, DeviceAddress otherFilter, String nameFilter) {
+        Instant now = clock.instant();
         return tx.read(store -> store.findVisibleTo(caller)).stream()
-                .map(t -> TwinningView.of(t, t.roleOf(caller).orElseThrow(), null))
+                .map(t -> unspent(TwinningView.of(t, t.roleOf(caller).orElseThrow(), null, now)))
                 .filter(v -> otherFilter == null
                         || (v.otherDevice() != null && otherFilter.equals(v.otherDevice().address())))
                 .filter(v -> nameFilter == null || nameFilter.equals(v.name()))
@@ -295,7 +317,25 @@ public final class TwinningUseCases {
 
     public TwinningView get(DeviceAddress caller, String id) {
         Twinning t = visible(tx.read(store -> store.findById(id)), caller, id);
-        return TwinningView.of(t, t.roleOf(caller).orElseThrow(), null);
+        return unspent(TwinningView.of(t, t.roleOf(caller).orElseThrow(), null, clock.instant()));
+    }
+
+    /**
+     * HLF-SD-009: an authCode is shown until it can no longer be used. Expiry is known here; an exchange
+     * only to the authorization server, asked while the code would still show: once spent, it is
+     * forgotten (so the question is asked at most until then).
+     */
+    private TwinningView unspent(TwinningView v) {
+        if (v.authCode() == null || authCodes.isRedeemable(v.authCode())) {
+            return v;
+        }
+        tx.inTransaction(store -> {
+            store.findByIdForUpdate(v.id())
+                    .filter(t -> t.authCode() != null && t.authCode().value().equals(v.authCode()))
+                    .ifPresent(t -> store.update(t.withAuthCode(null)));
+            return null;
+        });
+        return v.withoutAuthCode();
     }
 
     /**
@@ -319,7 +359,7 @@ public final class TwinningUseCases {
             if (status != null) {
                 next = next.toggle(status, now);
             }
-            return TwinningView.of(save(store, current, next, actor, caller), actor, null);
+            return TwinningView.of(save(store, current, next, actor, caller), actor, null, now);
         });
     }
 
@@ -354,6 +394,16 @@ public final class TwinningUseCases {
             store.appendEvent(TwinningEvent.of(ended, TwinningEvent.Type.DEACTIVATED, actor, caller));
             return null;
         });
+    }
+
+    /** Whether {@code device} is or was a side of the relationship, deactivated or not. */
+    public boolean wasParty(DeviceAddress device, String id) {
+        return tx.read(store -> store.findById(id)).flatMap(t -> t.roleOf(device)).isPresent();
+    }
+
+    /** The operator's limit of secondaries per primary (POL2008). */
+    public int maxSecondaries() {
+        return policy.maxSecondaries();
     }
 
     /** Whether the relationship exists and is not deactivated (a twinning token is valid only then). */

@@ -6,7 +6,9 @@ import java.time.Instant;
  * A relationship as one side sees it (the OMA Twinning resource of that device). The secondary sees the
  * primary's identity (HLF-SD-006), its voice-mail address and the authCode; the primary sees the name.
  *
- * @param plainCode the activation code in clear, only in the response that issued it
+ * The authCode is shown to the secondary until it expires (HLF-SD-009: it is single use and short-lived).
+ *
+ * @param plainCode the activation code in clear, only in the response that issued it (or its retry)
  */
 public record TwinningView(
         String id,
@@ -26,7 +28,13 @@ public record TwinningView(
 
     public record IssuedCode(String plainCode, Mno issuer, Instant expiresAt) {}
 
-    public static TwinningView of(Twinning t, Role side, String plainCode) {
+    /** This view without its authCode (one that can no longer be exchanged). */
+    public TwinningView withoutAuthCode() {
+        return new TwinningView(id, version, own, role, status, name, otherDevice, code, null,
+                primaryVoiceMailAddress, clientCorrelator, statusChangedAt);
+    }
+
+    public static TwinningView of(Twinning t, Role side, String plainCode, Instant now) {
         OtherDevice other = null;
         DeviceAddress otherAddress = t.addressOf(side.other());
         if (otherAddress != null) {
@@ -40,7 +48,8 @@ public record TwinningView(
         }
         boolean secondary = side == Role.SECONDARY;
         return new TwinningView(t.id(), t.version(), t.addressOf(side), side, t.status(), t.name(), other, code,
-                secondary ? t.authCode() : null, secondary ? t.primaryVoiceMailAddress() : null,
+                secondary && t.authCode() != null && !t.authCode().isExpired(now) ? t.authCode().value() : null,
+                secondary ? t.primaryVoiceMailAddress() : null,
                 secondary ? t.secondaryCorrelator() : t.primaryCorrelator(), t.statusChangedAt());
     }
 }

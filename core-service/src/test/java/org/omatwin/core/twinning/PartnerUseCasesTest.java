@@ -71,7 +71,7 @@ class PartnerUseCasesTest {
             // an undo was queued first for exactly this activation
             assertThat(peers.undosPrepared()).containsExactly(PARTNER.id() + "/" + u.requestId());
             Twinning stored = f.store.twinning(on.id()).orElseThrow();
-            assertThat(stored.authCode()).isEqualTo("auth-1");
+            assertThat(stored.authCode().value()).isEqualTo("auth-1");
             assertThat(stored.peer().activationRequestId()).isEqualTo(u.requestId());
         });
         assertThat(f.authCodes.issued()).hasSize(1);

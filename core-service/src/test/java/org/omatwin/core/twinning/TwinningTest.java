@@ -70,7 +70,7 @@ class TwinningTest {
 
     @Test
     void deactivationEndsTheRelationshipAndForgetsTheAuthCode() {
-        Twinning on = pending().activate(PHONE, MNO, "Watch", PHONE, null, T0).withAuthCode("ac");
+        Twinning on = pending().activate(PHONE, MNO, "Watch", PHONE, null, T0).withAuthCode(new Twinning.AuthCode("ac", T0.plusSeconds(300)));
         Twinning ended = on.deactivate(T0.plusSeconds(9));
         assertThat(ended.isLive()).isFalse();
         assertThat(ended.authCode()).isNull();
@@ -97,12 +97,14 @@ class TwinningTest {
 
     @Test
     void viewsShowEachSideWhatItMaySee() {
-        Twinning on = pending().activate(PHONE, MNO, "Watch", PHONE, null, T0).withAuthCode("ac");
-        TwinningView secondary = TwinningView.of(on, Role.SECONDARY, null);
+        Twinning on = pending().activate(PHONE, MNO, "Watch", PHONE, null, T0).withAuthCode(new Twinning.AuthCode("ac", T0.plusSeconds(300)));
+        TwinningView secondary = TwinningView.of(on, Role.SECONDARY, null, T0);
         assertThat(secondary.otherDevice().address()).as("HLF-SD-006").isEqualTo(PHONE);
         assertThat(secondary.authCode()).isEqualTo("ac");
+        assertThat(TwinningView.of(on, Role.SECONDARY, null, T0.plusSeconds(300)).authCode())
+                .as("an expired authCode is not shown").isNull();
         assertThat(secondary.primaryVoiceMailAddress()).isEqualTo(PHONE);
-        TwinningView primary = TwinningView.of(on, Role.PRIMARY, null);
+        TwinningView primary = TwinningView.of(on, Role.PRIMARY, null, T0);
         assertThat(primary.authCode()).isNull();
         assertThat(primary.otherDevice().address()).isEqualTo(WATCH);
         assertThat(primary.name()).isEqualTo("Watch");

@@ -88,6 +88,24 @@ class TwinningUseCasesTest {
                 .isEqualTo(TwinningStatus.ON);
     }
 
+    @Test
+    void aRetryWithTheSameCorrelatorWhilePendingReturnsTheSameCodeUntilItExpires() {
+        TwinningView first = uc.requestCode(watch, null, "c-1");
+        f.clock.advance(Duration.ofMinutes(1));
+        TwinningView retry = uc.requestCode(watch, null, "c-1");
+        assertThat(retry.id()).isEqualTo(first.id());
+        assertThat(retry.code()).isEqualTo(first.code());
+        assertThat(f.store.twinning(first.id()).orElseThrow().code().sealed())
+                .isNotNull().doesNotContain(first.code().plainCode());
+
+        f.clock.advance(Duration.ofMinutes(10));
+        TwinningView afterExpiry = uc.requestCode(watch, null, "c-1");
+        assertThat(afterExpiry.id()).isEqualTo(first.id());
+        assertThat(afterExpiry.code().expiresAt()).as("a fresh code").isEqualTo(T0.plus(Duration.ofMinutes(21)));
+        assertThat(uc.activate(phone, afterExpiry.code().plainCode(), null, null, null).status())
+                .isEqualTo(TwinningStatus.ON);
+    }
+
     // --- redeeming (HLF-PD-001, SD-005, SD-006, SD-009) ---
 
     @Test
@@ -117,6 +135,14 @@ class TwinningUseCasesTest {
         assertThat(f.authCodes.issued()).containsExactly(
                 new RecordingAuthCodes.Issued(phone, watch, pending.id(), "auth-1"));
         assertThat(secondary.authCode()).isEqualTo("auth-1");
+        f.clock.advance(RecordingAuthCodes.LIFETIME);
+        assertThat(uc.get(watch, pending.id()).authCode()).as("expired: no longer shown").isNull();
+        assertThat(uc.list(watch, null, null)).singleElement().extracting(TwinningView::authCode).isNull();
+        f.clock.advance(RecordingAuthCodes.LIFETIME.negated());
+        // exchanged: no longer shown either, and forgotten
+        f.authCodes.exchange("auth-1");
+        assertThat(uc.get(watch, pending.id()).authCode()).as("exchanged: no longer shown").isNull();
+        assertThat(f.store.twinning(pending.id()).orElseThrow().authCode()).isNull();
 
         assertThat(f.store.events()).singleElement().satisfies(e -> {
             assertThat(e.type()).isEqualTo(TwinningEvent.Type.ACTIVATED);

@@ -25,7 +25,7 @@ import org.omatwin.portal.layout.StatusMessage;
 @Route(value = "add", layout = PortalLayout.class)
 @PageTitle("Add a device")
 @PermitAll
-public class AddDeviceView extends VerticalLayout {
+public class AddDeviceView extends VerticalLayout implements com.vaadin.flow.router.BeforeEnterObserver {
     /** The form's bean. */
     public static final class Form {
         private String line;
@@ -63,12 +63,15 @@ public class AddDeviceView extends VerticalLayout {
     final Button addButton = new Button("Add device");
     final StatusMessage message = new StatusMessage();
     private final Twinnings twinnings;
+    private final org.omatwin.portal.core.Formats formats;
     private final Binder<Form> binder = new Binder<>(Form.class);
 
     public AddDeviceView(CurrentSubscriber subscriber) {
         this.twinnings = subscriber.twinnings();
+        this.formats = subscriber.formats();
         setMaxWidth("40rem");
         line.setLabel("Your line");
+        line.setItemLabelGenerator(formats::number);
         line.setId("line");
         line.setWidthFull();
         code.setId("code");
@@ -93,13 +96,31 @@ public class AddDeviceView extends VerticalLayout {
         binder.forField(name).withValidator(new StringLengthValidator("A name has at most 64 characters.", 0, 64))
                 .bind(Form::getName, Form::setName);
 
-        add(new H2("Add a device"), new Paragraph("On the watch or car, choose to twin it with a phone: it shows "
-                + "a six-digit code. Enter that code here."), line, code, name, addButton, message,
-                PortalLayout.homeLink("Back to my devices"));
+        com.vaadin.flow.component.details.Details help = new com.vaadin.flow.component.details.Details(
+                "Where do I find the code?", new com.vaadin.flow.component.html.OrderedList(
+                        new com.vaadin.flow.component.html.ListItem("On the watch, open Settings, then Mobile "
+                                + "(or Phone number, or NumberSync)."),
+                        new com.vaadin.flow.component.html.ListItem("Choose Share my phone's number (or Twin "
+                                + "with a phone). The watch shows six digits."),
+                        new com.vaadin.flow.component.html.ListItem("Enter them here within ten minutes. No "
+                                + "code? Make sure the watch has a SIM or eSIM from us and is switched on.")));
+        help.setId("code-help");
+        // the way back at the top: confirmations appear at the bottom of the screen
+        add(PortalLayout.homeLink("Back to my devices"), new H2("Add a device"), new Paragraph("On the watch or car, "
+                + "choose to twin it with a phone: it shows a six-digit code. Enter that code here."), help, line, code,
+                name, addButton, message);
         for (var f : List.of(code, name)) {
             f.setWidthFull();
         }
         loadLines();
+    }
+
+    /** ?line=tel:... preselects the line ("Add a device" on a line of the list). */
+    @Override
+    public void beforeEnter(com.vaadin.flow.router.BeforeEnterEvent event) {
+        event.getLocation().getQueryParameters().getSingleParameter("line")
+                .filter(l -> line.getListDataView().getItems().anyMatch(l::equals))
+                .ifPresent(line::setValue);
     }
 
     private void loadLines() {
@@ -122,12 +143,24 @@ public class AddDeviceView extends VerticalLayout {
         }
         try {
             Twinnings.Device added = twinnings.activate(form.getLine(), form.getCode(), form.getName());
-            message.show(added.name() + " (" + added.address() + ") is now twinned with " + form.getLine() + ".", false);
+            message.show(added.name() + " (" + formats.number(added.address()) + ") is now twinned with "
+                    + formats.number(form.getLine()) + ".", false);
             code.clear();
             name.clear();
             code.setInvalid(false);
         } catch (CoreError e) {
             message.show(e.getMessage(), true);
+            // an error about the code is shown at the code too, where the eye is
+            markInvalid(e.getMessage().contains("code") ? code : e.getMessage().contains("name") ? name : null,
+                    e.getMessage());
+        }
+    }
+
+    /** Marks the field a refusal is about (none: the message alone). */
+    private static void markInvalid(TextField field, String text) {
+        if (field != null) {
+            field.setErrorMessage(text);
+            field.setInvalid(true);
         }
     }
 

@@ -4,4 +4,9 @@ package org.omatwin.portal.core;
 @FunctionalInterface
 public interface CurrentSubscriber {
     Twinnings twinnings();
+
+    /** How numbers, networks and times read for this subscriber (the operator's settings). */
+    default Formats formats() {
+        return Formats.DEFAULTS;
+    }
 }

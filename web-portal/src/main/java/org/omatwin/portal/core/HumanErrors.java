@@ -60,7 +60,7 @@ public final class HumanErrors {
             case "SVC2006" -> variables.contains("activationCode") ? "Please enter the code shown on the device."
                     : "Please fill in every required field.";
             case "SVC2008", "SVC0004" ->
-                    "That device is no longer twinned with your line. The list has been refreshed.";
+                    "That device is no longer twinned with your line.";
             case "SVC2007" -> "Someone changed this device at the same moment. Please try again.";
             case "SVC2003" -> "Your session has expired. Please sign in again.";
             case "POL2003" -> "You are not allowed to do that. Please sign in again.";

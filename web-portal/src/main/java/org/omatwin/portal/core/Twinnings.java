@@ -29,8 +29,15 @@ import org.omatwin.proto.portal.v1.WatchChangesResponse;
  * Every failure arrives as a {@link CoreError} with a human sentence.
  */
 public final class Twinnings {
-    /** A line the subscriber owns and the devices twinned with it. */
-    public record Line(String address, List<Device> devices) {}
+    /** A line the subscriber owns, their nickname for it ("" for none) and the devices twinned with it. */
+    public record Line(String address, String nickname, List<Device> devices) {
+        public Line(String address, List<Device> devices) {
+            this(address, "", devices);
+        }
+    }
+
+    /** The subscriber's lines and how many devices one line may have. */
+    public record Lines(List<Line> lines, int maxDevicesPerLine) {}
 
     /** A twinned device as the portal shows it. */
     public record Device(String twinningId, String name, String address, String role, String status,
@@ -57,9 +64,21 @@ public final class Twinnings {
     }
 
     public List<Line> lines() {
-        return call(() -> stub().listLines(ListLinesRequest.getDefaultInstance()).getLinesList().stream()
-                .map(l -> new Line(l.getAddress(), l.getDevicesList().stream().map(Twinnings::device).toList()))
-                .toList());
+        return linesWithLimit().lines();
+    }
+
+    public Lines linesWithLimit() {
+        return call(() -> {
+            var r = stub().listLines(ListLinesRequest.getDefaultInstance());
+            return new Lines(r.getLinesList().stream().map(l -> new Line(l.getAddress(), l.getNickname(),
+                    l.getDevicesList().stream().map(Twinnings::device).toList())).toList(), r.getMaxDevicesPerLine());
+        });
+    }
+
+    /** The subscriber's own name for a line; empty removes it. */
+    public String setNickname(String line, String nickname) {
+        return call(() -> stub().setLineNickname(org.omatwin.proto.portal.v1.SetLineNicknameRequest.newBuilder()
+                .setLineAddress(line).setNickname(nickname == null ? "" : nickname.strip()).build()).getNickname());
     }
 
     public Device activate(String line, String code, String name) {

@@ -24,8 +24,9 @@ import org.omatwin.portal.layout.StatusMessage;
 @Route(value = "history", layout = PortalLayout.class)
 @PageTitle("Twinning history")
 @PermitAll
-public class HistoryView extends VerticalLayout implements HasUrlParameter<String> {
+public class HistoryView extends VerticalLayout implements HasUrlParameter<String>, PortalLayout.TimeZoneAware {
     private final Twinnings twinnings;
+    private final org.omatwin.portal.core.Formats formats;
     private final H2 title = new H2("History");
     private final StatusMessage message = new StatusMessage();
     private final OrderedList entries = new OrderedList();
@@ -33,9 +34,10 @@ public class HistoryView extends VerticalLayout implements HasUrlParameter<Strin
 
     public HistoryView(CurrentSubscriber subscriber) {
         this.twinnings = subscriber.twinnings();
+        this.formats = subscriber.formats();
         setMaxWidth("60rem");
         entries.setId("history");
-        entries.getElement().setAttribute("reversed", true);
+        entries.getStyle().set("padding-left", "0").set("margin", "0");
         Button refresh = new Button("Refresh", e -> show(twinningId));
         refresh.setId("refresh");
         HorizontalLayout actions = new HorizontalLayout(PortalLayout.homeLink("Back to my devices"), refresh);
@@ -53,6 +55,13 @@ public class HistoryView extends VerticalLayout implements HasUrlParameter<Strin
         show(id);
     }
 
+    @Override
+    public void timeZoneKnown() {
+        if (twinningId != null) {
+            show(twinningId);
+        }
+    }
+
     /** Shows the history of the twinning (the subscriber's own, or nothing). */
     public void show(String id) {
         this.twinningId = id;
@@ -68,16 +77,33 @@ public class HistoryView extends VerticalLayout implements HasUrlParameter<Strin
         String current = changes.stream().map(Twinnings.Change::name).filter(n -> n != null && !n.isEmpty())
                 .findFirst().orElse("this device");
         title.setText("History of " + current);
+        java.time.ZoneId zone = PortalLayout.zone();
+        if (!changes.isEmpty() && "Deactivated".equals(changes.get(0).eventType())) {
+            message.info(current + " was removed on " + Formats.when(changes.get(0).at(), zone) + ".");
+        }
+        String day = null;
         for (Twinnings.Change c : changes) {
-            ListItem item = new ListItem(Formats.when(c.at()) + ": " + describe(c));
+            String thisDay = Formats.day(c.at(), zone);
+            if (!thisDay.equals(day)) {
+                day = thisDay;
+                com.vaadin.flow.component.html.H3 heading = new com.vaadin.flow.component.html.H3(thisDay);
+                heading.addClassName("history-day");
+                heading.getStyle().set("font-size", "var(--lumo-font-size-m)").set("margin", "var(--lumo-space-s) 0 0");
+                ListItem dayItem = new ListItem(heading);
+                dayItem.getElement().setAttribute("role", "presentation");
+                dayItem.getStyle().set("list-style", "none");
+                entries.add(dayItem);
+            }
+            ListItem item = new ListItem(Formats.time(c.at(), zone) + " · " + describe(c, formats));
             item.addClassName("history-entry");
+            item.getStyle().set("list-style", "none");
             entries.add(item);
         }
     }
 
     /** One change in words: what, by which side. */
-    public static String describe(Twinnings.Change c) {
-        String who = ("Primary".equals(c.actorRole()) ? "the phone " : "the device ") + c.actorAddress();
+    public static String describe(Twinnings.Change c, org.omatwin.portal.core.Formats formats) {
+        String who = ("Primary".equals(c.actorRole()) ? "the phone " : "the device ") + formats.number(c.actorAddress());
         return switch (c.eventType()) {
             case "Activated" -> "Twinned as " + c.name() + " by " + who;
             case "StatusChanged" -> "Turned " + c.status().toLowerCase(java.util.Locale.ROOT) + " by " + who;
@@ -87,8 +113,10 @@ public class HistoryView extends VerticalLayout implements HasUrlParameter<Strin
         };
     }
 
+    /** The changes as read, newest first (day headings left out). */
     public List<String> entries() {
-        return entries.getChildren().map(li -> li.getElement().getText()).toList();
+        return entries.getChildren().filter(li -> li.hasClassName("history-entry"))
+                .map(li -> li.getElement().getText()).toList();
     }
 
     public String message() {

@@ -32,54 +32,90 @@ import org.omatwin.portal.layout.StatusMessage;
 @Route(value = "", layout = PortalLayout.class)
 @PageTitle("My twinned devices")
 @PermitAll
-public class LinesView extends VerticalLayout {
+public class LinesView extends VerticalLayout implements PortalLayout.TimeZoneAware {
     private final Twinnings twinnings;
+    private final Formats formats;
     private final StatusMessage message = new StatusMessage();
     private final Div linesList = new Div();
 
     public LinesView(CurrentSubscriber subscriber) {
         this.twinnings = subscriber.twinnings();
+        this.formats = subscriber.formats();
         setMaxWidth("60rem");
         linesList.setId("lines");
         linesList.setWidthFull();
         Button refresh = new Button("Refresh", e -> refresh());
         refresh.setId("refresh");
-        RouterLink add = new RouterLink("Add a device", AddDeviceView.class);
-        add.setId("add-device");
-        HorizontalLayout actions = new HorizontalLayout(add, refresh);
+        refresh.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        HorizontalLayout actions = new HorizontalLayout(refresh);
         actions.setAlignItems(Alignment.BASELINE);
-        add(actions, message, linesList);
+        add(message, linesList, actions);
         refresh();
         LiveUpdates.follow(this, twinnings, id -> refresh(),
                 () -> message.info("Live updates stopped. Use Refresh to see the latest state."));
     }
 
+    @Override
+    public void timeZoneKnown() {
+        refresh();
+    }
+
     /** Reads the lines again from the core and redraws them. */
     public final void refresh() {
-        List<Twinnings.Line> lines;
+        Twinnings.Lines lines;
         try {
-            lines = twinnings.lines();
+            lines = twinnings.linesWithLimit();
         } catch (CoreError e) {
             message.show(e.getMessage(), true);
             return;
         }
         linesList.removeAll();
-        if (lines.isEmpty()) {
+        if (lines.lines().isEmpty()) {
             linesList.add(new Paragraph("No line is registered for you yet. Please contact customer care."));
         }
-        for (Twinnings.Line line : lines) {
-            linesList.add(lineSection(line));
+        for (Twinnings.Line line : lines.lines()) {
+            linesList.add(lineSection(line, lines.maxDevicesPerLine()));
         }
     }
 
-    private Div lineSection(Twinnings.Line line) {
+    private Div lineSection(Twinnings.Line line, int max) {
         Div section = new Div();
         section.addClassName("line");
-        H2 heading = new H2("Line " + line.address());
-        heading.getStyle().set("font-size", "var(--lumo-font-size-xl)");
-        section.add(heading);
+        String number = formats.number(line.address());
+        String title = line.nickname().isEmpty() ? "Line " + number : line.nickname();
+        H2 heading = new H2(title);
+        heading.getStyle().set("font-size", "var(--lumo-font-size-xl)").set("margin-bottom", "0");
+        Span sub = new Span((line.nickname().isEmpty() ? "" : number + " · ") + line.devices().size() + " of " + max
+                + " devices");
+        sub.addClassName("line-count");
+        sub.getStyle().set("color", "var(--lumo-secondary-text-color)");
+        // the address as the core knows it, for assistive technology and tests
+        section.getElement().setAttribute("data-line", line.address());
+        section.getElement().setAttribute("aria-label", title + ", " + number);
+        RouterLink add = new RouterLink("Add a device", AddDeviceView.class);
+        add.setQueryParameters(com.vaadin.flow.router.QueryParameters.of("line", line.address()));
+        add.addClassName("add-device");
+        add.getElement().setAttribute("aria-label", "Add a device to " + title);
+        if (line.devices().size() >= max) {
+            add.setEnabled(false);
+            add.setText("Device limit reached");
+        }
+        Button nickname = new Button(line.nickname().isEmpty() ? "Name this line" : "Rename line",
+                e -> new RenameDialog(line.nickname().isEmpty() ? number : line.nickname(), "Name of the line",
+                        32, newName -> {
+                            twinnings.setNickname(line.address(), newName);
+                            message.show("The line " + number + " is now called " + newName + ".", false);
+                            refresh();
+                        }).open());
+        nickname.addClassName("nickname");
+        nickname.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);
+        nickname.setAriaLabel("Name the line " + number);
+        HorizontalLayout lineActions = new HorizontalLayout(add, nickname);
+        lineActions.setAlignItems(Alignment.BASELINE);
+        lineActions.getStyle().set("flex-wrap", "wrap");
+        section.add(heading, sub, lineActions);
         if (line.devices().isEmpty()) {
-            section.add(new Paragraph("No device is twinned with this line."));
+            section.add(new Paragraph("No device is twinned with this line yet."));
         }
         Div list = new Div();
         list.getElement().setAttribute("role", "list");
@@ -97,13 +133,21 @@ public class LinesView extends VerticalLayout {
                 .set("padding", "var(--lumo-space-m)").set("margin-bottom", "var(--lumo-space-m)");
         H3 name = new H3(d.name());
         name.addClassName("device-name");
+        name.getStyle().set("margin", "0").set("overflow-wrap", "anywhere").set("min-width", "0");
         Span status = new Span(d.status());
         status.addClassName("device-status");
         status.getElement().getThemeList().add("badge " + (d.isOn() ? "success" : "contrast"));
+        // a badge keeps its own size when a long name wraps beside it
+        status.getStyle().set("flex-shrink", "0").set("align-self", "flex-start");
+        HorizontalLayout head = new HorizontalLayout(name, status);
+        head.setWidthFull();
+        head.setFlexGrow(1, name);
+        head.setAlignItems(Alignment.START);
+        java.time.ZoneId zone = PortalLayout.zone();
         Div facts = new Div(
-                new Paragraph("Number: " + d.address()),
-                new Paragraph("Status: " + d.status() + " since " + Formats.when(d.since())),
-                new Paragraph("Network (MCC-MNC): " + d.mno()));
+                new Paragraph("Number: " + formats.number(d.address())),
+                new Paragraph(d.status() + " since " + Formats.when(d.since(), zone)),
+                new Paragraph("Network: " + formats.network(d.mno())));
         facts.addClassName("device-facts");
 
         String label = d.name();
@@ -112,7 +156,7 @@ public class LinesView extends VerticalLayout {
         toggle.addClassName("toggle");
         toggle.setAriaLabel((d.isOn() ? "Turn off " : "Turn on ") + label);
         toggle.setEnabled(!"Pending".equals(d.status()));
-        Button rename = new Button("Rename", e -> new RenameDialog(d.name(), newName -> {
+        Button rename = new Button("Rename", e -> new RenameDialog(d.name(), "New name", 64, newName -> {
             twinnings.rename(d.twinningId(), newName);
             message.show("Renamed to " + newName + ".", false);
             refresh();
@@ -126,17 +170,49 @@ public class LinesView extends VerticalLayout {
         remove.addClassName("remove");
         remove.setAriaLabel("Remove " + label);
         remove.addThemeVariants(ButtonVariant.LUMO_ERROR);
-        HorizontalLayout buttons = new HorizontalLayout(toggle, rename, remove, history);
+        Button lost = new Button("Lost or stolen?", e -> confirmLost(line, d));
+        lost.addClassName("lost");
+        lost.setAriaLabel(label + " is lost or stolen");
+        lost.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_TERTIARY);
+        HorizontalLayout buttons = new HorizontalLayout(toggle, rename, remove, lost, history);
         buttons.setAlignItems(Alignment.BASELINE);
         buttons.getStyle().set("flex-wrap", "wrap");
-        card.add(new HorizontalLayout(name, status), facts, buttons);
+        card.add(head, facts, buttons);
         return card;
+    }
+
+    /** A lost or stolen device: turned off and removed in one step, after a warning that says so. */
+    private void confirmLost(Twinnings.Line line, Twinnings.Device d) {
+        ConfirmDialog confirm = new ConfirmDialog();
+        confirm.setHeader(d.name() + " is lost or stolen?");
+        confirm.setText("It is turned off at once, then removed from " + formats.number(line.address())
+                + ": it can no longer make or take calls or messages with your number. This cannot be undone. "
+                + "If it was stolen, also call us to block it.");
+        confirm.setCancelable(true);
+        confirm.setCancelText("Cancel");
+        confirm.setConfirmText("Turn off and remove");
+        confirm.setConfirmButtonTheme("error primary");
+        confirm.addConfirmListener(e -> act(() -> {
+            if (d.isOn()) {
+                twinnings.setOn(d.twinningId(), false);
+            }
+            twinnings.remove(d.twinningId());
+            return null;
+        }, d.name() + " was turned off and removed.", historyLink(d)));
+        confirm.open();
+    }
+
+    private RouterLink historyLink(Twinnings.Device d) {
+        RouterLink link = new RouterLink("See its history", HistoryView.class, d.twinningId());
+        link.addClassName("removed-history");
+        return link;
     }
 
     private void confirmRemove(Twinnings.Line line, Twinnings.Device d) {
         ConfirmDialog confirm = new ConfirmDialog();
         confirm.setHeader("Remove " + d.name() + "?");
-        confirm.setText(d.address() + " will stop sharing the number and services of " + line.address()
+        confirm.setText(formats.number(d.address()) + " will stop sharing the number and services of "
+                + formats.number(line.address())
                 + ". Both devices are told at once. This cannot be undone: to twin it again, the device must "
                 + "show a new code.");
         confirm.setCancelable(true);
@@ -146,16 +222,18 @@ public class LinesView extends VerticalLayout {
         confirm.addConfirmListener(e -> act(() -> {
             twinnings.remove(d.twinningId());
             return null;
-        }, d.name() + " was removed."));
+        }, d.name() + " was removed.", historyLink(d)));
         confirm.open();
     }
 
-    private void act(java.util.function.Supplier<?> action, String done) {
+    private void act(java.util.function.Supplier<?> action, String done,
+            com.vaadin.flow.component.Component... links) {
         try {
             action.get();
-            message.show(done, false);
+            message.done(done, links);
         } catch (CoreError e) {
-            message.show(e.getMessage(), true);
+            boolean gone = "SVC2008".equals(e.messageId()) || "SVC0004".equals(e.messageId());
+            message.show(e.getMessage() + (gone ? " The list has been refreshed." : ""), true);
         }
         refresh();
     }

@@ -11,7 +11,10 @@ import com.vaadin.flow.data.validator.StringLengthValidator;
 import java.util.function.Consumer;
 import org.omatwin.portal.core.CoreError;
 
-/** Rename a twinned device: a name of 1 to 64 characters, unique among the line's devices (the core checks). */
+/**
+ * Rename a twinned device (1 to 64 characters, unique among the line's devices: the core checks) or name
+ * a line (1 to 32).
+ */
 class RenameDialog extends Dialog {
     /** The form's bean. */
     static final class Form {
@@ -26,15 +29,18 @@ class RenameDialog extends Dialog {
         }
     }
 
-    final TextField name = new TextField("New name");
+    final TextField name = new TextField();
     final Button save = new Button("Save");
     final Paragraph error = new Paragraph();
 
-    RenameDialog(String current, Consumer<String> rename) {
+    RenameDialog(String current, String label, int maxLength, Consumer<String> rename) {
         setHeaderTitle("Rename " + current);
+        name.setLabel(label);
+        name.setMaxLength(maxLength);
         Binder<Form> binder = new Binder<>(Form.class);
         binder.forField(name).asRequired("Please enter a name.")
-                .withValidator(new StringLengthValidator("A name has 1 to 64 characters.", 1, 64))
+                .withValidator(new StringLengthValidator("A name has 1 to " + maxLength + " characters.", 1,
+                        maxLength))
                 .bind(Form::getName, Form::setName);
         Form form = new Form();
         form.setName(current);

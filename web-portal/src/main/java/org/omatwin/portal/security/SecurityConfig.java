@@ -2,6 +2,7 @@ package org.omatwin.portal.security;
 
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
 import org.omatwin.portal.core.CoreClient;
+import org.omatwin.portal.core.Formats;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,17 +27,26 @@ import org.springframework.security.web.SecurityFilterChain;
 public class SecurityConfig {
     /** The client registration id in application.properties. */
     public static final String REGISTRATION = "twinning";
+    public static final String SIGN_IN_ROUTE = "signin";
+    public static final String SIGNED_OUT_ROUTE = "signed-out";
 
     @Bean
     SecurityFilterChain portalSecurity(HttpSecurity http, ClientRegistrationRepository clients) throws Exception {
         DefaultOAuth2AuthorizationRequestResolver resolver = new DefaultOAuth2AuthorizationRequestResolver(clients,
                 "/oauth2/authorization");
         resolver.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce());
-        http.oauth2Login(o -> o.authorizationEndpoint(a -> a.authorizationRequestResolver(resolver)));
+        // a signed-out visitor lands on the portal's sign-in page, not straight at the provider
+        http.oauth2Login(o -> o.loginPage("/" + SIGN_IN_ROUTE)
+                .authorizationEndpoint(a -> a.authorizationRequestResolver(resolver)));
         // the DM account's HTML pages (plain Spring MVC, not Vaadin routes): any signed-in subscriber
         http.authorizeHttpRequests(a -> a.requestMatchers("/dm/v2/devices", "/dm/v2/devices/**").authenticated());
+        // the portal's own sign-in page (the operator's name, one button), and a "you are signed out" page
+        // to come back to from the provider's logout
+        // and any other address, for a signed-in subscriber, goes to the portal (its "page not found"),
+        // not to a bare 403 (the framework's default denies every request that is not a known route)
         http.with(VaadinSecurityConfigurer.vaadin(),
-                v -> v.oauth2LoginPage("/oauth2/authorization/" + REGISTRATION, "{baseUrl}/"));
+                v -> v.oauth2LoginPage("/" + SIGN_IN_ROUTE, "{baseUrl}/" + SIGNED_OUT_ROUTE)
+                        .anyRequest(any -> any.authenticated()));
         return http.build();
     }
 
@@ -48,6 +58,12 @@ public class SecurityConfig {
         manager.setAuthorizedClientProvider(OAuth2AuthorizedClientProviderBuilder.builder()
                 .authorizationCode().refreshToken().build());
         return manager;
+    }
+
+    @Bean
+    Formats formats(@Value("${twin.portal.operator-name}") String operatorName,
+            @Value("${twin.portal.networks}") String networks, @Value("${twin.portal.home-region}") String region) {
+        return new Formats(operatorName, networks, region);
     }
 
     @Bean(destroyMethod = "close")

@@ -3,6 +3,7 @@ package org.omatwin.portal.security;
 import org.omatwin.portal.core.CoreClient;
 import org.omatwin.portal.core.CurrentSubscriber;
 import org.omatwin.portal.core.DeviceAccount;
+import org.omatwin.portal.core.Formats;
 import org.omatwin.portal.core.Twinnings;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -19,10 +20,17 @@ import org.springframework.stereotype.Component;
 public class SignedInSubscriber implements CurrentSubscriber {
     private final CoreClient core;
     private final OAuth2AuthorizedClientManager clients;
+    private final Formats formats;
 
-    public SignedInSubscriber(CoreClient core, OAuth2AuthorizedClientManager clients) {
+    public SignedInSubscriber(CoreClient core, OAuth2AuthorizedClientManager clients, Formats formats) {
         this.core = core;
         this.clients = clients;
+        this.formats = formats;
+    }
+
+    @Override
+    public Formats formats() {
+        return formats;
     }
 
     @Override

@@ -8,6 +8,7 @@ import com.vaadin.flow.component.UI;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.omatwin.portal.core.Formats;
 import org.omatwin.portal.core.Twinnings;
 import org.omatwin.portal.support.PortalRoutes;
 import org.omatwin.portal.support.TestCore;
@@ -40,17 +41,23 @@ class AddDeviceViewTest extends BrowserlessTest {
         assertThat(view.line.getLabel()).isEqualTo("Your line");
         assertThat(view.code.getLabel()).isEqualTo("Code shown on the device");
         assertThat(view.name.getLabel()).isEqualTo("Name (optional)");
+        // the lines read as numbers, and help on finding the code is one click away
+        assertThat(view.line.getItemLabelGenerator().apply(TestCore.ALICE_PHONE))
+                .isEqualTo(Formats.DEFAULTS.number(TestCore.ALICE_PHONE)).doesNotStartWith("tel:");
+        assertThat($(com.vaadin.flow.component.details.Details.class).id("code-help").getSummaryText())
+                .isEqualTo("Where do I find the code?");
     }
 
     @Test
     void addsTheDeviceWhoseCodeIsEntered() {
         String watch = TestCore.tel();
-        test(view.line).selectItem(TestCore.ALICE_TABLET);
+        test(view.line).selectItem(Formats.DEFAULTS.number(TestCore.ALICE_TABLET));
         test(view.code).setValue(core.codeFor(watch));
         test(view.name).setValue("Swim watch " + watch.substring(9));
         test(view.addButton).click();
-        assertThat(view.message()).isEqualTo("Swim watch " + watch.substring(9) + " (" + watch
-                + ") is now twinned with " + TestCore.ALICE_TABLET + ".");
+        assertThat(view.message()).isEqualTo("Swim watch " + watch.substring(9) + " ("
+                + Formats.DEFAULTS.number(watch) + ") is now twinned with "
+                + Formats.DEFAULTS.number(TestCore.ALICE_TABLET) + ".");
         assertThat(alice.lines().stream().flatMap(l -> l.devices().stream()).map(Twinnings.Device::address))
                 .contains(watch);
         assertThat(view.code.getValue()).isEmpty();
@@ -58,7 +65,7 @@ class AddDeviceViewTest extends BrowserlessTest {
 
     @Test
     void explainsAWrongCodeAndRefusesABadlyFormedOne() {
-        test(view.line).selectItem(TestCore.ALICE_PHONE);
+        test(view.line).selectItem(Formats.DEFAULTS.number(TestCore.ALICE_PHONE));
         test(view.code).setValue("123");
         test(view.addButton).click();
         assertThat(view.code.isInvalid()).isTrue();

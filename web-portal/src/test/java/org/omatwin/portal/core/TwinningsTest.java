@@ -78,7 +78,7 @@ class TwinningsTest {
                 .twinningId();
         assertThat(bob.lines()).extracting(Twinnings.Line::address).containsExactly(TestCore.BOB_PHONE);
         assertThat(bob.lines().get(0).devices()).extracting(Twinnings.Device::twinningId).doesNotContain(id);
-        String gone = "That device is no longer twinned with your line. The list has been refreshed.";
+        String gone = "That device is no longer twinned with your line.";
         assertThatThrownBy(() -> bob.setOn(id, false)).hasMessage(gone);
         assertThatThrownBy(() -> bob.rename(id, "Bob's now")).hasMessage(gone);
         assertThatThrownBy(() -> bob.remove(id)).hasMessage(gone);

@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.omatwin.testsupport.Addresses;
 import org.omatwin.testsupport.JavaService;
 import org.omatwin.testsupport.Ports;
 import org.omatwin.testsupport.Services;
@@ -39,9 +38,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The whole system as an operator runs it: the authorization server, the core and the portal jars as
- * processes, and a subscriber in real headless Chromium: sign in through the login form, add a watch
- * with the code the watch got over REST, toggle, rename, see the watch's own change arrive by push,
- * read the history, remove, sign out. Another subscriber sees none of it. Screenshots go to
+ * processes, and a subscriber in real headless Chromium: sign in from the portal's own page through the
+ * login form, add a watch with the code the watch got over REST, toggle, rename, name the line, see the
+ * watch's own change arrive by push, read the history, remove, open the removed watch's history, sign
+ * out. Another subscriber sees none of it. Screenshots of every screen at phone and desktop size go to
  * target/screenshots (docs/ with -Dtwinning.docs=../docs).
  */
 class PortalEndToEndIT {
@@ -60,8 +60,21 @@ class PortalEndToEndIT {
     private static String idlePortalUrl;
     private static Path docs;
 
+    /** A valid UK mobile number (07400 xxxxxx), so that it is shown as people write it. */
     static String tel() {
-        return Addresses.tel();
+        return "tel:+447400" + String.format("%06d", java.util.concurrent.ThreadLocalRandom.current()
+                .nextInt(1_000_000));
+    }
+
+    /** How the portal writes a UK number with its default settings (national form); independently of its code. */
+    private static String shown(String address) {
+        var phones = com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
+        try {
+            return phones.format(phones.parse(address.substring(4), "GB"),
+                    com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat.NATIONAL);
+        } catch (com.google.i18n.phonenumbers.NumberParseException e) {
+            throw new IllegalArgumentException(address, e);
+        }
     }
 
     /** The packaged jars as the e2e test always ran them: 384 MB heap, ready within two minutes. */
@@ -172,6 +185,10 @@ class PortalEndToEndIT {
 
     private static void signIn(WebDriver d, String base, String user) {
         d.get(base + "/");
+        // the portal's own sign-in page first, with the operator's name
+        WebElement signIn = waitUpTo(d, 30).until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+        assertThat(d.findElement(By.id("operator-name")).getText()).isEqualTo("Example Mobile");
+        signIn.click();
         WebElement username = waitUpTo(d, 30).until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
         assertThat(d.getCurrentUrl()).startsWith(issuer + "/login");
         username.sendKeys(user);
@@ -198,9 +215,26 @@ class PortalEndToEndIT {
     }
 
     private static void screenshot(WebDriver d, String name) throws Exception {
-        Thread.sleep(300); // let Lumo finish its transitions
+        Thread.sleep(400); // let Lumo finish its transitions
         Path shot = ((TakesScreenshot) d).getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(shot, docs.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The screen at phone size (name-phone.png) and at desktop size (name-desktop.png); the size is restored. */
+    private static void screenshots(WebDriver d, String name) throws Exception {
+        Dimension was = d.manage().window().getSize();
+        d.manage().window().setSize(new Dimension(412, 915));
+        screenshot(d, name + "-phone.png");
+        d.manage().window().setSize(new Dimension(1280, 900));
+        screenshot(d, name + "-desktop.png");
+        d.manage().window().setSize(was);
+        Thread.sleep(300);
+    }
+
+    /** Waits for a confirmation (a notification) that contains {@code text}. */
+    private static void notice(WebDriver d, String text) {
+        waitUpTo(d, 20).until(x -> x.findElements(By.cssSelector("vaadin-notification-card")).stream()
+                .anyMatch(c -> c.getText().contains(text)));
     }
 
     private static By card(String name) {
@@ -225,7 +259,8 @@ class PortalEndToEndIT {
         try {
             signIn(d, "alice");
             waitUpTo(d, 20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("lines"),
-                    "Line " + ALICE_PHONE));
+                    "Line " + shown(ALICE_PHONE)));
+            assertThat(d.findElement(By.id("lines")).getText()).contains("0 of 5 devices");
 
             // add a device, with the keyboard only: a wrong code first, then the one the watch shows
             tabTo(d, "Add a device").sendKeys(Keys.ENTER);
@@ -234,22 +269,34 @@ class PortalEndToEndIT {
             d.findElement(By.id("add")).click();
             waitUpTo(d, 20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"),
                     "That code is wrong, already used or expired."));
-            screenshot(d, "portal-add-device.png");
+            // the line came preselected from "Add a device" on it; the refusal is shown at the code
+            assertThat(d.findElement(By.id("line")).getText()).contains(shown(ALICE_PHONE));
+            assertThat(d.findElement(By.id("code")).getDomAttribute("invalid")).isNotNull();
+            screenshots(d, "portal-add-device");
+            // help on finding the code opens from the keyboard
+            d.findElement(By.cssSelector("#code-help vaadin-details-summary")).sendKeys(Keys.ENTER);
+            waitUpTo(d, 10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("code-help"),
+                    "The watch shows six digits."));
+            screenshots(d, "portal-add-device-help");
             typeInto(d, "code", codeShownOnTheWatch(watch));
             typeInto(d, "name", "Running watch");
             d.findElement(By.cssSelector("#name input")).sendKeys(Keys.ENTER);
-            waitUpTo(d, 20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"),
-                    "Running watch (" + watch + ") is now twinned with " + ALICE_PHONE + "."));
+            notice(d, "Running watch (" + shown(watch) + ") is now twinned with " + shown(ALICE_PHONE) + ".");
 
             // back to the list: the watch is On
-            d.findElement(By.linkText("Back to my devices")).click();
+            // at the top of the page, scrolled out of view: scrolled back to, as a user does
+            WebElement back = d.findElement(By.xpath("//a[normalize-space()='Back to my devices']"));
+            ((JavascriptExecutor) d).executeScript("arguments[0].scrollIntoView({block: 'center'})", back);
+            waitUpTo(d, 10).until(ExpectedConditions.elementToBeClickable(back)).click();
             waitUpTo(d, 20).until(ExpectedConditions.visibilityOfElementLocated(card("Running watch")));
             waitUpTo(d, 20).until(x -> "On".equals(statusOf(x, "Running watch")));
             String cardText = waitUpTo(d, 20).until(x -> x.findElement(card("Running watch")).getText());
-            assertThat(cardText).contains("Number: " + watch, "Network (MCC-MNC): 001-01");
+            assertThat(cardText).contains("Number: " + shown(watch), "Network: Example Mobile", "On since ")
+                    .doesNotContain("tel:", "MCC", "UTC");
+            assertThat(d.findElement(By.id("lines")).getText()).contains("1 of 5 devices");
             String cardId = waitUpTo(d, 20).until(x -> x.findElement(card("Running watch")).getDomAttribute("id"));
             twinningId = cardId.substring("device-".length());
-            screenshot(d, "portal-lines.png");
+            screenshots(d, "portal-lines");
 
             // toggle off
             waitUpTo(d, 20).until(x -> {
@@ -268,6 +315,16 @@ class PortalEndToEndIT {
             d.findElement(By.cssSelector("#rename-name input")).sendKeys(Keys.ENTER);
             waitUpTo(d, 20).until(ExpectedConditions.visibilityOfElementLocated(card("Trail watch")));
 
+            // the line gets a nickname
+            waitUpTo(d, 20).until(x -> {
+                x.findElement(By.cssSelector("vaadin-button.nickname")).click();
+                return true;
+            });
+            waitUpTo(d, 20).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#rename-name input")));
+            typeInto(d, "rename-name", "My phone");
+            d.findElement(By.cssSelector("#rename-name input")).sendKeys(Keys.ENTER);
+            waitUpTo(d, 20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("lines"), "My phone"));
+
             // the watch turns itself back on over REST: the open page follows by server push
             assertThat(watchCalls(watch, "PUT", "/twinnings/" + twinningId + "/twinningStatus",
                     "{\"twinningStatus\":\"On\"}").statusCode()).isEqualTo(200);
@@ -275,17 +332,20 @@ class PortalEndToEndIT {
 
             // history, newest first, with which side did what
             waitUpTo(d, 20).until(x -> {
-                x.findElement(card("Trail watch")).findElement(By.linkText("History")).click();
+                x.findElement(card("Trail watch")).findElement(By.xpath(".//a[normalize-space()='History']")).click();
                 return true;
             });
-            waitUpTo(d, 20).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#history li"), 4));
-            List<String> history = d.findElements(By.cssSelector("#history li")).stream().map(WebElement::getText)
-                    .toList();
-            assertThat(history.get(0)).endsWith("Turned on by the device " + watch);
-            assertThat(history.get(1)).endsWith("Renamed to Trail watch by the phone " + ALICE_PHONE);
-            assertThat(history.get(2)).endsWith("Turned off by the phone " + ALICE_PHONE);
-            assertThat(history.get(3)).endsWith("Twinned as Running watch by the phone " + ALICE_PHONE);
-            screenshot(d, "portal-history.png");
+            waitUpTo(d, 20).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#history li.history-entry"),
+                    4));
+            List<String> history = d.findElements(By.cssSelector("#history li.history-entry")).stream()
+                    .map(WebElement::getText).toList();
+            assertThat(history.get(0)).matches("[0-9]{2}:[0-9]{2} · Turned on by the device " + shown(watch));
+            assertThat(history.get(1)).endsWith("Renamed to Trail watch by the phone " + shown(ALICE_PHONE));
+            assertThat(history.get(2)).endsWith("Turned off by the phone " + shown(ALICE_PHONE));
+            assertThat(history.get(3)).endsWith("Twinned as Running watch by the phone " + shown(ALICE_PHONE));
+            // a heading per day, in the browser's time zone
+            assertThat(d.findElements(By.cssSelector("#history h3.history-day"))).isNotEmpty();
+            screenshots(d, "portal-history");
         } finally {
             d.quit();
         }
@@ -295,12 +355,19 @@ class PortalEndToEndIT {
         try {
             signIn(bob, "bob");
             waitUpTo(bob, 20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("lines"),
-                    "Line " + BOB_PHONE));
-            assertThat(bob.findElement(By.id("lines")).getText()).doesNotContain(ALICE_PHONE, watch, "Trail watch");
+                    "Line " + shown(BOB_PHONE)));
+            assertThat(bob.findElement(By.id("lines")).getText()).doesNotContain(shown(ALICE_PHONE), shown(watch),
+                    "Trail watch");
             bob.get(portalUrl + "/history/" + twinningId);
             waitUpTo(bob, 20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"),
                     "That device is no longer twinned with your line."));
             assertThat(bob.findElements(By.cssSelector("#history li"))).isEmpty();
+
+            // an address that is no page of the portal: the portal's own "not found" page
+            bob.get(portalUrl + "/no/such/page");
+            waitUpTo(bob, 20).until(ExpectedConditions.visibilityOfElementLocated(By.id("not-found")));
+            assertThat(bob.findElement(By.id("not-found")).getText()).isEqualTo("Page not found");
+            screenshots(bob, "portal-not-found");
         } finally {
             bob.quit();
         }
@@ -310,25 +377,47 @@ class PortalEndToEndIT {
         try {
             signIn(again, "alice");
             waitUpTo(again, 20).until(ExpectedConditions.visibilityOfElementLocated(card("Trail watch")));
-            screenshot(again, "portal-lines-desktop.png");
+            again.findElement(By.cssSelector("vaadin-button[aria-label='Trail watch is lost or stolen']")).click();
+            waitUpTo(again, 20).until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("vaadin-confirm-dialog vaadin-button[slot='confirm-button']")));
+            String lostWarning = (String) ((JavascriptExecutor) again).executeScript(
+                    "const d = document.querySelector('vaadin-confirm-dialog');"
+                            + "return (d.header || '') + ' ' + (d.message || d.textContent || '');");
+            assertThat(lostWarning).contains("Trail watch is lost or stolen?", "turned off at once", "cannot be undone");
+            screenshots(again, "portal-lost");
+            again.findElement(By.cssSelector("vaadin-confirm-dialog vaadin-button[slot='cancel-button']")).click();
+            waitUpTo(again, 20).until(ExpectedConditions.invisibilityOfElementLocated(
+                    By.cssSelector("vaadin-confirm-dialog vaadin-button[slot='confirm-button']")));
             again.findElement(By.cssSelector("vaadin-button[aria-label='Remove Trail watch']")).click();
             WebElement confirm = waitUpTo(again, 20).until(ExpectedConditions.visibilityOfElementLocated(
                     By.cssSelector("vaadin-confirm-dialog vaadin-button[slot='confirm-button']")));
             String dialog = (String) ((JavascriptExecutor) again).executeScript(
                     "const d = document.querySelector('vaadin-confirm-dialog');"
                             + "return (d.header || '') + ' ' + (d.message || d.textContent || '');");
-            assertThat(dialog).contains("Remove Trail watch?", watch + " will stop sharing the number",
+            assertThat(dialog).contains("Remove Trail watch?", shown(watch) + " will stop sharing the number",
                     "cannot be undone");
-            screenshot(again, "portal-remove.png");
+            screenshots(again, "portal-remove");
             confirm.click();
-            waitUpTo(again, 20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"),
-                    "Trail watch was removed."));
+            notice(again, "Trail watch was removed.");
+            screenshots(again, "portal-removed");
             assertThat(again.findElements(card("Trail watch"))).isEmpty();
             assertThat(watchCalls(watch, "GET", "/twinnings/" + twinningId, null).statusCode()).isEqualTo(404);
 
+            // the removed watch's history still opens, from the confirmation
+            again.findElement(By.cssSelector("vaadin-notification-card a.removed-history")).click();
+            waitUpTo(again, 20).until(ExpectedConditions.numberOfElementsToBe(
+                    By.cssSelector("#history li.history-entry"), 5));
+            assertThat(again.findElements(By.cssSelector("#history li.history-entry")).get(0).getText())
+                    .endsWith("Removed by the phone " + shown(ALICE_PHONE));
+
             again.findElement(By.id("sign-out")).click();
-            waitUpTo(again, 30).until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+            waitUpTo(again, 30).until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out")));
+            assertThat(again.getCurrentUrl()).isEqualTo(portalUrl + "/signed-out");
+            screenshots(again, "portal-signed-out");
             again.get(portalUrl + "/");
+            waitUpTo(again, 30).until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+            screenshots(again, "portal-sign-in");
+            again.findElement(By.id("sign-in")).click();
             waitUpTo(again, 30).until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
         } finally {
             again.quit();
@@ -351,7 +440,7 @@ class PortalEndToEndIT {
             assertThat(visitWithSession(idlePortalUrl, cookie)).startsWith("200");
             // the page stays open (its heartbeats keep coming) but nobody uses it for over a minute
             Thread.sleep(85_000);
-            assertThat(visitWithSession(idlePortalUrl, cookie)).startsWith("302").contains("/oauth2/authorization/");
+            assertThat(visitWithSession(idlePortalUrl, cookie)).startsWith("302").contains("/signin");
         } finally {
             d.quit();
         }

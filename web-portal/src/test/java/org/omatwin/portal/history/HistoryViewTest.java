@@ -8,6 +8,7 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.omatwin.portal.core.Formats;
 import org.omatwin.portal.core.Twinnings;
 import org.omatwin.portal.support.PortalRoutes;
 import org.omatwin.portal.support.TestCore;
@@ -39,14 +40,26 @@ class HistoryViewTest extends BrowserlessTest {
         UI.getCurrent().add(view);
         view.show(id);
         assertThat(view.entries()).hasSize(2);
+        Formats f = Formats.DEFAULTS;
         assertThat(view.entries().get(0)).endsWith("Renamed to Car " + watch.substring(9) + " by the phone "
-                + TestCore.ALICE_PHONE);
+                + f.number(TestCore.ALICE_PHONE));
         assertThat(view.entries().get(1)).endsWith("Twinned as Hist " + watch.substring(9) + " by the phone "
-                + TestCore.ALICE_PHONE);
+                + f.number(TestCore.ALICE_PHONE));
+        // each day a heading, each change its time
+        assertThat($(com.vaadin.flow.component.html.H3.class).all()).extracting(h -> h.getText())
+                .contains(Formats.day(java.time.Instant.now(), java.time.ZoneOffset.UTC));
+        assertThat(view.entries().get(0)).matches("[0-9]{2}:[0-9]{2} · .*");
 
         assertThat(core.deviceToggles(watch, id, "Off").status()).isEqualTo(200);
         test($(Button.class).id("refresh")).click();
-        assertThat(view.entries().get(0)).contains(" UTC: ").endsWith("Turned off by the device " + watch);
+        assertThat(view.entries().get(0)).endsWith("Turned off by the device " + f.number(watch));
+
+        // removed: its history can still be opened, and says when it ended
+        alice.remove(id);
+        view.show(id);
+        assertThat(view.entries()).hasSize(4);
+        assertThat(view.entries().get(0)).contains("Removed by the phone");
+        assertThat(view.message()).startsWith("Car " + watch.substring(9) + " was removed on ");
     }
 
     @Test
@@ -57,7 +70,7 @@ class HistoryViewTest extends BrowserlessTest {
         UI.getCurrent().add(view);
         view.show(id);
         assertThat(view.entries()).isEmpty();
-        assertThat(view.message()).isEqualTo(
-                "That device is no longer twinned with your line. The list has been refreshed.");
+        assertThat(view.message()).as("there is no list on this page").isEqualTo(
+                "That device is no longer twinned with your line.");
     }
 }

@@ -13,6 +13,7 @@ import com.vaadin.flow.component.html.Span;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.omatwin.portal.core.Formats;
 import org.omatwin.portal.core.Twinnings;
 import org.omatwin.portal.support.PortalRoutes;
 import org.omatwin.portal.support.TestCore;
@@ -58,11 +59,51 @@ class LinesViewTest extends BrowserlessTest {
     @Test
     void showsEachLineWithItsDevicesNumberStatusSinceAndNetwork() {
         String text = card().getElement().getTextRecursively();
-        assertThat(text).contains("Watch " + watch.substring(9), "Number: " + watch, "Status: On since ",
-                "UTC", "Network (MCC-MNC): 234-15");
-        assertThat(view.getElement().getTextRecursively()).contains("Line " + TestCore.ALICE_PHONE,
-                "Line " + TestCore.ALICE_TABLET);
+        Formats f = Formats.DEFAULTS;
+        assertThat(text).contains("Watch " + watch.substring(9), "Number: " + f.number(watch), "On since ",
+                "Network: Example Mobile UK").doesNotContain("tel:", "MCC");
+        assertThat(f.number(watch)).doesNotStartWith("tel:").contains(" ");
+        String all = view.getElement().getTextRecursively();
+        assertThat(all).contains("Line " + f.number(TestCore.ALICE_PHONE), "Line " + f.number(TestCore.ALICE_TABLET),
+                "1 of 5 devices", "0 of 5 devices");
         assertThat(button("toggle").getAriaLabel()).contains("Turn off Watch " + watch.substring(9));
+        // "Add a device" on each line, for that line
+        assertThat($(com.vaadin.flow.router.RouterLink.class).all()).filteredOn(l -> l.hasClassName("add-device"))
+                .extracting(l -> l.getHref()).containsExactlyInAnyOrder(
+                        "add?line=" + java.net.URLEncoder.encode(TestCore.ALICE_PHONE, java.nio.charset.StandardCharsets.UTF_8),
+                        "add?line=" + java.net.URLEncoder.encode(TestCore.ALICE_TABLET, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aLineCanBeGivenANickname() {
+        Button name = $(Button.class).all().stream().filter(b -> b.hasClassName("nickname")
+                && b.getAriaLabel().orElse("").endsWith(Formats.DEFAULTS.number(TestCore.ALICE_TABLET)))
+                .findFirst().orElseThrow();
+        test(name).click();
+        RenameDialog dialog = $(RenameDialog.class).single();
+        test(dialog.name).setValue("x".repeat(33));
+        test(dialog.save).click();
+        assertThat(dialog.isOpened()).as("33 characters is too long").isTrue();
+        test(dialog.name).setValue("Work tablet");
+        test(dialog.save).click();
+        assertThat(view.getElement().getTextRecursively()).contains("Work tablet");
+        assertThat(alice.linesWithLimit().lines()).filteredOn(l -> l.address().equals(TestCore.ALICE_TABLET))
+                .singleElement().extracting(Twinnings.Line::nickname).isEqualTo("Work tablet");
+        alice.setNickname(TestCore.ALICE_TABLET, "");
+    }
+
+    @Test
+    void aLostDeviceIsTurnedOffAndRemovedInOneStepAfterAWarning() {
+        test(button("lost")).click();
+        ConfirmDialog confirm = $(ConfirmDialog.class).single();
+        assertThat(confirm.getElement().getProperty("header")).endsWith("is lost or stolen?");
+        assertThat(confirm.getElement().getProperty("message", "")).contains("turned off at once", "cannot be undone");
+        test(confirm).confirm();
+        assertThat(view.message()).endsWith("was turned off and removed.");
+        assertThat(alice.lines().stream().flatMap(l -> l.devices().stream())).extracting(Twinnings.Device::twinningId)
+                .doesNotContain(id);
+        assertThat(alice.history(id)).extracting(Twinnings.Change::eventType)
+                .startsWith("Deactivated", "StatusChanged");
     }
 
     @Test

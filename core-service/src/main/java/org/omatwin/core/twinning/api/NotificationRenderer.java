@@ -23,7 +23,8 @@ public final class NotificationRenderer implements TwinningFanOut.Renderer {
 
     @Override
     public String render(OutboxEvent e, Subscription s, Role recipient) {
-        TwinningView view = TwinningView.of(e.twinning().asOf(e.event().status(), e.event().name()), recipient, null);
+        TwinningView view = TwinningView.of(e.twinning().asOf(e.event().status(), e.event().name()), recipient, null,
+                java.time.Instant.now());
         TwinningNotification.Builder n = TwinningNotification.newBuilder()
                 .setEventType(e.event().type().omaName())
                 .setTwinning(mapper.toProto(view))

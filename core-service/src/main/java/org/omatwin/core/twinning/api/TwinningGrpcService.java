@@ -28,6 +28,8 @@ public final class TwinningGrpcService extends TwinningServiceGrpc.TwinningServi
             Twinning.getDescriptor().findFieldByNumber(Twinning.TWINNING_STATUS_FIELD_NUMBER);
     private static final FieldDescriptor NAME_FIELD =
             Twinning.getDescriptor().findFieldByNumber(Twinning.NAME_FIELD_NUMBER);
+    private static final FieldDescriptor AUTH_CODE_FIELD =
+            Twinning.getDescriptor().findFieldByNumber(Twinning.AUTH_CODE_FIELD_NUMBER);
 
     private final TwinningUseCases twinnings;
     private final SubscriptionUseCases subscriptions;
@@ -122,7 +124,13 @@ public final class TwinningGrpcService extends TwinningServiceGrpc.TwinningServi
         });
     }
 
-    /** Full replace: every element sent, other than twinningStatus and name, must equal the stored one. */
+    /**
+     * Full replace: every element sent, other than twinningStatus and name, must equal the stored one
+     * (POL1038), and the resource must be whole: an element the stored resource has and the request
+     * lacks is SVC2006 (a body with only twinningStatus is not a patch; the light-weight
+     * /twinningStatus and /name resources are). The authCode, shown only until it expires, may be sent
+     * as last seen or left out.
+     */
     @Override
     public void replaceTwinning(ReplaceTwinningRequest req, StreamObserver<ReplaceTwinningResponse> out) {
         Unary.respond(out, () -> {
@@ -138,9 +146,18 @@ public final class TwinningGrpcService extends TwinningServiceGrpc.TwinningServi
                     continue;
                 }
                 Object was = stored.hasField(f) ? stored.getField(f) : null;
+                if (f.equals(AUTH_CODE_FIELD) && was == null) {
+                    continue;
+                }
                 if (!Objects.equals(wanted.getField(f), was)) {
                     throw ApiException.of(ApiError.NOT_CHANGEABLE, f.getJsonName() + " cannot be changed by a replace",
                             f.getJsonName());
+                }
+            }
+            for (FieldDescriptor f : Twinning.getDescriptor().getFields()) {
+                if (stored.hasField(f) && !wanted.hasField(f) && !f.equals(AUTH_CODE_FIELD)) {
+                    throw ApiException.of(ApiError.MISSING_ELEMENT, f.getJsonName() + " is missing: a PUT replaces the "
+                            + "whole resource (to change only the status, PUT .../twinningStatus)", f.getJsonName());
                 }
             }
             TwinningStatus status = null;

@@ -44,6 +44,7 @@ import org.omatwin.core.twinning.Peers;
 import org.omatwin.core.twinning.Role;
 import org.omatwin.core.infra.storage.Transactions;
 import org.omatwin.core.twinning.Twinning;
+import org.omatwin.core.twinning.TwinningEvent;
 import org.omatwin.proto.peering.v1.MnoPeeringServiceGrpc;
 import org.omatwin.proto.peering.v1.PropagateDeactivationRequest;
 import org.omatwin.proto.peering.v1.PropagateStatusRequest;
@@ -356,7 +357,10 @@ public final class PeerClient implements Peers, PeerOutbox, Sender, AutoCloseabl
         String id = Ids.newId();
         Message request = switch (e.event().type()) {
             case ACTIVATED, RENAMED -> weArePrimarySide && t.primary() != null
-                    ? toRequest(new SecondaryUpdate(id, t.secondary(), t.primary(), t.name(), t.authCode(),
+                    // the authCode goes with the activation only: a rename must not show it again there
+                    ? toRequest(new SecondaryUpdate(id, t.secondary(), t.primary(), t.name(),
+                            e.event().type() == TwinningEvent.Type.ACTIVATED && t.authCode() != null
+                                    ? t.authCode().value() : null,
                             t.primaryVoiceMailAddress(), false))
                     : null;
             case STATUS_CHANGED -> PropagateStatusRequest.newBuilder()

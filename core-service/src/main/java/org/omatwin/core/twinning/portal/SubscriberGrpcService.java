@@ -49,9 +49,13 @@ public final class SubscriberGrpcService extends SubscriberServiceGrpc.Subscribe
 
     @Override
     public void listLines(ListLinesRequest req, StreamObserver<ListLinesResponse> out) {
-        ListLinesResponse.Builder b = ListLinesResponse.newBuilder();
+        ListLinesResponse.Builder b = ListLinesResponse.newBuilder()
+                .setMaxDevicesPerLine(subscribers.maxDevicesPerLine());
         for (SubscriberUseCases.Line line : subscribers.lines(Subscribers.current())) {
             Line.Builder l = Line.newBuilder().setAddress(line.address().value());
+            if (line.nickname() != null) {
+                l.setNickname(line.nickname());
+            }
             line.twinnings().forEach(t -> l.addDevices(toProto(t)));
             b.addLines(l);
         }
@@ -84,6 +88,14 @@ public final class SubscriberGrpcService extends SubscriberServiceGrpc.Subscribe
     public void deactivateTwinning(DeactivateTwinningRequest req, StreamObserver<DeactivateTwinningResponse> out) {
         subscribers.deactivate(Subscribers.current(), req.getTwinningId());
         reply(out, DeactivateTwinningResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void setLineNickname(org.omatwin.proto.portal.v1.SetLineNicknameRequest req,
+            StreamObserver<org.omatwin.proto.portal.v1.SetLineNicknameResponse> out) {
+        String nickname = subscribers.setNickname(Subscribers.current(), req.getLineAddress(), req.getNickname());
+        reply(out, org.omatwin.proto.portal.v1.SetLineNicknameResponse.newBuilder()
+                .setNickname(nickname == null ? "" : nickname).build());
     }
 
     @Override

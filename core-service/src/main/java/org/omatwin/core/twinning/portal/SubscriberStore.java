@@ -15,6 +15,12 @@ public interface SubscriberStore {
     /** The subscriber's lines, in address order; empty for an unknown subscriber. */
     List<DeviceAddress> linesOf(String subscriberId);
 
+    /** The subscriber's nicknames of their lines (lines without one are absent). */
+    java.util.Map<DeviceAddress, String> nicknamesOf(String subscriberId);
+
+    /** Sets (null: removes) the nickname of a line. */
+    void setNickname(DeviceAddress line, String nickname);
+
     /** Every event of the relationship, newest first. */
     List<HistoryEntry> historyOf(String twinningId);
 }

@@ -19,8 +19,10 @@ import org.omatwin.core.twinning.TwinningView;
  * like something that does not exist (SVC2008 / SVC0004), so a subscriber learns nothing of others.
  */
 public final class SubscriberUseCases {
-    /** A line with the relationships it is a party of. */
-    public record Line(DeviceAddress address, List<TwinningView> twinnings) {}
+    /** A line with the subscriber's nickname for it (or null) and the relationships it is a party of. */
+    public record Line(DeviceAddress address, String nickname, List<TwinningView> twinnings) {}
+
+    public static final int MAX_NICKNAME_LENGTH = 32;
 
     private final Transactions<SubscriberStore> tx;
     private final TwinningUseCases twinnings;
@@ -37,11 +39,36 @@ public final class SubscriberUseCases {
     }
 
     public List<Line> lines(String subscriber) {
+        java.util.Map<DeviceAddress, String> nicknames = tx.inTransaction(store -> store.nicknamesOf(subscriber));
         List<Line> out = new ArrayList<>();
         for (DeviceAddress line : linesOf(subscriber)) {
-            out.add(new Line(line, twinnings.list(line, null, null)));
+            out.add(new Line(line, nicknames.get(line), twinnings.list(line, null, null)));
         }
         return out;
+    }
+
+    /** How many devices one line may have twinned (the operator's policy, POL2008 beyond). */
+    public int maxDevicesPerLine() {
+        return twinnings.maxSecondaries();
+    }
+
+    /**
+     * The subscriber's own name for one of their lines: 1-32 printable characters (the rules of a
+     * twinning's name); empty or null removes it. Returns the stored nickname (null: none).
+     */
+    public String setNickname(String subscriber, String lineAddress, String nickname) {
+        DeviceAddress line = ownLine(subscriber, lineAddress);
+        String value = nickname == null || nickname.strip().isEmpty() ? null
+                : org.omatwin.core.twinning.TwinningPolicy.validName(nickname.strip());
+        if (value != null && value.codePointCount(0, value.length()) > MAX_NICKNAME_LENGTH) {
+            throw ApiException.of(ApiError.INVALID_INPUT, "a nickname has at most " + MAX_NICKNAME_LENGTH
+                    + " characters", "nickname");
+        }
+        tx.inTransaction(store -> {
+            store.setNickname(line, value);
+            return null;
+        });
+        return value;
     }
 
     /** HLF-PD-001 for one of the subscriber's lines, acting as that line (the primary). */
@@ -66,9 +93,18 @@ public final class SubscriberUseCases {
         twinnings.deactivate(lineOf(subscriber, twinningId), twinningId);
     }
 
-    /** The relationship's events, newest first; only for a live relationship of the subscriber's lines. */
+    /**
+     * The relationship's events, newest first, for a relationship one of the subscriber's lines is or
+     * was a party of: the history of a removed device stays readable.
+     */
     public List<SubscriberStore.HistoryEntry> history(String subscriber, String twinningId) {
-        lineOf(subscriber, twinningId);
+        if (twinningId == null || twinningId.isEmpty()) {
+            throw ApiException.of(ApiError.MISSING_ELEMENT, "the twinning id is missing", "twinningId");
+        }
+        if (linesOf(subscriber).stream().noneMatch(line -> twinnings.wasParty(line, twinningId))) {
+            throw ApiException.of(ApiError.NOT_FOUND, "no twinning " + twinningId + " for this subscriber",
+                    "twinningId");
+        }
         return tx.inTransaction(store -> store.historyOf(twinningId));
     }
 

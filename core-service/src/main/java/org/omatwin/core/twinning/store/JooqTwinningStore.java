@@ -115,6 +115,7 @@ public final class JooqTwinningStore implements TwinningStore {
     public void releaseExpiredCode(String codeHash, Instant now) {
         db.update(TWINNING)
                 .setNull(TWINNING.CODE_HASH)
+                .setNull(TWINNING.CODE_SEALED)
                 .where(TWINNING.CODE_HASH.eq(codeHash))
                 .and(TWINNING.CODE_EXPIRES_AT.le(odt(now)))
                 .execute();
@@ -237,6 +238,7 @@ public final class JooqTwinningStore implements TwinningStore {
         r.setCodeMcc(code == null ? null : code.issuer().mcc());
         r.setCodeMnc(code == null ? null : code.issuer().mnc());
         r.setCodeExpiresAt(code == null ? null : odt(code.expiresAt()));
+        r.setCodeSealed(code == null ? null : code.sealed());
         r.setSecondaryCorrelator(t.secondaryCorrelator());
         r.setPrimaryCorrelator(t.primaryCorrelator());
         r.setSecondaryMcc(t.secondaryMno() == null ? null : t.secondaryMno().mcc());
@@ -244,7 +246,8 @@ public final class JooqTwinningStore implements TwinningStore {
         r.setPrimaryMcc(t.primaryMno() == null ? null : t.primaryMno().mcc());
         r.setPrimaryMnc(t.primaryMno() == null ? null : t.primaryMno().mnc());
         r.setPrimaryVmAddress(t.primaryVoiceMailAddress() == null ? null : t.primaryVoiceMailAddress().value());
-        r.setAuthCode(t.authCode());
+        r.setAuthCode(t.authCode() == null ? null : t.authCode().value());
+        r.setAuthCodeExpiresAt(t.authCode() == null ? null : odt(t.authCode().expiresAt()));
         r.setCreatedAt(odt(t.createdAt()));
         r.setActivatedAt(odt(t.activatedAt()));
         r.setStatusChangedAt(odt(t.statusChangedAt()));
@@ -267,7 +270,9 @@ public final class JooqTwinningStore implements TwinningStore {
         Twinning.PendingCode code = r.get(TWINNING.CODE_HASH) == null ? null
                 : new Twinning.PendingCode(r.get(TWINNING.CODE_HASH),
                         new Mno(r.get(TWINNING.CODE_MCC), r.get(TWINNING.CODE_MNC)),
-                        r.get(TWINNING.CODE_EXPIRES_AT).toInstant());
+                        r.get(TWINNING.CODE_EXPIRES_AT).toInstant(), r.get(TWINNING.CODE_SEALED));
+        Twinning.AuthCode authCode = r.get(TWINNING.AUTH_CODE) == null ? null
+                : new Twinning.AuthCode(r.get(TWINNING.AUTH_CODE), r.get(TWINNING.AUTH_CODE_EXPIRES_AT).toInstant());
         return new Twinning(
                 r.get(TWINNING.ID),
                 new DeviceAddress(r.get(TWINNING.SECONDARY_ADDRESS)),
@@ -280,7 +285,7 @@ public final class JooqTwinningStore implements TwinningStore {
                 mno(r.get(TWINNING.SECONDARY_MCC), r.get(TWINNING.SECONDARY_MNC)),
                 mno(r.get(TWINNING.PRIMARY_MCC), r.get(TWINNING.PRIMARY_MNC)),
                 address(r.get(TWINNING.PRIMARY_VM_ADDRESS)),
-                r.get(TWINNING.AUTH_CODE),
+                authCode,
                 r.get(TWINNING.CREATED_AT).toInstant(),
                 instant(r.get(TWINNING.ACTIVATED_AT)),
                 instant(r.get(TWINNING.STATUS_CHANGED_AT)),

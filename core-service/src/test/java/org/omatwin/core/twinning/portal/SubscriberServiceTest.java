@@ -171,6 +171,43 @@ class SubscriberServiceTest {
                 .flatMap(l -> l.getDevicesList().stream())).extracting(TwinnedDevice::getTwinningId).doesNotContain(id);
         Rest.Response gone = Rest.withToken("GET", rest(watch, "/twinnings/" + id), null, device(watch));
         assertThat(gone.status()).isEqualTo(404);
+        // the history of a removed device stays readable to its subscriber
+        assertThat(alice.getTwinningHistory(GetTwinningHistoryRequest.newBuilder().setTwinningId(id).build())
+                .getEntriesList()).extracting(HistoryEntry::getEventType).startsWith("Deactivated").hasSize(5);
+        assertThatThrownBy(() -> subscriber("bob").getTwinningHistory(GetTwinningHistoryRequest.newBuilder()
+                .setTwinningId(id).build())).isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    }
+
+    @Test
+    void linesCarryTheDeviceLimitAndTheSubscribersNicknames() {
+        var alice = subscriber("alice");
+        assertThat(alice.setLineNickname(org.omatwin.proto.portal.v1.SetLineNicknameRequest.newBuilder()
+                .setLineAddress(ALICE_TABLET).setNickname(" Work tablet ").build()).getNickname())
+                .isEqualTo("Work tablet");
+        var lines = alice.listLines(ListLinesRequest.getDefaultInstance());
+        assertThat(lines.getMaxDevicesPerLine()).isEqualTo(5);
+        assertThat(lines.getLinesList()).filteredOn(l -> l.getAddress().equals(ALICE_TABLET))
+                .singleElement().extracting(Line::getNickname).isEqualTo("Work tablet");
+        // bad nicknames and other subscribers' lines change nothing
+        for (String bad : List.of("x".repeat(33), "a\u202Eb")) {
+            assertThatThrownBy(() -> alice.setLineNickname(org.omatwin.proto.portal.v1.SetLineNicknameRequest
+                    .newBuilder().setLineAddress(ALICE_TABLET).setNickname(bad).build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(messageId(e)).isEqualTo("SVC0002"));
+        }
+        assertThatThrownBy(() -> subscriber("bob").setLineNickname(org.omatwin.proto.portal.v1.SetLineNicknameRequest
+                .newBuilder().setLineAddress(ALICE_TABLET).setNickname("mine").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(messageId(e)).isEqualTo("SVC0004"));
+        assertThat(alice.listLines(ListLinesRequest.getDefaultInstance()).getLinesList())
+                .filteredOn(l -> l.getAddress().equals(ALICE_TABLET))
+                .singleElement().extracting(Line::getNickname).isEqualTo("Work tablet");
+        alice.setLineNickname(org.omatwin.proto.portal.v1.SetLineNicknameRequest.newBuilder()
+                .setLineAddress(ALICE_TABLET).setNickname("").build());
+        assertThat(alice.listLines(ListLinesRequest.getDefaultInstance()).getLinesList())
+                .filteredOn(l -> l.getAddress().equals(ALICE_TABLET))
+                .singleElement().extracting(Line::getNickname).isEqualTo("");
     }
 
     @Test

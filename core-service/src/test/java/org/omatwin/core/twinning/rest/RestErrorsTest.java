@@ -248,6 +248,46 @@ class RestErrorsTest {
     }
 
     @Test
+    void anOversizedBodyIsLoggedInOneLineWithoutAStackTrace() {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        root.addAppender(lines);
+        String d = Devices.tel();
+        try {
+            for (int size : new int[] {20_000, 200_000}) {
+                String big = "{\"twinning\":{\"role\":\"Secondary\",\"clientCorrelator\":\"" + "x".repeat(size)
+                        + "\"}}";
+                Response r = post(url(d, "/twinnings"), big);
+                assertThat(r.status()).isEqualTo(413);
+            }
+        } finally {
+            root.detachAppender(lines);
+        }
+        assertThat(lines.list).as("what was logged")
+                .filteredOn(e -> e.getThrowableProxy() != null || e.getFormattedMessage().contains("\n\tat "))
+                .isEmpty();
+        assertNoTwinning(d);
+    }
+
+    @Test
+    void pathParametersAfterASemicolonAre400Svc0002NotIgnored() {
+        String watch = Devices.tel();
+        Response created = requestCode(watch);
+        String id = id(created);
+        String base = url(watch, "/twinnings");
+        assertError(get(base + ";x=1"), 400, "SVC0002");
+        assertError(get(base + "/" + id + ";x=1"), 400, "SVC0002");
+        assertError(post(base + ";x=1", "{\"twinning\":{\"role\":\"Secondary\",\"clientCorrelator\":\"m\"}}"),
+                400, "SVC0002");
+        assertError(delete(base + "/" + id + ";x=1"), 400, "SVC0002");
+        assertThat(get(base + "/" + id).twinning().path("twinningStatus").asText())
+                .as("the DELETE changed nothing").isEqualTo("Pending");
+    }
+
+    @Test
     void wrongTypesAre400Svc0002NamingTheElement() {
         String d = Devices.tel();
         String[][] cases = {

@@ -2,10 +2,12 @@ package org.omatwin.core.twinning.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.omatwin.core.support.Rest.*;
+import static org.omatwin.core.store.schema.Tables.TWINNING;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.omatwin.core.support.TestCore;
 import org.omatwin.core.support.Devices;
 import org.omatwin.core.support.Rest.Response;
 
@@ -47,6 +49,68 @@ class RestResourcesTest {
             assertThat(withOld.status()).as("the replaced code no longer works").isEqualTo(400);
         }
         assertThat(activate(Devices.tel(), newCode, null).status()).isEqualTo(201);
+    }
+
+    @Test
+    void aRetriedCreateWithTheSameCorrelatorGetsTheSameResourceAndCodeWhichIsNotStoredInClear() {
+        String watch = Devices.tel();
+        String body = "{\"twinning\":{\"role\":\"Secondary\",\"clientCorrelator\":\"retry-1\"}}";
+        Response first = post(url(watch, "/twinnings"), body);
+        Response retry = post(url(watch, "/twinnings"), body);
+        assertThat(retry.status()).isEqualTo(201);
+        assertThat(id(retry)).isEqualTo(id(first));
+        String code = first.twinning().path("activationCode").path("code").asText();
+        assertThat(retry.twinning().path("activationCode")).isEqualTo(first.twinning().path("activationCode"));
+        var row = TestCore.get().database().dsl().selectFrom(TWINNING).where(TWINNING.ID.eq(id(first))).fetchOne();
+        assertThat(row.intoList()).as("no column holds the code in clear")
+                .noneMatch(v -> v != null && v.toString().contains(code));
+
+        // another correlator is another request: it replaces the code (contract section 3)
+        Response other = post(url(watch, "/twinnings"),
+                "{\"twinning\":{\"role\":\"Secondary\",\"clientCorrelator\":\"retry-2\"}}");
+        assertThat(id(other)).isEqualTo(id(first));
+        String replaced = other.twinning().path("activationCode").path("code").asText();
+        if (!replaced.equals(code)) {
+            assertThat(activate(Devices.tel(), code, null).status()).as("the replaced code").isEqualTo(400);
+        }
+        assertThat(activate(Devices.tel(), replaced, null).status()).isEqualTo(201);
+        // once redeemed, the same correlator no longer brings a code back
+        Response after = post(url(watch, "/twinnings"),
+                "{\"twinning\":{\"role\":\"Secondary\",\"clientCorrelator\":\"retry-2\"}}");
+        assertThat(after.status()).isEqualTo(403);
+    }
+
+    @Test
+    void theAuthCodeIsHiddenOnceExpired() {
+        String watch = Devices.tel();
+        Response code = requestCode(watch);
+        twin(Devices.tel(), watch);
+        String secondaryUrl = code.twinning().path("resourceURL").asText();
+        TestCore.get().database().dsl().update(TWINNING)
+                .set(TWINNING.AUTH_CODE, "test-auth-code-0123456789")
+                .set(TWINNING.AUTH_CODE_EXPIRES_AT, java.time.OffsetDateTime.now().plusMinutes(5))
+                .where(TWINNING.ID.eq(id(code))).execute();
+        assertThat(get(secondaryUrl).twinning().path("authCode").asText()).isEqualTo("test-auth-code-0123456789");
+        TestCore.get().database().dsl().update(TWINNING)
+                .set(TWINNING.AUTH_CODE_EXPIRES_AT, java.time.OffsetDateTime.now().minusSeconds(1))
+                .where(TWINNING.ID.eq(id(code))).execute();
+        assertThat(get(secondaryUrl).twinning().has("authCode")).isFalse();
+        assertThat(get(url(watch, "/twinnings")).json().path("twinningList").path("twinning").get(0).has("authCode"))
+                .isFalse();
+    }
+
+    @Test
+    void namesDifferingOnlyInCaseCannotCoexistEvenInTheDatabase() {
+        String phone = Devices.tel();
+        Response a = twin(phone, Devices.tel());
+        Response b = twin(phone, Devices.tel());
+        var dsl = TestCore.get().database().dsl();
+        dsl.update(TWINNING).set(TWINNING.NAME, "Device-0401").where(TWINNING.ID.eq(id(a))).execute();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dsl.update(TWINNING)
+                .set(TWINNING.NAME, "device-0401").where(TWINNING.ID.eq(id(b))).execute())
+                .isInstanceOf(org.jooq.exception.DataAccessException.class);
+        assertThat(dsl.select(TWINNING.NAME).from(TWINNING).where(TWINNING.ID.eq(id(b))).fetchOne().value1())
+                .isNotEqualTo("device-0401");
     }
 
     @Test
@@ -177,6 +241,12 @@ class RestResourcesTest {
         assertThat(replaced.twinning().path("twinningStatus").asText()).isEqualTo("Off");
         assertThat(replaced.twinning().path("name").asText()).isEqualTo("Car");
 
+        // a "full" replace with only twinningStatus is not a patch: the whole resource is required
+        Response partial = put(primaryUrl, "{\"twinning\":{\"twinningStatus\":\"On\"}}");
+        assertThat(partial.status()).isEqualTo(400);
+        assertThat(partial.messageId()).isEqualTo("SVC2006");
+        assertThat(get(primaryUrl).twinning().path("twinningStatus").asText()).isEqualTo("Off");
+
         String changesOther = "{\"twinning\":{\"role\":\"Primary\",\"ownAddress\":\"tel:+441111111111\"}}";
         Response refused = put(primaryUrl, changesOther);
         assertThat(refused.status()).isEqualTo(403);
@@ -240,6 +310,23 @@ class RestResourcesTest {
         Response created = post(url(Devices.tel(), "/subscriptions"), "{\"twinningSubscription\":{\"callbackReference\":"
                 + "{\"notifyURL\":\"http://127.0.0.1:9/n\"},\"duration\":999999999}}");
         assertThat(created.json().path("twinningSubscription").path("duration").asInt()).isEqualTo(2_592_000);
+    }
+
+    @Test
+    void aDurationBeyondInt32IsGrantedTheMaximumAndANegativeOneRefused() {
+        String watch = Devices.tel();
+        Response huge = post(url(watch, "/subscriptions"), "{\"twinningSubscription\":{\"callbackReference\":"
+                + "{\"notifyURL\":\"http://127.0.0.1:9/n\"},\"duration\":99999999999}}");
+        assertThat(huge.status()).isEqualTo(201);
+        assertThat(huge.json().path("twinningSubscription").path("duration").asInt()).isEqualTo(2_592_000);
+
+        Response negative = post(url(watch, "/subscriptions"), "{\"twinningSubscription\":{\"callbackReference\":"
+                + "{\"notifyURL\":\"http://127.0.0.1:9/n\"},\"duration\":-99999999999}}");
+        assertThat(negative.status()).isEqualTo(400);
+        assertThat(negative.json().path("requestError").path("serviceException").path("messageId").asText())
+                .isEqualTo("SVC0002");
+        assertThat(get(url(watch, "/subscriptions")).json().path("subscriptionList").path("twinningSubscription"))
+                .hasSize(1);
     }
 
     @Test

@@ -31,7 +31,7 @@ public final class TwinningFixture {
     public final MutableClock clock = new MutableClock(T0);
     public final InMemoryTwinningStore store = new InMemoryTwinningStore();
     public final ActivationCodes codes = new ActivationCodes(KEY);
-    public final RecordingAuthCodes authCodes = new RecordingAuthCodes();
+    public final RecordingAuthCodes authCodes = new RecordingAuthCodes(clock);
     public final TwinningPolicy policy;
     public final TwinningUseCases twinnings;
 

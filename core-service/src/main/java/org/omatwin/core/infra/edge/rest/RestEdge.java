@@ -70,6 +70,7 @@ public final class RestEdge implements HttpService {
     @Override
     public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) throws Exception {
         try {
+            refuseMatrixParameters(ctx.rawPath());
             HttpRules.Match match = rules.match(req.method().name(), ctx.path());
             if (match instanceof HttpRules.WrongMethod wrong) {
                 String allow = String.join(", ", wrong.allowed());
@@ -96,8 +97,7 @@ public final class RestEdge implements HttpService {
                     }
                     String body = null;
                     if (rule.hasBody()) {
-                        body = agg.content().toStringUtf8();
-                        checkBody(body, agg.content().length(), rule);
+                        body = checkBody(agg.content().toStringUtf8(), agg.content().length(), rule);
                     }
                     return call(ctx, req, found, query, body);
                 } catch (ApiException e) {
@@ -181,6 +181,19 @@ public final class RestEdge implements HttpService {
                 "body");
     }
 
+    /**
+     * The framework drops {@code ;name=value} path parameters before routing (ctx.path()); the contract
+     * has none, so they are refused rather than silently ignored. A ';' that belongs to a value (a sip:
+     * URI's parameters) is sent percent-encoded, as %3B.
+     */
+    private static void refuseMatrixParameters(String rawPath) {
+        int query = rawPath.indexOf('?');
+        if ((query < 0 ? rawPath : rawPath.substring(0, query)).indexOf(';') >= 0) {
+            throw ApiException.of(ApiError.INVALID_INPUT, "path parameters (';') are not accepted; a ';' in a value "
+                    + "must be percent-encoded (%3B)", "path");
+        }
+    }
+
     private static QueryParams checkQuery(ServiceRequestContext ctx, HttpRules.Rule rule) {
         if (ctx.query() == null || ctx.query().isEmpty()) {
             return QueryParams.of();
@@ -197,7 +210,8 @@ public final class RestEdge implements HttpService {
         return params;
     }
 
-    private void checkBody(String text, int length, HttpRules.Rule rule) {
+    /** The body as the method's message will read it: {@code text}, or printed again if a check changed it. */
+    private String checkBody(String text, int length, HttpRules.Rule rule) {
         if (length > maxBodyBytes) {
             throw tooLarge();
         }
@@ -211,6 +225,8 @@ public final class RestEdge implements HttpService {
             throw ApiException.of(ApiError.INVALID_INPUT, "the request body is not valid JSON (line "
                     + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", "body");
         }
-        StrictJson.check(body, rule.bodyType(), "*".equals(rule.bodyField()) ? rule.pathFields() : java.util.Set.of());
+        boolean changed = StrictJson.check(body, rule.bodyType(),
+                "*".equals(rule.bodyField()) ? rule.pathFields() : java.util.Set.of());
+        return changed ? body.toString() : text;
     }
 }
