@@ -183,8 +183,9 @@ class DeviceAccountPagesIT {
         DeviceAgent watch = watch(devId, shown);
         WebDriver d = browser(412, 915); // a phone-sized screen
         try {
-            // sign in at the authorization server, back to the registration form
+            // sign in: the portal's own sign-in page, then the authorization server, back to the form
             d.get(portalUrl + "/dm/v2/devices/new");
+            waitUpTo(d, 30).until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in"))).click();
             waitUpTo(d, 30).until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("alice");
             d.findElement(By.id("password")).sendKeys(PASSWORD + Keys.ENTER);
             try {
