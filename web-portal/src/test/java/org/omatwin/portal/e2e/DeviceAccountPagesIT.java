@@ -103,16 +103,7 @@ class DeviceAccountPagesIT {
 
     /** The watch: the reference DM client with a device token of the development client; SHOW pages land in {@code shown}. */
     private static DeviceAgent watch(String devId, List<String> shown) throws Exception {
-        String form = "grant_type=client_credentials&scope=oma_dm.device&device=" + URLEncoder.encode(devId,
-                StandardCharsets.UTF_8);
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(issuer + "/oauth2/token"))
-                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
-                        "device-simulator:device-simulator-secret".getBytes(StandardCharsets.UTF_8)))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        Matcher m = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
-        assertThat(m.find()).as(r.body()).isTrue();
-        DmClient client = new DmClient(URI.create("https://localhost:" + dmPort + "/dm/v2"), TokenSource.fixed(m.group(1)),
+        DmClient client = new DmClient(URI.create("https://localhost:" + dmPort + "/dm/v2"), TokenSource.fixed(DeviceSimulator.token(issuer, devId, "oma_dm.device")),
                 DmClient.httpClient(TlsTrust.pinnedSha256(dmFingerprint), Executors.newCachedThreadPool()));
         return new DeviceAgent(ManagementTree.inMemory(DeviceProfile.defaults(devId).withFirmwareVersion("4.2.0")),
                 client, new UpdateBehaviour(), new DeviceListener() {

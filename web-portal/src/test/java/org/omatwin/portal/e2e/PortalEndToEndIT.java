@@ -124,16 +124,7 @@ class PortalEndToEndIT {
     // ---- the watch, over REST with a device token, as a real watch would ----
 
     private static String deviceToken(String device) throws Exception {
-        String form = "grant_type=client_credentials&scope=oma_rest_twinning.all_v1&device="
-                + URLEncoder.encode(device, StandardCharsets.UTF_8);
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(issuer + "/oauth2/token"))
-                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
-                        "device-simulator:device-simulator-secret".getBytes(StandardCharsets.UTF_8)))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        Matcher m = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
-        assertThat(m.find()).as(r.body()).isTrue();
-        return m.group(1);
+        return DeviceSimulator.token(issuer, device, "oma_rest_twinning.all_v1");
     }
 
     private static HttpResponse<String> watchCalls(String watch, String method, String path, String body)

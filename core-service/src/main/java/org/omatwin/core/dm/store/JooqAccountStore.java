@@ -8,6 +8,8 @@ import static org.omatwin.core.store.schema.Tables.DM_REGISTRATION;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.jooq.DSLContext;
 import org.omatwin.core.dm.account.AccountStore;
 import org.omatwin.core.dm.account.Registration;
@@ -51,23 +53,21 @@ public final class JooqAccountStore extends JooqDmStore implements AccountStore 
 
     @Override
     public void saveRegistration(Registration r) {
+        // what a later save of the same registration replaces
+        Map<org.jooq.Field<?>, Object> changing = new LinkedHashMap<>();
+        changing.put(DM_REGISTRATION.LINE, r.line().value());
+        changing.put(DM_REGISTRATION.NAME, r.name());
+        changing.put(DM_REGISTRATION.CODE_HASH, r.codeHash());
+        changing.put(DM_REGISTRATION.CODE_EXPIRES_AT, odt(r.codeExpiresAt()));
+        changing.put(DM_REGISTRATION.CODE_FAILURES, r.codeFailures());
+        changing.put(DM_REGISTRATION.CODE_OPERATION, r.codeOperation());
         db.insertInto(DM_REGISTRATION)
                 .set(DM_REGISTRATION.SUBSCRIBER_ID, r.subscriberId())
                 .set(DM_REGISTRATION.DEV_ID, r.devId().value())
-                .set(DM_REGISTRATION.LINE, r.line().value())
-                .set(DM_REGISTRATION.NAME, r.name())
-                .set(DM_REGISTRATION.CODE_HASH, r.codeHash())
-                .set(DM_REGISTRATION.CODE_EXPIRES_AT, odt(r.codeExpiresAt()))
-                .set(DM_REGISTRATION.CODE_FAILURES, r.codeFailures())
-                .set(DM_REGISTRATION.CODE_OPERATION, r.codeOperation())
                 .set(DM_REGISTRATION.CREATED_AT, odt(r.createdTime()))
+                .set(changing)
                 .onConflict(DM_REGISTRATION.SUBSCRIBER_ID, DM_REGISTRATION.DEV_ID).doUpdate()
-                .set(DM_REGISTRATION.LINE, r.line().value())
-                .set(DM_REGISTRATION.NAME, r.name())
-                .set(DM_REGISTRATION.CODE_HASH, r.codeHash())
-                .set(DM_REGISTRATION.CODE_EXPIRES_AT, odt(r.codeExpiresAt()))
-                .set(DM_REGISTRATION.CODE_FAILURES, r.codeFailures())
-                .set(DM_REGISTRATION.CODE_OPERATION, r.codeOperation())
+                .set(changing)
                 .execute();
     }
 
