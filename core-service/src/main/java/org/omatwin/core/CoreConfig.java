@@ -55,7 +55,7 @@ public record CoreConfig(
     public record Dm(int port, boolean plainHttp, String tlsCertificate, String tlsKey, String publicUrl,
             int commandsPerPackage, Duration unreportedTimeout, int maxSubscriptionsPerClient,
             NetworkParameters networkParameters, Policies policies, byte[] pseudonymKey, int retentionDays,
-            java.net.URI gatewayUrl, Duration gatewayDelay) {
+            java.net.URI gatewayUrl, Duration gatewayDelay, int maxJobsPerClient, int jobWorkers) {
         /** The device surface's public base (…/dm/v2); by default https://localhost:{bound port}/dm/v2. */
         public String publicUrlFor(int boundPort) {
             return publicUrl != null ? publicUrl : (plainHttp ? "http" : "https") + "://localhost:" + boundPort + "/dm/v2";
@@ -146,7 +146,9 @@ public record CoreConfig(
                 pseudonymKey(r.string("TWIN_DM_PSEUDONYM_KEY", "")),
                 r.integer("TWIN_DM_RETENTION_DAYS", 30, 1, 3650),
                 gatewayUrl(r.string("TWIN_DM_GATEWAY_URL", "")),
-                Duration.ofSeconds(r.integer("TWIN_DM_GATEWAY_DELAY_SECONDS", 30, 1, 86_400)));
+                Duration.ofSeconds(r.integer("TWIN_DM_GATEWAY_DELAY_SECONDS", 30, 1, 86_400)),
+                r.integer("TWIN_DM_MAX_JOBS_PER_CLIENT", 20, 1, 10_000),
+                r.integer("TWIN_DM_JOB_WORKERS", 2, 1, 64));
     }
 
     /**

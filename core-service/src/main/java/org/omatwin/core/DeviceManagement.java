@@ -19,6 +19,12 @@ import org.omatwin.core.dm.account.AccountUseCases;
 import org.omatwin.core.dm.account.BindingCodes;
 import org.omatwin.core.dm.account.ProvisioningUseCases;
 import org.omatwin.core.dm.api.DeviceAccountGrpcService;
+import org.omatwin.core.dm.api.JobGrpcService;
+import org.omatwin.core.dm.api.JobNoticeRenderer;
+import org.omatwin.core.dm.api.JobTargets;
+import org.omatwin.core.dm.job.JobUseCases;
+import org.omatwin.core.dm.store.JooqJobStore;
+import org.omatwin.proto.dmwsi.v1.JobsProto;
 import org.omatwin.core.dm.api.ProvisioningGrpcService;
 import org.omatwin.proto.portal.v1.DeviceAccountProto;
 import org.omatwin.proto.portal.v1.DeviceAccountServiceGrpc;
@@ -114,10 +120,12 @@ final class DeviceManagement implements AutoCloseable {
     private final String fingerprint;
     private final ProvisioningUseCases provisioning;
     private final ServerServiceDefinition portal;
+    private final JobWorkers workers;
 
     private DeviceManagement(com.linecorp.armeria.server.Server deviceServer, List<PgEventListener> listeners,
             ScheduledExecutorService sweeper, ExecutorService databaseWork, List<ServerServiceDefinition> dmwsi,
-            String fingerprint, ProvisioningUseCases provisioning, ServerServiceDefinition portal) {
+            String fingerprint, ProvisioningUseCases provisioning, ServerServiceDefinition portal, JobWorkers workers) {
+        this.workers = workers;
         this.provisioning = provisioning;
         this.portal = portal;
         this.databaseWork = databaseWork;
@@ -194,8 +202,12 @@ final class DeviceManagement implements AutoCloseable {
         ProvisioningUseCases provisioning = new ProvisioningUseCases(ownership, clock);
         SessionUseCases sessions = new SessionUseCases(queue,
                 new SessionPolicy(settings.commandsPerPackage(), settings.unreportedTimeout()), clock);
-        OperationUseCases operations = new OperationUseCases(queue, new OperationPlanner(OperationPlanner.NO_PACKAGES),
-                targets, clock);
+        OperationPlanner planner = new OperationPlanner(OperationPlanner.NO_PACKAGES);
+        OperationUseCases operations = new OperationUseCases(queue, planner, targets, clock);
+        // bulk jobs (section 5): their steps commit notifications too, so the outbox is woken after each
+        JobUseCases jobs = new JobUseCases(database.transactions(JooqJobStore::new, wakeOutbox), queue, planner,
+                targets, policies::of, new JobTargets(policies), new JobNoticeRenderer(restUrl, policies),
+                settings.maxJobsPerClient(), clock);
         SubscriptionUseCases subscriptions = new SubscriptionUseCases(database.transactions(JooqSubscriptionStore::new),
                 targets, settings.maxSubscriptionsPerClient(), clock);
 
@@ -247,6 +259,7 @@ final class DeviceManagement implements AutoCloseable {
                 operations.expireOperations(clock.instant());
                 subscriptions.purgeExpired(clock.instant());
                 purgeTransactions(log, clock.instant().minus(Duration.ofDays(settings.retentionDays())));
+                purgeJobs(jobs, clock.instant().minus(Duration.ofDays(settings.retentionDays())));
                 statistics.refresh();
             } catch (RuntimeException e) {
                 LOG.warn("device-management sweep failed; retried at the next one: {}", e.getMessage());
@@ -265,6 +278,7 @@ final class DeviceManagement implements AutoCloseable {
         List<ServerServiceDefinition> dmwsi = java.util.stream.Stream.of(devices,
                 new DmSubscriptionGrpcService(subscriptions, restUrl),
                 new TransactionGrpcService(log, restUrl),
+                new JobGrpcService(jobs, restUrl, settings.networkParameters(), sweeper),
                 new ProvisioningGrpcService(provisioning, restUrl))
                 .map(service -> ServerInterceptors.intercept(service, new ResponseMeta(), policy, auth,
                         new ErrorInterceptor(), edge)).toList();
@@ -277,8 +291,9 @@ final class DeviceManagement implements AutoCloseable {
                         AccessRules.of(List.of(DeviceAccountProto.getDescriptor().findServiceByName(
                                 "DeviceAccountService")))),
                 new ErrorInterceptor(), edge);
+        JobWorkers workers = JobWorkers.start(jobs, settings.jobWorkers());
         return new DeviceManagement(server, List.of(listener, eventListener), sweeper, databaseWork, dmwsi,
-                fingerprint, provisioning, portal);
+                fingerprint, provisioning, portal, workers);
     }
 
     private static byte[] unusedKey() {
@@ -381,7 +396,8 @@ final class DeviceManagement implements AutoCloseable {
             DmwsiProto.getDescriptor().findServiceByName("DeviceManagementService"),
             DmSubscriptionsProto.getDescriptor().findServiceByName("DmSubscriptionService"),
             TransactionsProto.getDescriptor().findServiceByName("TransactionService"),
-            ProvisioningProto.getDescriptor().findServiceByName("ProvisioningService"));
+            ProvisioningProto.getDescriptor().findServiceByName("ProvisioningService"),
+            JobsProto.getDescriptor().findServiceByName("JobService"));
 
     /** Ended entries of the transaction log leave after the retention period, in batches. */
     private static void purgeTransactions(Transactions<JooqDmwsiStore> log, java.time.Instant before) {
@@ -393,6 +409,19 @@ final class DeviceManagement implements AutoCloseable {
         } while (purged == 5_000);
         if (total > 0) {
             LOG.info("{} transaction-log entries past the retention period removed", total);
+        }
+    }
+
+    /** Ended jobs leave after the retention period with their executions, in batches. */
+    private static void purgeJobs(JobUseCases jobs, java.time.Instant before) {
+        int purged;
+        int total = 0;
+        do {
+            purged = jobs.purge(before, 5_000);
+            total += purged;
+        } while (purged == 5_000);
+        if (total > 0) {
+            LOG.info("{} rows of jobs past the retention period removed", total);
         }
     }
 
@@ -423,6 +452,7 @@ final class DeviceManagement implements AutoCloseable {
 
     @Override
     public void close() {
+        workers.close();
         sweeper.shutdownNow();
         try {
             deviceServer.stop().get(10, TimeUnit.SECONDS);

@@ -229,6 +229,11 @@ public final class InMemoryDmStore implements DmStore, Transactions<DmStore> {
     }
 
     @Override
+    public void executionFollows(Operation operation) {
+        // the domain tests of operations have no jobs; jobs are tested on PostgreSQL
+    }
+
+    @Override
     public void updateOperation(Operation operation) {
         requireKnown(state.operations, operation.operationId());
         state.operations.put(operation.operationId(), operation);

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.omatwin.core.dm.DmStore;
 import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.device.Line;
+import org.omatwin.core.dm.job.TargetResolver;
 import org.omatwin.core.dm.policy.ClientPolicy;
 import org.omatwin.core.dm.policy.Permission;
 import org.omatwin.core.dm.policy.PseudonymStore;
@@ -96,6 +97,34 @@ public final class ClientAccess {
         } catch (ApiException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * A target of this client's job (section 5): the device, or why it is Rejected. Unlike a single
+     * operation's 404, a job's execution says which: unknown, or outside the caller's policy.
+     */
+    TargetResolver.Resolution target(String ref) {
+        if (policy.pseudonyms() && !Pseudonyms.isPseudonym(ref)) {
+            return TargetResolver.Resolution.rejected("outside the caller's policy: it names devices by pseudonym only");
+        }
+        Optional<DevId> devId = resolve(ref).filter(d -> devices.read(store -> store.findDevice(d))
+                .filter(p -> p.lastSeen() != null).isPresent());
+        if (devId.isEmpty()) {
+            return TargetResolver.Resolution.rejected("unknown device");
+        }
+        if (!devices.read(store -> store.reaches(devId.get(), policy.reach()))) {
+            return TargetResolver.Resolution.rejected("outside the caller's policy");
+        }
+        return TargetResolver.Resolution.of(devId.get());
+    }
+
+    /** A line of this client's job: tel:, or a line pseudonym it was given (a pseudonymous client: only that). */
+    Optional<Line> line(String ref) {
+        if (Pseudonyms.isPseudonym(ref)) {
+            return given.read(store -> store.findPseudonym(policy.clientId(), ref))
+                    .filter(p -> p.kind() == Kind.LINE).flatMap(p -> Line.parse(p.value()));
+        }
+        return policy.pseudonyms() ? Optional.empty() : Line.parse(ref);
     }
 
     static ApiException unknown(String ref) {

@@ -28,7 +28,7 @@ public final class DmNotificationRenderer implements DmNotice.Renderer {
     @Override
     public String render(DmNotice n) {
         String clientId = n.subscription() != null ? n.subscription().clientId()
-                : n.operation() == null ? null : n.operation().requester().id();
+                : n.operation() == null ? null : n.operation().requester().client();
         ClientAccess who = policies.access(clientId).orElseThrow(() -> new IllegalStateException(
                 "no policy for " + clientId + ": the fan-out should have left this notification out"));
         String body = render(n, who);

@@ -117,7 +117,7 @@ public final class DmSubscriptionGrpcService extends DmSubscriptionServiceGrpc.D
         List<DevId> devices = new ArrayList<>();
         // each resolved, and within the client's reach, as for operations (ClientAccess)
         s.getDeviceRefsList().forEach(ref -> devices.add(ClientAccess.current().device(ref)));
-        return new SubscriptionRequest(DeviceManagementGrpcService.callbackReference(s.getCallbackReference(),
+        return new SubscriptionRequest(OperationForms.callbackReference(s.getCallbackReference(),
                 "dmSubscription.callbackReference"), types, Set.copyOf(s.getAlertTypesList()), devices,
                 s.hasDuration() ? s.getDuration() : null, s.hasClientCorrelator() ? s.getClientCorrelator() : null);
     }

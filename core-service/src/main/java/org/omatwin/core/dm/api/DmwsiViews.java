@@ -47,7 +47,30 @@ final class DmwsiViews {
                 .setUiMode(r.mode().uiMode().wire())
                 .setState(o.state().wire())
                 .setResourceUrl(base() + "/operations/" + o.operationId());
-        OperationArguments a = r.arguments();
+        arguments(b, r.arguments());
+        if (r.notifyUrl() != null) {
+            b.setCallbackReference(callbackReference(r.notifyUrl(), r.callbackData()));
+        }
+        set(r.clientCorrelator(), b::setClientCorrelator);
+        if (r.timeoutSeconds() != null) {
+            b.setTimeoutSeconds(r.timeoutSeconds());
+        }
+        if (o.statusCode() != null) {
+            b.setStatusCode(o.statusCode());
+        }
+        if (o.resultCode() != null) {
+            b.setResultCode(o.resultCode());
+        }
+        set(o.resultText(), b::setResultText);
+        o.results().forEach(v -> b.addResults(NodeValue.newBuilder().setUri(v.uri())
+                .setFormat(v.format() == null ? "" : v.format()).setValue(v.value() == null ? "" : v.value())));
+        o.timeline().forEach(c -> b.addTimeline(StateChange.newBuilder().setState(c.state().wire())
+                .setTime(timestamp(c.time()))));
+        return b.build();
+    }
+
+    /** The type-specific arguments of an operation (or of a job's operation), values without their secrets. */
+    static void arguments(Operation.Builder b, OperationArguments a) {
         if (a.uris() != null) {
             b.addAllUris(a.uris());
         }
@@ -79,25 +102,6 @@ final class DmwsiViews {
                 b.addCommands(command);
             });
         }
-        if (r.notifyUrl() != null) {
-            b.setCallbackReference(callbackReference(r.notifyUrl(), r.callbackData()));
-        }
-        set(r.clientCorrelator(), b::setClientCorrelator);
-        if (r.timeoutSeconds() != null) {
-            b.setTimeoutSeconds(r.timeoutSeconds());
-        }
-        if (o.statusCode() != null) {
-            b.setStatusCode(o.statusCode());
-        }
-        if (o.resultCode() != null) {
-            b.setResultCode(o.resultCode());
-        }
-        set(o.resultText(), b::setResultText);
-        o.results().forEach(v -> b.addResults(NodeValue.newBuilder().setUri(v.uri())
-                .setFormat(v.format() == null ? "" : v.format()).setValue(v.value() == null ? "" : v.value())));
-        o.timeline().forEach(c -> b.addTimeline(StateChange.newBuilder().setState(c.state().wire())
-                .setTime(timestamp(c.time()))));
-        return b.build();
     }
 
     /** Where results are pushed, as the caller gave it (an operation's or a subscription's). */

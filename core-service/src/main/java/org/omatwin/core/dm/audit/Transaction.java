@@ -19,7 +19,7 @@ public record Transaction(String transactionId, Kind kind, String clientId, DevI
 
     public enum Kind {
         OPERATION("operation"), COMMAND("command"), ALERT("alert"), PACKAGE_DOWNLOAD("packageDownload"),
-        PROVISIONING("provisioning");
+        PROVISIONING("provisioning"), JOB("job");
 
         private final String wire;
 

@@ -48,6 +48,10 @@ public final class DmIds {
         return newId("t-");
     }
 
+    public static String job() {
+        return newId("j-");
+    }
+
     public static String subscription() {
         return newId("s-");
     }

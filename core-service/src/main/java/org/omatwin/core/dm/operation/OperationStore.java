@@ -22,6 +22,12 @@ public interface OperationStore extends DeviceStore, DataStore, TransactionLog {
 
     void updateOperation(Operation operation);
 
+    /**
+     * The operation of a job's execution changed state: the execution takes it (Delivered, or its end
+     * with the time), and the job's counts move with it (section 5). Nothing for other operations.
+     */
+    void executionFollows(Operation operation);
+
     Optional<Operation> findOperation(String operationId);
 
     /** Unique per requester (a unique index on requester kind, id and clientCorrelator). */

@@ -36,9 +36,9 @@ public final class OperationTransactions {
                 time);
     }
 
-    /** The client of a requester (null for a job's execution: the job names its client). */
+    /** The client the work is done for: the client itself, or a job's client (null for an account). */
     public static String client(Requester r) {
-        return r == null || r.kind() != Requester.Kind.CLIENT ? null : r.id();
+        return r == null ? null : r.client();
     }
 
     public static String job(Requester r) {

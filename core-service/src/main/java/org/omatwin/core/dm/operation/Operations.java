@@ -15,12 +15,15 @@ public final class Operations {
     private Operations() {}
 
     /**
-     * Writes the operation. Once it has ended, its configure values leave the data repository (2.3),
+     * Writes the operation (a job's execution follows its operation's state, section 5). Once it has ended, its configure values leave the data repository (2.3),
      * a successful diagnosticsStop closes the function's standing upload items, the end is in the transaction log (6.1), and it is an event
      * for its requester (operationCompleted; a customer-care operation that failed is also a fault, CC2).
      */
     public static void save(OperationStore store, Operation operation) {
         store.updateOperation(operation);
+        if (operation.requester().kind() == Requester.Kind.JOB) {
+            store.executionFollows(operation);
+        }
         if (operation.isFinal()) {
             store.deleteValueItemsOf(operation.operationId());
             Instant ended = operation.timeline().getLast().time();

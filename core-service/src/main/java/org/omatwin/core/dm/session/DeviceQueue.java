@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.omatwin.core.dm.common.DmIds;
 import org.omatwin.core.infra.storage.Transactions;
@@ -47,10 +48,18 @@ public final class DeviceQueue {
     }
 
     public <T> T inTransaction(Function<Tx, T> work) {
+        return inTransaction(tx, (store, q) -> work.apply(q));
+    }
+
+    /**
+     * One transaction on a store that does more than the queue's (a job's work moves the job and
+     * dispatches operations in one commit), with the queue's rules and wake-ups.
+     */
+    public <S extends SessionStore, T> T inTransaction(Transactions<S> richer, BiFunction<S, Tx, T> work) {
         List<SessionPending> woken = new ArrayList<>();
-        T result = tx.inTransaction(store -> {
+        T result = richer.inTransaction(store -> {
             woken.clear(); // a transaction retried by the infrastructure starts over
-            return work.apply(new QueueTx(store, woken));
+            return work.apply(store, new QueueTx(store, woken));
         });
         woken.forEach(listener::sessionPending);
         return result;

@@ -266,7 +266,7 @@ public final class SessionUseCases {
             store.insertPackage(new SessionPackage(packageId, pending.sessionId(), pending.devId(), i, ids,
                     i == packages - 1, i == 0 ? now : null, null, null));
         }
-        operations.forEach(o -> store.updateOperation(o.delivered(pending.sessionId(), now)));
+        operations.forEach(o -> Operations.save(store, o.delivered(pending.sessionId(), now)));
         Session started = pending.started(packageIds, now);
         store.updateSession(started);
         q.reconcile(pending.devId(), now); // work of another mode gets its own pending session

@@ -14,6 +14,10 @@ import org.jooq.JSON;
 import org.omatwin.core.dm.command.CommandStatus;
 import org.omatwin.core.dm.command.ResultItem;
 import org.omatwin.core.dm.device.DevId;
+import org.omatwin.core.dm.job.JobOperation;
+import org.omatwin.core.dm.job.JobRequest;
+import org.omatwin.core.dm.job.ResultsMode;
+import org.omatwin.core.dm.job.Targets;
 import org.omatwin.core.dm.operation.CommandSpec;
 import org.omatwin.core.dm.operation.ConfigValue;
 import org.omatwin.core.dm.operation.OperationArguments;
@@ -48,8 +52,20 @@ final class DmJson {
         if (r.timeoutSeconds() != null) {
             o.put("timeoutSeconds", r.timeoutSeconds());
         }
-        OperationArguments a = r.arguments();
-        ObjectNode args = o.putObject("arguments");
+        putArguments(o.putObject("arguments"), r.arguments());
+        return json(o);
+    }
+
+    static OperationRequest request(JSON json) {
+        JsonNode o = parse(json);
+        OperationArguments arguments = arguments(o.path("arguments"));
+        return new OperationRequest(OperationType.fromWire(text(o, "type")), arguments, DevId.of(text(o, "devId")),
+                new SessionMode(UiMode.valueOf(text(o, "uiMode")), o.path("customerCare").asBoolean()),
+                text(o, "notifyUrl"), text(o, "callbackData"), text(o, "clientCorrelator"),
+                integer(o, "timeoutSeconds"));
+    }
+
+    private static void putArguments(ObjectNode args, OperationArguments a) {
         putList(args, "uris", a.uris(), (n, s) -> n.add(s));
         putList(args, "values", a.values(), (n, v) -> {
             ObjectNode e = n.addObject();
@@ -72,23 +88,75 @@ final class DmJson {
             putText(e, "data", c.data());
             putText(e, "url", c.url());
         });
-        return json(o);
     }
 
-    static OperationRequest request(JSON json) {
-        JsonNode o = parse(json);
-        JsonNode a = o.path("arguments");
-        OperationArguments arguments = new OperationArguments(
+    private static OperationArguments arguments(JsonNode a) {
+        return new OperationArguments(
                 list(a, "uris", JsonNode::asText),
                 list(a, "values", v -> new ConfigValue(text(v, "uri"), text(v, "value"), text(v, "format"))),
                 text(a, "packageId"), text(a, "uri"), text(a, "data"), text(a, "componentId"), text(a, "function"),
                 integer(a, "periodSeconds"),
                 list(a, "commands", c -> new CommandSpec(text(c, "op"), text(c, "uri"), text(c, "data"),
                         text(c, "url"))));
-        return new OperationRequest(OperationType.fromWire(text(o, "type")), arguments, DevId.of(text(o, "devId")),
-                new SessionMode(UiMode.valueOf(text(o, "uiMode")), o.path("customerCare").asBoolean()),
-                text(o, "notifyUrl"), text(o, "callbackData"), text(o, "clientCorrelator"),
-                integer(o, "timeoutSeconds"));
+    }
+
+    // job request (its target list is kept apart: read in slices as the job is expanded)
+
+    static JSON job(JobRequest r) {
+        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode op = o.putObject("operation");
+        op.put("type", r.operation().type().wire());
+        op.put("uiMode", r.operation().mode().uiMode().name());
+        op.put("customerCare", r.operation().mode().customerCare());
+        putArguments(op.putObject("arguments"), r.operation().arguments());
+        switch (r.targets()) {
+            case Targets.Devices d -> o.put("targets", "devices");
+            case Targets.Users u -> o.put("targets", "users");
+            case Targets.Filter f -> {
+                o.put("targets", "filter");
+                o.put("filter", f.text());
+            }
+        }
+        putText(o, "startTime", r.startTime() == null ? null : r.startTime().toString());
+        putText(o, "endTime", r.endTime() == null ? null : r.endTime().toString());
+        putInt(o, "maxPerMinute", r.maxPerMinute());
+        putInt(o, "failureThresholdPercent", r.failureThresholdPercent());
+        putInt(o, "minExecuted", r.minExecuted());
+        putInt(o, "timeoutSeconds", r.timeoutSeconds());
+        o.put("mode", r.mode().wire());
+        putText(o, "notifyUrl", r.notifyUrl());
+        putText(o, "callbackData", r.callbackData());
+        putText(o, "clientCorrelator", r.clientCorrelator());
+        return json(o);
+    }
+
+    /** @param entries the target list (empty when read for work) */
+    static JobRequest job(JSON json, List<String> entries) {
+        JsonNode o = parse(json);
+        JsonNode op = o.path("operation");
+        JobOperation operation = new JobOperation(OperationType.fromWire(text(op, "type")),
+                arguments(op.path("arguments")), new SessionMode(UiMode.valueOf(text(op, "uiMode")),
+                        op.path("customerCare").asBoolean()));
+        Targets targets = switch (text(o, "targets")) {
+            case "devices" -> new Targets.Devices(entries);
+            case "users" -> new Targets.Users(entries);
+            default -> new Targets.Filter(text(o, "filter"));
+        };
+        return new JobRequest(operation, targets, time(o, "startTime"), time(o, "endTime"), integer(o, "maxPerMinute"),
+                integer(o, "failureThresholdPercent"), integer(o, "minExecuted"), integer(o, "timeoutSeconds"),
+                ResultsMode.fromWire(text(o, "mode")), text(o, "notifyUrl"), text(o, "callbackData"),
+                text(o, "clientCorrelator"));
+    }
+
+    private static void putInt(ObjectNode o, String name, Integer value) {
+        if (value != null) {
+            o.put(name, value);
+        }
+    }
+
+    private static Instant time(JsonNode o, String name) {
+        String text = text(o, name);
+        return text == null ? null : Instant.parse(text);
     }
 
     // timeline, results, statuses, id lists

@@ -309,10 +309,18 @@ public class JooqDmStore implements DmStore {
         update(DM_OPERATION, DM_OPERATION.ID, o.operationId(), r -> fill(r, o));
     }
 
+    @Override
+    public void executionFollows(Operation o) {
+        if (o.requester().kind() == Requester.Kind.JOB) {
+            JobCounts.follow(db, o.operationId(), o.state(), o.isFinal() ? o.timeline().getLast().time() : null);
+        }
+    }
+
     private static void fill(DmOperationRecord r, Operation o) {
         r.setSeq(o.seq());
         r.setRequesterKind(o.requester().kind().name());
         r.setRequesterId(o.requester().id());
+        r.setRequesterClient(o.requester().client());
         r.setDevId(o.devId().value());
         r.setType(o.request().type().wire());
         r.setClientCorrelator(o.request().clientCorrelator());
@@ -601,9 +609,11 @@ public class JooqDmStore implements DmStore {
                 instant(r.getReceivedAt()));
     }
 
-    private static Operation toOperation(DmOperationRecord r) {
+    static Operation toOperation(DmOperationRecord r) {
         return new Operation(r.getId(), r.getSeq(),
-                new Requester(Requester.Kind.valueOf(r.getRequesterKind()), r.getRequesterId()),
+                new Requester(Requester.Kind.valueOf(r.getRequesterKind()), r.getRequesterId(),
+                        r.getRequesterClient() != null ? r.getRequesterClient()
+                                : Requester.Kind.CLIENT.name().equals(r.getRequesterKind()) ? r.getRequesterId() : null),
                 DmJson.request(r.getRequest()), OperationState.valueOf(r.getState()), r.getStatusCode(),
                 r.getResultCode(), r.getResultText(), DmJson.results(r.getResults()), DmJson.timeline(r.getTimeline()),
                 instant(r.getAcceptedAt()), instant(r.getDeadline()), r.getSessionId());

@@ -112,6 +112,17 @@ public final class JooqSubscriptionStore implements SubscriptionStore {
                 .fetch());
     }
 
+    /** The client's live subscriptions to an event that is of no device (jobCompleted), whatever devices they name. */
+    public List<DmSubscription> clientSubscriptionsFor(String clientId, DmEventType type, Instant now) {
+        return withDevices(db.selectFrom(DM_SUBSCRIPTION)
+                .where(DM_SUBSCRIPTION.CLIENT_ID.eq(clientId))
+                .and(DSL.condition("{0} @> cast({1} as jsonb)", DM_SUBSCRIPTION.EVENT_TYPES,
+                        DSL.val(DmJson.strings(List.of(type.wire())).data())))
+                .and(DM_SUBSCRIPTION.EXPIRES_AT.isNull().or(DM_SUBSCRIPTION.EXPIRES_AT.gt(odt(now))))
+                .orderBy(DM_SUBSCRIPTION.ID)
+                .fetch());
+    }
+
     @Override
     public int purgeExpiredSubscriptions(Instant now) {
         List<String> expired = db.select(DM_SUBSCRIPTION.ID).from(DM_SUBSCRIPTION)

@@ -205,7 +205,7 @@ class JooqDmStoreTest {
         });
         assertThat(reads.findOperation("o-1")).contains(op);
         assertThat(reads.findByClientCorrelator(CARE, "corr-1")).contains(op);
-        assertThat(reads.findByClientCorrelator(Requester.job("care-desk"), "corr-1")).isEmpty();
+        assertThat(reads.findByClientCorrelator(Requester.job("care-desk", "care-desk"), "corr-1")).isEmpty();
         assertThat(reads.overdueOperations(T0.plusSeconds(10_000), 10)).isEmpty(); // final: never overdue
     }
 
