@@ -12,7 +12,7 @@ public record JobOperation(OperationType type, OperationArguments arguments, Ses
      * The device a job's operation is read and planned for once, before any device is known: its
      * arguments are checked, and its commands against the client's node rules.
      */
-    public static final DevId PLANNED = DevId.of("urn:oma:job:plan");
+    public static final DevId PLANNED = DevId.of("urn:dev:job:plan");
 
     /** The operation request of one execution (its results go through the job, not a callback). */
     public OperationRequest forDevice(DevId devId, Integer timeoutSeconds) {

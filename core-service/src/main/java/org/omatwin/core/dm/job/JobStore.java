@@ -82,6 +82,9 @@ public interface JobStore extends SessionStore {
 
     void executionDispatched(String jobId, int seq, String operationId);
 
+    /** Why the execution of this operation ended as it did (a stopping job cancelled it). */
+    void executionReason(String operationId, String reason);
+
     /** Ends undispatched executions (Rejected, Cancelled) with the reason; the counts move with them. */
     void endUndispatched(String jobId, List<Integer> seqs, ExecutionState state, String reason, Instant now);
 

@@ -209,27 +209,29 @@ public final class JobUseCases {
             job = job.running(now);
             store.recordTransaction(JobTransactions.started(job, now));
         }
-        String stopping = stopping(job, now);
         if (!job.expanded()) {
-            job = expand(store, job, stopping, now);
+            job = expand(store, job, stopping(job, now), now);
         }
-        boolean more;
+        boolean more = false;
+        if (job.state() == JobState.RUNNING) {
+            // before any more are dispatched: the results so far may already say stop
+            Job checked = abortIfFailing(store, job.withCounts(store.findJob(job.jobId(), false).orElseThrow()
+                    .counts()), now);
+            more = checked.state() != job.state();
+            job = checked;
+        }
+        String stopping = stopping(job, now);
         if (stopping != null) {
-            more = stop(store, q, job, stopping, now);
+            more |= stop(store, q, job, stopping, now);
         } else {
             long before = job.dispatched();
             job = dispatch(store, q, job, now);
-            more = job.dispatched() - before == DISPATCH_BATCH;
+            more |= job.dispatched() - before == DISPATCH_BATCH;
         }
         if (job.request().mode() == ResultsMode.PUSH_EACH) {
             more |= push(store, job, now);
         }
         job = job.withCounts(store.findJob(job.jobId(), false).orElseThrow().counts());
-        if (job.state() == JobState.RUNNING) {
-            Job checked = abortIfFailing(store, job, now);
-            more |= checked != job;
-            job = checked;
-        }
         if (job.expanded() && job.open() == 0 && !more) {
             job = job.ended(now);
             complete(store, job, now);
@@ -360,6 +362,7 @@ public final class JobUseCases {
             Operation operation = store.findOperation(candidate.operationId()).orElseThrow();
             if (operation.state() == OperationState.QUEUED) {
                 Operations.save(store, operation.cancelled(now));
+                store.executionReason(operation.operationId(), reason);
                 q.reconcile(operation.devId(), now);
             }
         }
@@ -374,7 +377,7 @@ public final class JobUseCases {
         }
         notices.results(job, ended).ifPresent(body -> store.enqueue(new OutboxMessage(Ids.newId(),
                 "job:" + job.jobId(), new Target.Callback(URI.create(job.request().notifyUrl())),
-                "dm.jobResults", body, null, null, now), now));
+                "dm.jobResults", body, "job " + job.jobId(), null, now), now));
         store.markPushed(job.jobId(), ended.stream().map(Execution::seq).toList());
         return ended.size() == PUSH_BATCH;
     }
@@ -402,12 +405,12 @@ public final class JobUseCases {
         if (job.request().mode() == ResultsMode.PUSH_ON_COMPLETION) {
             notices.completed(job, null).ifPresent(body -> store.enqueue(new OutboxMessage(Ids.newId(),
                     "job:" + job.jobId(), new Target.Callback(URI.create(job.request().notifyUrl())),
-                    "dm.jobCompleted", body, null, null, now), now));
+                    "dm.jobCompleted", body, "job " + job.jobId(), null, now), now));
         }
         for (DmSubscription s : store.jobSubscriptions(job.clientId(), now)) {
             notices.completed(job, s).ifPresent(body -> store.enqueue(new OutboxMessage(Ids.newId(),
                     s.subscriptionId(), new Target.Callback(s.request().callback().notifyUrl()), "dm.jobCompleted",
-                    body, null, null, now), now));
+                    body, "job " + job.jobId(), null, now), now));
         }
     }
 

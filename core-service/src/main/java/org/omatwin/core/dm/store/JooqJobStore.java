@@ -235,6 +235,13 @@ public final class JooqJobStore extends JooqDmStore implements JobStore {
     }
 
     @Override
+    public void executionReason(String operationId, String reason) {
+        db.update(DM_JOB_EXECUTION).set(DM_JOB_EXECUTION.REASON, reason)
+                .where(DM_JOB_EXECUTION.OPERATION_ID.eq(operationId))
+                .execute();
+    }
+
+    @Override
     public void endUndispatched(String jobId, List<Integer> seqs, ExecutionState state, String reason, Instant now) {
         int ended = endUndispatched(jobId, DM_JOB_EXECUTION.SEQ.in(seqs), state, reason, now);
         JobCounts.move(db, jobId, Map.of(ExecutionState.QUEUED.name(), (long) -ended, state.name(), (long) ended));
