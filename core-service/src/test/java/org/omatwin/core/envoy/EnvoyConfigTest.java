@@ -79,6 +79,7 @@ class EnvoyConfigTest {
     private static final String DMWSI_SUBSCRIPTIONS = "oma.dmwsi.v1.DmSubscriptionService";
     private static final String DMWSI_TRANSACTIONS = "oma.dmwsi.v1.TransactionService";
     private static final String DMWSI_PROVISIONING = "oma.dmwsi.v1.ProvisioningService";
+    private static final String DMWSI_JOBS = "oma.dmwsi.v1.JobService";
     private static final String PORTAL_CLUSTER = "portal";
     private static final String DM_CLUSTER = "core_dm";
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
@@ -124,6 +125,7 @@ class EnvoyConfigTest {
         rules.addAll(httpRules(descriptors, DMWSI_SUBSCRIPTIONS));
         rules.addAll(httpRules(descriptors, DMWSI_TRANSACTIONS));
         rules.addAll(httpRules(descriptors, DMWSI_PROVISIONING));
+        rules.addAll(httpRules(descriptors, DMWSI_JOBS));
     }
 
     @Test
@@ -198,7 +200,7 @@ class EnvoyConfigTest {
     void transcoderIsStrictAndDecodesThePathOnce() {
         assertThat(transcoder.getProtoDescriptor()).isEqualTo("/etc/envoy/twinning.pb");
         assertThat(transcoder.getServicesList()).containsExactly(SERVICE, DMWSI, DMWSI_SUBSCRIPTIONS, DMWSI_TRANSACTIONS,
-                DMWSI_PROVISIONING);
+                DMWSI_PROVISIONING, DMWSI_JOBS);
         assertThat(transcoder.getMatchIncomingRequestRoute()).isTrue();
         assertThat(transcoder.getAutoMapping()).isFalse();
         assertThat(transcoder.getConvertGrpcStatus()).isFalse();
@@ -227,7 +229,7 @@ class EnvoyConfigTest {
 
     @Test
     void everyHttpRuleOfTheContractRoutesToTheCore() {
-        assertThat(rules).hasSize(13 + 10 + 4 + 1 + 3);
+        assertThat(rules).hasSize(13 + 10 + 4 + 1 + 3 + 5);
         for (Rule rule : rules) {
             for (String user : USER_IDS) {
                 String path = samplePath(rule.template(), user);
@@ -237,6 +239,27 @@ class EnvoyConfigTest {
                 assertThat(transcoderDisabled(route)).as("%s %s", rule.method(), path).isFalse();
             }
         }
+    }
+
+    /**
+     * A job's body may be 8 MiB (section 5): declared next to CreateJob, and the one route that takes it
+     * is the same transcoder with that limit; every other route keeps the 16 KiB default.
+     */
+    @Test
+    void createJobAloneTakesItsDeclaredBodyLimitWithTheSameTranscoder() throws Exception {
+        long declared = descriptors.getFileList().stream().filter(f -> f.getName().equals("oma/dmwsi/v1/jobs.proto"))
+                .flatMap(f -> f.getServiceList().stream()).flatMap(s -> s.getMethodList().stream())
+                .filter(m -> m.getName().equals("CreateJob")).findFirst().orElseThrow().getOptions()
+                .getExtension(org.omatwin.proto.edge.v1.AccessProto.maxRequestBytes);
+        assertThat(declared).isEqualTo(8L * 1024 * 1024);
+        Route create = firstMatch("POST", "/dmwsi/v1/jobs").orElseThrow();
+        assertThat(create.getName()).isEqualTo("dmwsi_v1_jobs_create");
+        assertThat(create.getRoute().getCluster()).isEqualTo(CORE_CLUSTER);
+        GrpcJsonTranscoder own = unpack(create.getTypedPerFilterConfigOrThrow(TRANSCODER), GrpcJsonTranscoder.class);
+        assertThat(own.getMaxRequestBodySize().getValue()).isEqualTo(declared);
+        assertThat(own.toBuilder().clearMaxRequestBodySize().build())
+                .isEqualTo(transcoder.toBuilder().clearMaxRequestBodySize().build());
+        assertThat(firstMatch("GET", "/dmwsi/v1/jobs").orElseThrow().getName()).isEqualTo("dmwsi_v1");
     }
 
     @Test
@@ -509,6 +532,7 @@ class EnvoyConfigTest {
     private static FileDescriptorSet readDescriptors(Path file) throws IOException {
         ExtensionRegistry registry = ExtensionRegistry.newInstance();
         AnnotationsProto.registerAllExtensions(registry);
+        org.omatwin.proto.edge.v1.AccessProto.registerAllExtensions(registry);
         try (InputStream in = Files.newInputStream(file)) {
             return FileDescriptorSet.parseFrom(in, registry);
         }
@@ -522,6 +546,11 @@ class EnvoyConfigTest {
                     continue;
                 }
                 for (MethodDescriptorProto method : service.getMethodList()) {
+                    if (!method.getOptions().hasExtension(AnnotationsProto.http)) {
+                        // gRPC only (WatchJob's live stream): no REST shape, nothing for Envoy to route
+                        assertThat(method.getServerStreaming()).as(method.getName()).isTrue();
+                        continue;
+                    }
                     HttpRule http = method.getOptions().getExtension(AnnotationsProto.http);
                     addRule(found, method.getName(), http);
                     http.getAdditionalBindingsList().forEach(b -> addRule(found, method.getName(), b));
@@ -603,7 +632,8 @@ class EnvoyConfigTest {
 
     private static boolean transcoderDisabled(Route route) {
         Any config = route.getTypedPerFilterConfigMap().get(TRANSCODER);
-        return config != null && unpack(config, FilterConfig.class).getDisabled();
+        // a route's own transcoder config (a larger body limit) keeps it transcoding
+        return config != null && config.is(FilterConfig.class) && unpack(config, FilterConfig.class).getDisabled();
     }
 
     private static Set<String> allowHeader(Route route) {

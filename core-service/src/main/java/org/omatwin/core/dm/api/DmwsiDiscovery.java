@@ -138,8 +138,12 @@ final class DmwsiDiscovery {
                         + "messageId, text, variables) as the HTTP body and as gRPC status details, instead of SOAP "
                         + "faults.")
                 .addDeviations("Not offered yet: firmwareUpdate, softwareInstall, softwareRemove and configure with a "
-                        + "packageId (they come with packages); jobs (jobCompleted is accepted in subscriptions "
-                        + "and raised once jobs exist), packages and transactions.")
+                        + "packageId (they come with packages), and packages.")
+                .addDeviations("Jobs (5.1, 5.2): a job's results are pushed as dmNotifications too: eventType "
+                        + "jobResults with up to 500 executions each (results mode pushEach), jobCompleted with the "
+                        + "job and its counts (pushOnCompletion, and subscriptions to jobCompleted). A job's list of "
+                        + "devices or lines is not echoed back in answers; its executions name each target. "
+                        + "WatchJob (live progress) is gRPC only.")
                 .addDeviations("Notifications: each dmNotification is POSTed as JSON to the notifyURL with an "
                         + "X-Notification-Id header that stays the same across retries (at least once, in order per "
                         + "subscription; a 2xx acknowledges), instead of a SOAP notification interface.");

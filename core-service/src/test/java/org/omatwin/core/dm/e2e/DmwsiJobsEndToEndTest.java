@@ -474,6 +474,28 @@ class DmwsiJobsEndToEndTest {
     }
 
     @Test
+    void aLongDeviceListIsTakenUpToItsDeclaredLimitAndEachUnknownDeviceIsRejected() throws Exception {
+        List<String> unknown = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            unknown.add("urn:imei:99" + String.format("%013d", i));
+        }
+        String body = "{\"operation\":{\"type\":\"inventory\"},\"targets\":{\"devices\":" + quoted(unknown) + "}}";
+        assertThat(body.length()).isGreaterThan(100_000); // far above the edge's 16 KiB default
+        JsonNode job = create("bulk", body);
+        JsonNode ended = awaitEnded("bulk", job.path("jobId").asText(), Duration.ofSeconds(120));
+        assertThat(counts(ended)).isEqualTo(Map.of("Rejected", 5_000L));
+        assertThat(ended.path("targets").has("devices")).isFalse(); // the list is not echoed back
+
+        StringBuilder huge = new StringBuilder("{\"job\":{\"operation\":{\"type\":\"inventory\"},\"targets\":"
+                + "{\"devices\":[");
+        while (huge.length() < 8 * 1024 * 1024 + 1_000) {
+            huge.append("\"urn:imei:990000000000000\",");
+        }
+        huge.append("\"urn:imei:990000000000000\"]}}}");
+        assertError(rest.call("bulk", "oma_dmwsi.jobs", "POST", "/dmwsi/v1/jobs", huge.toString()), 413, "SVC0002");
+    }
+
+    @Test
     void watchJobStreamsProgressUntilTheJobEnds() throws Exception {
         List<String> fleet = devices(2, firmware(), true);
         JsonNode job = create("watcher", "{\"operation\":{\"type\":\"retrieve\",\"uris\":[\"./DevDetail/FwV\"]},"

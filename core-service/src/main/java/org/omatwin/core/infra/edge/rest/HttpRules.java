@@ -2,6 +2,7 @@ package org.omatwin.core.infra.edge.rest;
 
 import com.google.api.AnnotationsProto;
 import com.google.api.HttpRule;
+import org.omatwin.proto.edge.v1.AccessProto;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.MethodDescriptor;
@@ -24,7 +25,7 @@ public final class HttpRules {
      * {@code grpcMethod} ("package.Service/Method").
      */
     public record Rule(String method, String template, List<String> segments, Descriptor requestType,
-            String bodyField, Set<String> queryParams, String grpcMethod) {
+            String bodyField, Set<String> queryParams, String grpcMethod, long maxBodyBytes) {
 
         public boolean hasBody() {
             return !bodyField.isEmpty();
@@ -115,7 +116,10 @@ public final class HttpRules {
             List<String> segments = split(template);
             Descriptor req = m.getInputType();
             String grpcMethod = m.getService().getFullName() + "/" + m.getName();
-            Rule partial = new Rule(method, template, segments, req, http.getBody(), Set.of(), grpcMethod);
+            // a larger body than the edge's default, declared next to the RPC (0: the default)
+            long maxBody = m.getOptions().hasExtension(AccessProto.maxRequestBytes)
+                    ? m.getOptions().getExtension(AccessProto.maxRequestBytes) : 0;
+            Rule partial = new Rule(method, template, segments, req, http.getBody(), Set.of(), grpcMethod, maxBody);
             Set<String> query = new LinkedHashSet<>();
             if (!"*".equals(http.getBody())) {
                 for (FieldDescriptor f : req.getFields()) {
@@ -126,7 +130,8 @@ public final class HttpRules {
                     }
                 }
             }
-            rules.add(new Rule(method, template, segments, req, http.getBody(), Set.copyOf(query), grpcMethod));
+            rules.add(new Rule(method, template, segments, req, http.getBody(), Set.copyOf(query), grpcMethod,
+                    maxBody));
         }
         return new HttpRules(rules);
     }

@@ -82,6 +82,7 @@ public final class RestEdge implements HttpService {
                 throw ApiException.of(ApiError.NOT_FOUND, "no resource at " + ctx.path(), "path");
             }
             HttpRules.Rule rule = found.rule();
+            long limit = limit(rule);
             QueryParams query = checkQuery(ctx, rule);
             MediaType type = req.contentType();
             if (rule.hasBody() && (type == null || !type.is(MediaType.JSON))) {
@@ -93,7 +94,7 @@ public final class RestEdge implements HttpService {
             CompletableFuture<HttpResponse> future = req.aggregate().handle((agg, failure) -> {
                 try {
                     if (failure != null) {
-                        throw failure(Exceptions.peel(failure));
+                        throw failure(Exceptions.peel(failure), limit);
                     }
                     String body = null;
                     if (rule.hasBody()) {
@@ -103,7 +104,7 @@ public final class RestEdge implements HttpService {
                 } catch (ApiException e) {
                     return RestErrors.response(e, null);
                 } catch (Exception e) {
-                    return RestErrors.response(failure(e), null);
+                    return RestErrors.response(failure(e, limit), null);
                 }
             });
             return HttpResponse.of(future);
@@ -166,9 +167,9 @@ public final class RestEdge implements HttpService {
         return HttpResponse.of(req.aggregate().handle((ignored, failure) -> RestErrors.response(e, allow)));
     }
 
-    private ApiException failure(Throwable cause) {
+    private static ApiException failure(Throwable cause, long limit) {
         if (cause instanceof ContentTooLargeException) {
-            return tooLarge();
+            return tooLarge(limit);
         }
         if (cause instanceof ApiException api) {
             return api;
@@ -176,9 +177,8 @@ public final class RestEdge implements HttpService {
         return ApiException.of(ApiError.INVALID_INPUT, "the request body could not be read", "body");
     }
 
-    private ApiException tooLarge() {
-        return ApiException.of(ApiError.TOO_LARGE, "the request body is larger than " + maxBodyBytes + " bytes",
-                "body");
+    private static ApiException tooLarge(long limit) {
+        return ApiException.of(ApiError.TOO_LARGE, "the request body is larger than " + limit + " bytes", "body");
     }
 
     /**
@@ -210,10 +210,15 @@ public final class RestEdge implements HttpService {
         return params;
     }
 
+    /** The largest body the rule's RPC takes: its own declared limit when larger than the edge's. */
+    private long limit(HttpRules.Rule rule) {
+        return Math.max(maxBodyBytes, rule.maxBodyBytes());
+    }
+
     /** The body as the method's message will read it: {@code text}, or printed again if a check changed it. */
     private String checkBody(String text, int length, HttpRules.Rule rule) {
-        if (length > maxBodyBytes) {
-            throw tooLarge();
+        if (length > limit(rule)) {
+            throw tooLarge(limit(rule));
         }
         if (length == 0) {
             throw ApiException.of(ApiError.MISSING_ELEMENT, "the request body is missing", "body");

@@ -50,6 +50,14 @@ public final class RestServer {
                 .gracefulShutdownTimeout(Duration.ofSeconds(1), Duration.ofSeconds(10));
         // every request under an API root is the edge's, known or not (404/405 in the contract's terms)
         rules.roots().forEach(root -> server.serviceUnder(root, edge));
+        // an RPC that declares a larger body (oma.edge.v1.max_request_bytes) gets its own binding with that
+        // limit: the framework refuses a too-long body by its Content-Length before the edge is reached
+        for (HttpRules.Rule rule : rules.rules()) {
+            if (rule.maxBodyBytes() > maxBodyBytes) {
+                server.route().path(rule.template()).methods(com.linecorp.armeria.common.HttpMethod.valueOf(
+                        rule.method())).maxRequestLength(rule.maxBodyBytes() + rule.maxBodyBytes() / 4).build(edge);
+            }
+        }
         return server.build();
     }
 }
