@@ -44,16 +44,19 @@ import org.omatwin.core.infra.storage.Transactions;
  * loses at most the step in flight, which the next worker redoes from the committed cursors.
  */
 public final class JobUseCases {
-    /** Targets expanded into executions per step (one transaction). */
-    public static final int EXPANSION_BATCH = 5_000;
-    /** Executions dispatched per step: each locks its device and queues its operation. */
-    public static final int DISPATCH_BATCH = 100;
     /** Executions per pushed result (5.1.6). */
     public static final int PUSH_BATCH = 500;
     /** How soon a running job with nothing to do now is looked at again. */
     static final Duration IDLE = Duration.ofSeconds(1);
-    /** How long a job whose step failed waits before it is tried again. */
-    static final Duration RETRY_FAILED = Duration.ofSeconds(10);
+
+    /**
+     * The size of each step: targets expanded into executions per transaction, executions dispatched
+     * per transaction (each locks its device and queues its operation), and how long a job whose step
+     * failed waits before it is tried again.
+     */
+    public record Steps(int expansionBatch, int dispatchBatch, Duration retryFailed) {
+        public static final Steps DEFAULT = new Steps(5_000, 100, Duration.ofSeconds(10));
+    }
 
     private final Transactions<? extends JobStore> tx;
     private final DeviceQueue queue;
@@ -63,6 +66,7 @@ public final class JobUseCases {
     private final TargetResolver resolver;
     private final JobNotices notices;
     private final int maxLivePerClient;
+    private final Steps steps;
     private final Clock clock;
 
     /**
@@ -73,6 +77,13 @@ public final class JobUseCases {
     public JobUseCases(Transactions<? extends JobStore> tx, DeviceQueue queue, OperationPlanner planner,
             CallbackTargetPolicy callbacks, Function<String, Optional<ClientPolicy>> policies,
             TargetResolver resolver, JobNotices notices, int maxLivePerClient, Clock clock) {
+        this(tx, queue, planner, callbacks, policies, resolver, notices, maxLivePerClient, Steps.DEFAULT, clock);
+    }
+
+    public JobUseCases(Transactions<? extends JobStore> tx, DeviceQueue queue, OperationPlanner planner,
+            CallbackTargetPolicy callbacks, Function<String, Optional<ClientPolicy>> policies,
+            TargetResolver resolver, JobNotices notices, int maxLivePerClient, Steps steps, Clock clock) {
+        this.steps = steps;
         this.tx = tx;
         this.queue = queue;
         this.planner = planner;
@@ -191,7 +202,7 @@ public final class JobUseCases {
             // the step rolled back; the job waits a little, so that one failing job does not hold up the rest
             if (claimedId[0] != null) {
                 tx.inTransaction(store -> {
-                    store.lockJob(claimedId[0]).ifPresent(j -> store.updateJob(j.due(now.plus(RETRY_FAILED))));
+                    store.lockJob(claimedId[0]).ifPresent(j -> store.updateJob(j.due(now.plus(steps.retryFailed()))));
                     return null;
                 });
             }
@@ -226,7 +237,7 @@ public final class JobUseCases {
         } else {
             long before = job.dispatched();
             job = dispatch(store, q, job, now);
-            more |= job.dispatched() - before == DISPATCH_BATCH;
+            more |= job.dispatched() - before == steps.dispatchBatch();
         }
         if (job.request().mode() == ResultsMode.PUSH_EACH) {
             more |= push(store, job, now);
@@ -266,9 +277,9 @@ public final class JobUseCases {
                 }
                 Instant snapshot = job.runningSince() != null ? job.runningSince() : job.createdTime();
                 JobStore.FilterBatch batch = store.expandFilter(job.jobId(), job.nextSeq(), f.filter(),
-                        policy.get().reach(), job.cursorDevId(), snapshot, EXPANSION_BATCH, state, stopping, now);
+                        policy.get().reach(), job.cursorDevId(), snapshot, steps.expansionBatch(), state, stopping, now);
                 yield job.expandedTo(job.cursorIndex(), batch.added() == 0 ? job.cursorDevId() : batch.lastDevId(),
-                        job.nextSeq() + batch.added(), batch.added() < EXPANSION_BATCH);
+                        job.nextSeq() + batch.added(), batch.added() < steps.expansionBatch());
             }
             case Targets.Devices d -> expandList(store, job, policy, false, state, stopping, now);
             case Targets.Users u -> expandList(store, job, policy, true, state, stopping, now);
@@ -277,8 +288,8 @@ public final class JobUseCases {
 
     private Job expandList(JobStore store, Job job, Optional<ClientPolicy> policy, boolean lines,
             ExecutionState state, String stopping, Instant now) {
-        List<String> slice = store.targetSlice(job.jobId(), job.cursorIndex(), lines ? DISPATCH_BATCH
-                : EXPANSION_BATCH);
+        List<String> slice = store.targetSlice(job.jobId(), job.cursorIndex(), lines ? steps.dispatchBatch()
+                : steps.expansionBatch());
         List<JobStore.NewExecution> rows = new ArrayList<>();
         for (String ref : slice) {
             if (policy.isEmpty()) {
@@ -305,7 +316,7 @@ public final class JobUseCases {
                     : new JobStore.NewExecution(e.target(), null, "the same device as another target of the job"));
         }
         store.insertExecutions(job.jobId(), job.nextSeq(), unique, state, stopping, now);
-        boolean done = slice.size() < (lines ? DISPATCH_BATCH : EXPANSION_BATCH);
+        boolean done = slice.size() < (lines ? steps.dispatchBatch() : steps.expansionBatch());
         return job.expandedTo(job.cursorIndex() + slice.size(), null, job.nextSeq() + unique.size(), done);
     }
 
@@ -314,7 +325,7 @@ public final class JobUseCases {
      * (planned and checked against the client's node rules as it is now; refused: Rejected).
      */
     private Job dispatch(JobStore store, DeviceQueue.Tx q, Job job, Instant now) {
-        long budget = Math.min(DISPATCH_BATCH, Pacing.allowed(job.request().maxPerMinute(), job.runningSince(), now)
+        long budget = Math.min(steps.dispatchBatch(), Pacing.allowed(job.request().maxPerMinute(), job.runningSince(), now)
                 - job.dispatched());
         if (budget <= 0) {
             return job;
@@ -354,8 +365,8 @@ public final class JobUseCases {
      * (delivered ones run to their result). True when more are left for the next step.
      */
     private boolean stop(JobStore store, DeviceQueue.Tx q, Job job, String reason, Instant now) {
-        int cancelled = store.cancelUndispatched(job.jobId(), reason, EXPANSION_BATCH, now);
-        List<Operation> queued = new ArrayList<>(store.queuedOperationsOfJob(job.jobId(), DISPATCH_BATCH));
+        int cancelled = store.cancelUndispatched(job.jobId(), reason, steps.expansionBatch(), now);
+        List<Operation> queued = new ArrayList<>(store.queuedOperationsOfJob(job.jobId(), steps.dispatchBatch()));
         queued.sort(Comparator.comparing(o -> o.devId().value()));
         for (Operation candidate : queued) {
             q.lock(candidate.devId(), now);
@@ -366,7 +377,7 @@ public final class JobUseCases {
                 q.reconcile(operation.devId(), now);
             }
         }
-        return cancelled == EXPANSION_BATCH || queued.size() == DISPATCH_BATCH;
+        return cancelled == steps.expansionBatch() || queued.size() == steps.dispatchBatch();
     }
 
     /** pushEach: one notification of up to 500 ended executions; true when more are waiting. */

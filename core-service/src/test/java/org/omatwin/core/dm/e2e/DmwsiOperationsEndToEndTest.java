@@ -337,7 +337,8 @@ class DmwsiOperationsEndToEndTest {
                 "GET /dmwsi/v1/operations/{operationId}", "POST /dmwsi/v1/operations/{operationId}/cancel",
                 "GET /dmwsi/v1/operations/{operationId}/uploads", "GET /dmwsi/v1/devices/{deviceRef}",
                 "GET /dmwsi/v1/devices/{deviceRef}/tree", "GET /dmwsi/v1", "POST /dmwsi/v1/subscriptions",
-                "DELETE /dmwsi/v1/subscriptions/{subscriptionId}");
+                "DELETE /dmwsi/v1/subscriptions/{subscriptionId}", "POST /dmwsi/v1/jobs",
+                "GET /dmwsi/v1/jobs/{jobId}/executions", "POST /dmwsi/v1/jobs/{jobId}/cancel");
         assertThat(d.path("scopes").findValuesAsText("scope")).contains("oma_dmwsi.read", "oma_dmwsi.operate");
         List<String> offered = new ArrayList<>();
         d.path("scopes").forEach(x -> {
@@ -345,8 +346,8 @@ class DmwsiOperationsEndToEndTest {
                 offered.add(x.path("scope").asText());
             }
         });
-        assertThat(offered).contains("oma_dmwsi.read", "oma_dmwsi.operate", "oma_dmwsi.subscribe")
-                .doesNotContain("oma_dmwsi.jobs");
+        assertThat(offered).contains("oma_dmwsi.read", "oma_dmwsi.operate", "oma_dmwsi.subscribe", "oma_dmwsi.jobs")
+                .doesNotContain("oma_dmwsi.packages");
         assertThat(d.path("eventTypes").toString()).contains("operationCompleted", "nodeChanged", "uploadReceived");
         assertThat(d.path("managementObjects").findValuesAsText("moId")).contains("urn:oma:mo:oma-dm-devinfo:1.0",
                 "urn:oma:mo:oma-dm-devdetail:1.0", "urn:oma:mo:oma-fumo:1.0", "urn:oma:mo:oma-scomo:1.0",
