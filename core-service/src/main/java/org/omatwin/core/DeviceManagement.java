@@ -416,10 +416,11 @@ final class DeviceManagement implements AutoCloseable {
     private static void purgeJobs(JobUseCases jobs, java.time.Instant before) {
         int purged;
         int total = 0;
-        do {
+        int batches = 0;
+        do { // at most 200 batches a sweep: the rest waits for the next one
             purged = jobs.purge(before, 5_000);
             total += purged;
-        } while (purged == 5_000);
+        } while (purged > 0 && ++batches < 200);
         if (total > 0) {
             LOG.info("{} rows of jobs past the retention period removed", total);
         }

@@ -108,8 +108,8 @@ public interface JobStore extends SessionStore {
     void enqueue(OutboxMessage message, Instant now);
 
     /**
-     * Removes up to {@code limit} executions of jobs that ended before {@code before}, then those jobs
-     * once they have none left; returns how many rows went.
+     * Removes up to {@code limit} executions of the oldest job that ended before {@code before}, or that
+     * job once it has none left; returns how many rows went (0: nothing left to purge).
      */
     int purgeEndedJobs(Instant before, int limit);
 }

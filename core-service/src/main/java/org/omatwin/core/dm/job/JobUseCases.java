@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import org.omatwin.core.dm.audit.Transaction;
 import org.omatwin.core.dm.common.DmIds;
 import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.device.DeviceFilter;

@@ -243,21 +243,32 @@ public final class JooqJobStore extends JooqDmStore implements JobStore {
 
     @Override
     public void endUndispatched(String jobId, List<Integer> seqs, ExecutionState state, String reason, Instant now) {
-        int ended = endUndispatched(jobId, DM_JOB_EXECUTION.SEQ.in(seqs), state, reason, now);
+        int ended = endUndispatched(jobId, seqIn(seqs), state, reason, now);
         JobCounts.move(db, jobId, Map.of(ExecutionState.QUEUED.name(), (long) -ended, state.name(), (long) ended));
     }
 
     @Override
     public int cancelUndispatched(String jobId, String reason, int limit, Instant now) {
-        var first = DSL.select(DM_JOB_EXECUTION.SEQ).from(DM_JOB_EXECUTION)
+        // the seqs first, then an update by primary key: one plan whatever the job's size (an IN over a
+        // LIMIT subquery may be planned as a nested loop over every execution of the job)
+        List<Integer> first = db.select(DM_JOB_EXECUTION.SEQ).from(DM_JOB_EXECUTION)
                 .where(DM_JOB_EXECUTION.JOB_ID.eq(jobId))
                 .and(DM_JOB_EXECUTION.STATE.eq(ExecutionState.QUEUED.name()))
                 .and(DM_JOB_EXECUTION.OPERATION_ID.isNull())
-                .orderBy(DM_JOB_EXECUTION.SEQ).limit(limit);
-        int ended = endUndispatched(jobId, DM_JOB_EXECUTION.SEQ.in(first), ExecutionState.CANCELLED, reason, now);
+                .orderBy(DM_JOB_EXECUTION.SEQ).limit(limit)
+                .fetch(DM_JOB_EXECUTION.SEQ);
+        if (first.isEmpty()) {
+            return 0;
+        }
+        int ended = endUndispatched(jobId, seqIn(first), ExecutionState.CANCELLED, reason, now);
         JobCounts.move(db, jobId, Map.of(ExecutionState.QUEUED.name(), (long) -ended,
                 ExecutionState.CANCELLED.name(), (long) ended));
-        return ended;
+        return first.size();
+    }
+
+    /** seq = any(array): a primary-key lookup per seq, planned the same for any number of them. */
+    private static Condition seqIn(List<Integer> seqs) {
+        return DM_JOB_EXECUTION.SEQ.eq(DSL.any(seqs.toArray(Integer[]::new)));
     }
 
     private int endUndispatched(String jobId, Condition which, ExecutionState state, String reason, Instant now) {
@@ -291,7 +302,7 @@ public final class JooqJobStore extends JooqDmStore implements JobStore {
     @Override
     public void markPushed(String jobId, List<Integer> seqs) {
         db.update(DM_JOB_EXECUTION).set(DM_JOB_EXECUTION.UNPUSHED, false)
-                .where(DM_JOB_EXECUTION.JOB_ID.eq(jobId)).and(DM_JOB_EXECUTION.SEQ.in(seqs))
+                .where(DM_JOB_EXECUTION.JOB_ID.eq(jobId)).and(seqIn(seqs))
                 .execute();
     }
 
@@ -334,19 +345,18 @@ public final class JooqJobStore extends JooqDmStore implements JobStore {
 
     @Override
     public int purgeEndedJobs(Instant before, int limit) {
-        var ended = DSL.select(DM_JOB.ID).from(DM_JOB).where(DM_JOB.ENDED_AT.lt(odt(before)));
-        int executions = db.deleteFrom(DM_JOB_EXECUTION)
-                .where(DSL.row(DM_JOB_EXECUTION.JOB_ID, DM_JOB_EXECUTION.SEQ).in(
-                        DSL.select(DM_JOB_EXECUTION.JOB_ID, DM_JOB_EXECUTION.SEQ).from(DM_JOB_EXECUTION)
-                                .where(DM_JOB_EXECUTION.JOB_ID.in(ended)).limit(limit)))
-                .execute();
-        if (executions == limit) {
-            return executions;
+        String jobId = db.select(DM_JOB.ID).from(DM_JOB).where(DM_JOB.ENDED_AT.lt(odt(before)))
+                .orderBy(DM_JOB.ENDED_AT).limit(1).fetchOne(DM_JOB.ID);
+        if (jobId == null) {
+            return 0;
         }
-        // the jobs left with no execution (their count rows go with them)
-        return executions + db.deleteFrom(DM_JOB).where(DM_JOB.ENDED_AT.lt(odt(before)))
-                .andNotExists(DSL.selectOne().from(DM_JOB_EXECUTION).where(DM_JOB_EXECUTION.JOB_ID.eq(DM_JOB.ID)))
-                .execute();
+        List<Integer> seqs = db.select(DM_JOB_EXECUTION.SEQ).from(DM_JOB_EXECUTION)
+                .where(DM_JOB_EXECUTION.JOB_ID.eq(jobId)).limit(limit).fetch(DM_JOB_EXECUTION.SEQ);
+        if (!seqs.isEmpty()) {
+            return db.deleteFrom(DM_JOB_EXECUTION).where(DM_JOB_EXECUTION.JOB_ID.eq(jobId)).and(seqIn(seqs)).execute();
+        }
+        // no execution left: the job goes (its count rows with it)
+        return db.deleteFrom(DM_JOB).where(DM_JOB.ID.eq(jobId)).execute();
     }
 
     private boolean pushEach(String jobId) {

@@ -111,11 +111,39 @@ public final class Database implements AutoCloseable {
         }
         LOG.warn("stopping the embedded PostgreSQL (pid {}) left running by a previous core that did not stop cleanly",
                 pid);
-        orphan.get().destroy();
+        // smart shutdown (SIGTERM); then fast (SIGINT: ends the dead core's backends still finishing a statement);
+        // then immediate (SIGKILL: the next start recovers from the WAL, as after a power cut)
+        ProcessHandle postmaster = orphan.get();
+        postmaster.destroy();
+        if (stopped(postmaster, 10)) {
+            return;
+        }
         try {
-            orphan.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IOException("the PostgreSQL left by a previous run (pid " + pid + ") did not stop", e);
+            new ProcessBuilder("kill", "-INT", Long.toString(pid)).start().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (stopped(postmaster, 60)) {
+            return;
+        }
+        LOG.warn("the embedded PostgreSQL (pid {}) did not shut down within 70 s; killing it (WAL recovery follows)", pid);
+        postmaster.destroyForcibly();
+        if (!stopped(postmaster, 20)) {
+            throw new IOException("the PostgreSQL left by a previous run (pid " + pid + ") did not stop");
+        }
+    }
+
+    private static boolean stopped(ProcessHandle process, int seconds) {
+        try {
+            process.onExit().get(seconds, java.util.concurrent.TimeUnit.SECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return !process.isAlive();
         }
     }
 
