@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib/dm-common.sh
-SMALL=${SMALL:-100000}; LARGE=${LARGE:-1000000}; FLEET=${FLEET:-10000}; FLEET_RATE=${FLEET_RATE:-400}
+SMALL=${SMALL:-100000}; LARGE=${LARGE:-1000000}; FLEET=${FLEET:-10000}; FLEET_RATE=${FLEET_RATE:-100}
 TIMEOUT=${TIMEOUT_SECONDS:-600}
 need_jars "$CORE_JAR" "$AUTH_JAR" dm-client/target/dm-client.jar
 command -v psql >/dev/null || apt-get install -y -q postgresql-client >/dev/null
