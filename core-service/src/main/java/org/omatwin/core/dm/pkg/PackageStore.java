@@ -9,14 +9,14 @@ import org.omatwin.core.dm.device.DeviceProfile;
 /** Signed packages and what refers to them; every call runs inside the caller's transaction. */
 public interface PackageStore extends TransactionLog {
 
-    void insertPackage(SignedPackage p);
+    void insertSignedPackage(SignedPackage p);
 
     /** The package, its row locked until the transaction ends. */
-    Optional<SignedPackage> findPackage(String packageId);
+    Optional<SignedPackage> findSignedPackage(String packageId);
 
-    void updatePackage(SignedPackage p);
+    void updateSignedPackage(SignedPackage p);
 
-    void deletePackage(String packageId);
+    void deleteSignedPackage(String packageId);
 
     /** A client's packages in order of their ids, after {@code afterId} (null: from the first). */
     List<SignedPackage> packagesOf(String clientId, String afterId, int limit);

@@ -42,7 +42,7 @@ public final class PackageUseCases {
         return store.inTransaction(s -> {
             Instant now = clock.instant();
             SignedPackage p = SignedPackage.registered(DmIds.signedPackage(), clientId, metadata, signature, now);
-            s.insertPackage(p);
+            s.insertSignedPackage(p);
             s.recordTransaction(Transaction.of(Transaction.Kind.PACKAGE, clientId, null, null, null,
                     "package " + p.packageId() + " registered: " + describe(metadata), true, now));
             return p;
@@ -80,7 +80,7 @@ public final class PackageUseCases {
                 if (next.isVerified()) {
                     content.keep(received); // before the commit: a Verified package always has its content
                 }
-                s.updatePackage(next);
+                s.updateSignedPackage(next);
                 s.recordTransaction(Transaction.of(Transaction.Kind.PACKAGE, clientId, null, null, null,
                         "package " + packageId + (next.isVerified() ? " verified" : " rejected: " + next.rejectReason()),
                         next.isVerified(), now));
@@ -126,7 +126,7 @@ public final class PackageUseCases {
                 throw ApiException.of(ApiError.CONFLICT, "an operation that has not ended needs this package",
                         "packageId");
             }
-            s.deletePackage(packageId);
+            s.deleteSignedPackage(packageId);
             s.recordTransaction(Transaction.of(Transaction.Kind.PACKAGE, clientId, null, null, null,
                     "package " + packageId + " deleted", true, clock.instant()));
             return s.contentShared(p.metadata().sha256(), packageId) || !p.isVerified() ? null : p;
@@ -166,7 +166,7 @@ public final class PackageUseCases {
      */
     public Download download(DevId devId, String packageId, String range) {
         return store.inTransaction(s -> {
-            Optional<SignedPackage> p = s.findPackage(packageId).filter(SignedPackage::isVerified);
+            Optional<SignedPackage> p = s.findSignedPackage(packageId).filter(SignedPackage::isVerified);
             Optional<PackageStore.LiveCommand> live = p.isEmpty() ? Optional.empty() : s.liveCommand(devId, packageId);
             if (live.isEmpty()) {
                 throw ApiException.of(ApiError.NOT_FOUND, "no package " + packageId + " for this device", "packageId");
@@ -180,11 +180,11 @@ public final class PackageUseCases {
 
     /** A package as commands carry it, by id (null when unknown); no ownership check: the planner made the command. */
     public Optional<SignedPackage> describe(String packageId) {
-        return store.read(s -> s.findPackage(packageId));
+        return store.read(s -> s.findSignedPackage(packageId));
     }
 
     private static SignedPackage own(PackageStore s, String clientId, String packageId) {
-        return s.findPackage(packageId).filter(p -> p.clientId().equals(clientId)).orElseThrow(() ->
+        return s.findSignedPackage(packageId).filter(p -> p.clientId().equals(clientId)).orElseThrow(() ->
                 ApiException.of(ApiError.NOT_FOUND, "no package " + packageId, "packageId"));
     }
 
