@@ -9,6 +9,7 @@ import org.omatwin.core.dm.common.DmIds;
 import org.omatwin.core.dm.data.Upload;
 import org.omatwin.core.dm.operation.Operation;
 import org.omatwin.core.dm.operation.OperationPlanner;
+import org.omatwin.core.dm.operation.OperationRejected;
 import org.omatwin.core.dm.operation.OperationRequest;
 import org.omatwin.core.dm.operation.OperationState;
 import org.omatwin.core.dm.operation.OperationTransactions;
@@ -54,7 +55,12 @@ public final class OperationUseCases {
         }
         String operationId = DmIds.operation();
         // the node rules see the commands the operation becomes; a refusal is on the log too (6.1)
-        Plan planned = planner.plan(operationId, request, clock.instant());
+        Plan planned;
+        try {
+            planned = planner.plan(requester, operationId, request, clock.instant());
+        } catch (OperationRejected rejected) {
+            return reject(requester, operationId, request, rejected.getMessage());
+        }
         try {
             policy.checkCommands(planned.commands());
         } catch (ApiException refused) {
@@ -87,6 +93,30 @@ public final class OperationUseCases {
             plan.dataItems().forEach(store::insertDataItem);
             store.insertCommands(plan.commands());
             q.reconcile(request.devId(), now);
+            return new Accepted(operation, true);
+        });
+    }
+
+    /** Records the operation Rejected with the reason (final at once; on the log and an event, like every end). */
+    private Accepted reject(Requester requester, String operationId, OperationRequest request, String reason) {
+        return queue.inTransaction(q -> {
+            Instant now = clock.instant();
+            q.lock(request.devId(), now);
+            var store = q.store();
+            if (request.clientCorrelator() != null) {
+                Optional<Operation> earlier = store.findByClientCorrelator(requester, request.clientCorrelator());
+                if (earlier.isPresent()) {
+                    if (!earlier.get().request().equals(request.withoutSecrets())) {
+                        throw ApiException.of(ApiError.CONFLICT, "clientCorrelator already used with another request",
+                                "clientCorrelator");
+                    }
+                    return new Accepted(earlier.get(), false);
+                }
+            }
+            Operation operation = Operation.rejected(operationId, store.nextOperationSeq(), requester,
+                    request.withoutSecrets(), reason, now);
+            store.insertOperation(operation);
+            Operations.save(store, operation); // its end: the transaction log and operationCompleted
             return new Accepted(operation, true);
         });
     }

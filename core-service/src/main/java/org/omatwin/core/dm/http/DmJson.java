@@ -232,7 +232,8 @@ final class DmJson {
     }
 
     /** {"session": {...}}: a package of commands; URLs point at this server's data repository. */
-    static byte[] session(PackageView view, String baseUrl) {
+    static byte[] session(PackageView view, String baseUrl,
+            java.util.function.Function<String, java.util.Optional<org.omatwin.core.dm.pkg.SignedPackage>> packages) {
         ObjectNode s = MAPPER.createObjectNode();
         s.put("sessionId", view.sessionId());
         s.put("uiMode", view.mode().uiMode().wire());
@@ -253,6 +254,13 @@ final class DmJson {
             }
             if (c.correlator() != null) {
                 cmd.put("correlator", c.correlator());
+            }
+            if (c.packageRef() != null) { // FUMO/SCOMO: what to download and how to check it (ES3)
+                packages.apply(c.packageRef()).ifPresent(p -> cmd.putObject("package")
+                        .put("url", baseUrl + "/packages/" + p.packageId() + "/content")
+                        .put("sha256", p.metadata().sha256())
+                        .put("size", p.metadata().size())
+                        .put("signature", p.signature()));
             }
         }
         if (view.endsSession()) {

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.omatwin.core.dm.audit.Transaction;
 import org.omatwin.core.dm.common.DmIds;
 import org.omatwin.core.dm.device.DevId;
+import org.omatwin.core.dm.device.DeviceProfile;
 import org.omatwin.core.infra.error.ApiError;
 import org.omatwin.core.infra.error.ApiException;
 import org.omatwin.core.infra.storage.Transactions;
@@ -181,6 +182,11 @@ public final class PackageUseCases {
     /** A package as commands carry it, by id (null when unknown); no ownership check: the planner made the command. */
     public Optional<SignedPackage> describe(String packageId) {
         return store.read(s -> s.findSignedPackage(packageId));
+    }
+
+    /** The device as last reported (for the targets of an operation's package). */
+    public Optional<DeviceProfile> device(DevId devId) {
+        return store.read(s -> s.findDevice(devId));
     }
 
     private static SignedPackage own(PackageStore s, String clientId, String packageId) {
