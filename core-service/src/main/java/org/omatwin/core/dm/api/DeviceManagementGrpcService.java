@@ -5,7 +5,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,17 +72,13 @@ import org.omatwin.proto.dmwsi.v1.UploadList;
 /**
  * {@code oma.dmwsi.v1.DeviceManagementService} (dm-api.md section 4): translates between protobuf and
  * the DM domain; the requester is the authenticated OAuth client. An operation is visible only to
- * the client that made it. Every operation type of section 4 is served except the package-based ones
- * (firmwareUpdate, softwareInstall, softwareRemove, configure with a packageId), refused with 400
- * SVC0002 until packages exist.
+ * the client that made it. Every operation type of section 4 is served; the package-based ones name a
+ * Verified package of the same client (section 8).
  */
 public final class DeviceManagementGrpcService extends DeviceManagementServiceGrpc.DeviceManagementServiceImplBase {
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
     static final int MAX_WAIT_SECONDS = 30;
-
-    private static final Set<OperationType> NOT_OFFERED = EnumSet.of(OperationType.FIRMWARE_UPDATE,
-            OperationType.SOFTWARE_INSTALL, OperationType.SOFTWARE_REMOVE);
 
     /** The argument elements each type takes (section 4's table); any other one given is refused. */
     private static final Map<OperationType, Set<String>> ARGUMENTS = Map.ofEntries(
@@ -92,6 +87,9 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
             Map.entry(OperationType.CONFIGURE, Set.of("values", "packageId", "networkParameter")),
             Map.entry(OperationType.DELETE, Set.of("uris")),
             Map.entry(OperationType.EXECUTE, Set.of("uri", "data")),
+            Map.entry(OperationType.FIRMWARE_UPDATE, Set.of("packageId")),
+            Map.entry(OperationType.SOFTWARE_INSTALL, Set.of("packageId")),
+            Map.entry(OperationType.SOFTWARE_REMOVE, Set.of("componentId")),
             Map.entry(OperationType.DIAGNOSTICS_START, Set.of("function", "periodSeconds")),
             Map.entry(OperationType.DIAGNOSTICS_STOP, Set.of("function")),
             Map.entry(OperationType.DIAGNOSTICS_RETRIEVE, Set.of("function")),
@@ -329,10 +327,10 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
         } catch (ApiException e) {
             throw ApiException.of(ApiError.INVALID_INPUT, "unknown operation type " + op.getType(), "operation.type");
         }
-        if (NOT_OFFERED.contains(type) || type == OperationType.CONFIGURE && op.hasPackageId()) {
-            throw ApiException.of(ApiError.INVALID_INPUT, "operation.type " + op.getType()
-                    + (type == OperationType.CONFIGURE ? " with a packageId" : "")
-                    + " is not offered yet: it comes with packages", "operation.type");
+        if (type == OperationType.CONFIGURE && op.hasPackageId() && (op.getValuesCount() > 0
+                || op.hasNetworkParameter())) {
+            throw ApiException.of(ApiError.INVALID_INPUT, "configure takes values or a packageId, not both",
+                    "operation.packageId");
         }
         Map<String, Boolean> given = Map.of("uris", op.getUrisCount() > 0, "values", op.getValuesCount() > 0,
                 "packageId", op.hasPackageId(), "uri", op.hasUri(), "data", op.hasData(),
@@ -366,7 +364,8 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
                 .map(c -> new CommandSpec(c.hasOp() ? c.getOp() : null, c.hasUri() ? c.getUri() : null,
                         c.hasData() ? c.getData() : null, null)).toList();
         OperationArguments arguments = new OperationArguments(op.getUrisList().isEmpty() ? null : op.getUrisList(),
-                values, null, op.hasUri() ? op.getUri() : null, op.hasData() ? op.getData() : null, null,
+                values, op.hasPackageId() ? op.getPackageId() : null, op.hasUri() ? op.getUri() : null,
+                op.hasData() ? op.getData() : null, op.hasComponentId() ? op.getComponentId() : null,
                 op.hasFunction() ? op.getFunction() : null, op.hasPeriodSeconds() ? op.getPeriodSeconds() : null,
                 commands);
         return new OperationRequest(type, arguments, devId, mode,
