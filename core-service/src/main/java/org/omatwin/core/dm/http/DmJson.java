@@ -256,11 +256,10 @@ final class DmJson {
                 cmd.put("correlator", c.correlator());
             }
             if (c.packageRef() != null) { // FUMO/SCOMO: what to download and how to check it (ES3)
-                packages.apply(c.packageRef()).ifPresent(p -> cmd.putObject("package")
-                        .put("url", baseUrl + "/packages/" + p.packageId() + "/content")
-                        .put("sha256", p.metadata().sha256())
-                        .put("size", p.metadata().size())
-                        .put("signature", p.signature()));
+                packages.apply(c.packageRef()).ifPresent(p -> packageElement(cmd, p, baseUrl));
+                if (c.op() == CommandOp.HGET) { // a configuration package: fetched like any HGET value
+                    cmd.put("url", baseUrl + "/packages/" + c.packageRef() + "/content");
+                }
             }
         }
         if (view.endsSession()) {
@@ -268,6 +267,28 @@ final class DmJson {
         }
         s.put("resourceURL", baseUrl + "/sessions/id/" + view.sessionId());
         return bytes(wrap("session", s));
+    }
+
+    /**
+     * The {@code package} of a FUMO/SCOMO command: where to download it, what to check (size, SHA-256),
+     * and the originator's signature with the metadata it signs, so the device can verify it (ES3).
+     */
+    private static void packageElement(ObjectNode cmd, org.omatwin.core.dm.pkg.SignedPackage p, String baseUrl) {
+        var m = p.metadata();
+        ObjectNode pkg = cmd.putObject("package")
+                .put("url", baseUrl + "/packages/" + p.packageId() + "/content")
+                .put("sha256", m.sha256())
+                .put("size", m.size())
+                .put("signature", p.signature())
+                .put("name", m.name())
+                .put("version", m.version())
+                .put("kind", m.kind().wire());
+        ObjectNode targets = pkg.putObject("targets");
+        putIfSet(targets, "man", m.targets().man());
+        putIfSet(targets, "mod", m.targets().mod());
+        if (!m.targets().fromVersions().isEmpty()) {
+            m.targets().fromVersions().forEach(targets.putArray("fromVersions")::add);
+        }
     }
 
     /** {"sessionList": {"session": [...], "nextPageToken"?}}. */

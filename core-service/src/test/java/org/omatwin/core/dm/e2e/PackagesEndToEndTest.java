@@ -33,6 +33,8 @@ import org.omatwin.core.dm.DmTestCores;
 import org.omatwin.core.dm.pkg.TestOriginator;
 import org.omatwin.dmclient.DeviceAgent;
 import org.omatwin.dmclient.DmClient;
+import org.omatwin.dmclient.PackageSignature;
+import org.omatwin.dmclient.UpdateBehaviour;
 import org.omatwin.dmclient.TlsTrust;
 import org.omatwin.testsupport.LocalIssuer;
 
@@ -86,7 +88,9 @@ class PackagesEndToEndTest {
     @Test
     void aFirmwareUpdateRunsEndToEndWithTheReferenceClient() throws Exception {
         String devId = "urn:uuid:" + UUID.randomUUID();
-        DeviceAgent watch = DmTestCores.device(core, issuer, devId, "1.0.0", executor);
+        // the device accepts only packages of the operator's originator (ES3)
+        DeviceAgent watch = DmTestCores.device(core, issuer, devId, "1.0.0", null,
+                new UpdateBehaviour().signatures(PackageSignature.originators(originator.ca())), executor);
         assertThat(watch.clientInitiated().get(20, TimeUnit.SECONDS)).isEmpty(); // reports its profile
         String packageId = verifiedFirmware("2.0.0", "1.0.0");
 
@@ -108,6 +112,33 @@ class PackagesEndToEndTest {
         assertThat(log.toString()).contains("packageDownload");
         // ended: the package may go
         assertThat(dmwsi("DELETE", "/packages/" + packageId, null).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void aFailingUpdateEndsFailedWithTheDevicesResultCodeAndItsText() throws Exception {
+        String devId = "urn:uuid:" + UUID.randomUUID();
+        UpdateBehaviour behaviour = new UpdateBehaviour().failNextUpdate(UpdateBehaviour.Failure.MEMORY);
+        DeviceAgent watch = DmTestCores.device(core, issuer, devId, "1.0.0", null, behaviour, executor);
+        watch.clientInitiated().get(20, TimeUnit.SECONDS);
+        String packageId = verifiedFirmware("2.1.0", "1.0.0");
+
+        String op = operation("firmwareUpdate", devId, packageId);
+        watch.clientInitiated().get(20, TimeUnit.SECONDS);
+        JsonNode done = awaitFinal(op);
+        assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("Failed");
+        assertThat(done.path("resultCode").asInt()).isEqualTo(502);
+        assertThat(done.path("resultText").asText()).isNotBlank();
+        assertThat(watch.tree().value("./DevDetail/FwV")).contains("1.0.0");
+
+        // a device that trusts another originator refuses the package: failed validation (FUMO 404)
+        behaviour.signatures(PackageSignature.originators(TestOriginator.create().ca()));
+        String again = operation("firmwareUpdate", devId, packageId);
+        watch.clientInitiated().get(20, TimeUnit.SECONDS);
+        JsonNode refused = awaitFinal(again);
+        assertThat(refused.path("state").asText()).isEqualTo("Failed");
+        assertThat(refused.path("resultCode").asInt()).isEqualTo(404);
+        JsonNode device = JSON.readTree(dmwsi("GET", "/devices/" + devId, null).body()).path("device");
+        assertThat(device.path("devDetail").path("fwV").asText()).isEqualTo("1.0.0");
     }
 
     @Test
