@@ -115,6 +115,39 @@ class PackagesEndToEndTest {
     }
 
     @Test
+    void aSoftwareInstallAndAConfigurationPackageRunWithTheReferenceClient() throws Exception {
+        String devId = "urn:uuid:" + UUID.randomUUID();
+        DeviceAgent watch = DmTestCores.device(core, issuer, devId, "1.0.0", executor);
+        watch.clientInitiated().get(20, TimeUnit.SECONDS);
+        JsonNode app = originator.sign(firmware, "org.example.maps", "5.1", "software", "OMA Twin", null);
+        String appId = register(app);
+        assertThat(put(appId, bytes).statusCode()).isEqualTo(200);
+
+        String install = operation("softwareInstall", devId, appId);
+        watch.clientInitiated().get(20, TimeUnit.SECONDS);
+        JsonNode done = awaitFinal(install);
+        assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("Succeeded");
+        assertThat(done.path("resultCode").asInt()).isEqualTo(1200);
+        String deployed = watch.tree().children("./SCOMO/Inventory/Deployed").stream()
+                .map(c -> "./SCOMO/Inventory/Deployed/" + c)
+                .filter(c -> watch.tree().value(c + "/ID").filter("org.example.maps"::equals).isPresent())
+                .findFirst().orElseThrow();
+        assertThat(watch.tree().value(deployed + "/Version")).contains("5.1");
+
+        Path settings = Files.write(Files.createTempFile("apn", ".json"),
+                "{\"apn\":\"internet.example\"}".getBytes(StandardCharsets.UTF_8));
+        JsonNode config = originator.sign(settings, "APN settings", "1", "configuration", null, null);
+        String configId = register(config);
+        assertThat(put(configId, Files.readAllBytes(settings)).statusCode()).isEqualTo(200);
+        String configure = operation("configure", devId, configId);
+        watch.clientInitiated().get(20, TimeUnit.SECONDS);
+        assertThat(awaitFinal(configure).path("state").asText()).isEqualTo("Succeeded");
+        // the package's bytes (application/octet-stream) are kept as a binary node: base64 in the tree
+        assertThat(watch.tree().value("./Configuration/" + configId).map(v -> new String(
+                java.util.Base64.getDecoder().decode(v), StandardCharsets.UTF_8))).contains("{\"apn\":\"internet.example\"}");
+    }
+
+    @Test
     void aFailingUpdateEndsFailedWithTheDevicesResultCodeAndItsText() throws Exception {
         String devId = "urn:uuid:" + UUID.randomUUID();
         UpdateBehaviour behaviour = new UpdateBehaviour().failNextUpdate(UpdateBehaviour.Failure.MEMORY);
