@@ -274,7 +274,7 @@ final class DeviceManagement implements AutoCloseable {
                         error -> edge.refused(DeviceManagementServiceGrpc.SERVICE_NAME, error)), access);
         // the edge chain of every DMWSI service (the last runs first): metrics, the one error mapping,
         // the bearer token and its scope, the client's policy and rate (section 6), response metadata
-        ServerInterceptor policy = new DmwsiAccessInterceptor(policies);
+        DmwsiAccessInterceptor policy = new DmwsiAccessInterceptor(policies);
         DeviceManagementGrpcService devices = new DeviceManagementGrpcService(operations, store, restUrl, sweeper,
                 settings.networkParameters());
         List<ServerServiceDefinition> dmwsi = java.util.stream.Stream.of(devices,
@@ -294,7 +294,7 @@ final class DeviceManagement implements AutoCloseable {
                                 "DeviceAccountService")))),
                 new ErrorInterceptor(), edge);
         RawRoute upload = new RawRoute(PackageUpload.PATH, settings.packageMaxBytes() + 1, Duration.ofHours(2),
-                new PackageUpload(packages, packageClients(verifier, policies, edge), p -> {
+                new PackageUpload(packages, packageClients(verifier, policy, edge), p -> {
                     try {
                         return ContractJson.print(GetPackageResponse.newBuilder().setPackage(
                                 PackageGrpcService.toProto(p, restUrl.get() + "/dmwsi/v1")).build());
@@ -329,20 +329,17 @@ final class DeviceManagement implements AutoCloseable {
     /**
      * Who uploads package content (plain HTTP, section 8): authenticated as for every DMWSI call (bearer
      * token with the scope oma_dmwsi.packages; the development client without an authorization server),
-     * and refused without a policy (403 POL0001), like DmwsiAccessInterceptor does for the gRPC methods.
+     * and admitted by the same policy and request rate as the gRPC methods (DmwsiAccessInterceptor).
      */
-    private static PackageUpload.ClientAuthentication packageClients(TokenVerifier verifier, DmwsiPolicies policies,
-            EdgeMetrics edge) {
+    private static PackageUpload.ClientAuthentication packageClients(TokenVerifier verifier,
+            DmwsiAccessInterceptor policy, EdgeMetrics edge) {
         BearerAuthenticator authenticator = verifier == null ? null : new BearerAuthenticator(verifier, "dmwsi",
                 List.of(), error -> edge.refused(PackageServiceGrpc.SERVICE_NAME, error));
         return headers -> {
-            String clientId = authenticator == null ? "development" : authenticator.authenticate(headers.getAll(
-                    com.linecorp.armeria.common.HttpHeaderNames.AUTHORIZATION), List.of("oma_dmwsi.packages"),
-                    "PUT /dmwsi/v1/packages/content").subject();
-            if (policies.of(clientId).isEmpty()) {
-                throw ApiException.of(ApiError.POLICY_LIMIT, "no policy of this operator grants client " + clientId
-                        + " access to devices", "policy");
-            }
+            String clientId = authenticator == null ? DmwsiAccessInterceptor.developmentClient()
+                    : authenticator.authenticate(headers.getAll(com.linecorp.armeria.common.HttpHeaderNames
+                            .AUTHORIZATION), List.of("oma_dmwsi.packages"), "PUT /dmwsi/v1/packages/content").subject();
+            policy.admit(clientId, "PUT /dmwsi/v1/packages/{packageId}/content");
             return clientId;
         };
     }
