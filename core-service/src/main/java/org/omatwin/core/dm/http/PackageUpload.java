@@ -58,6 +58,10 @@ public final class PackageUpload implements HttpService {
             DeviceSurface.query(ctx);
             String packageId = ctx.pathParam("packageId");
             String clientId = auth.authenticate(req.headers());
+            if (req.headers().contentLength() > packages.maxBytes()) { // announced too large: refused unread
+                throw ApiException.of(ApiError.TOO_LARGE, "the content is larger than " + packages.maxBytes()
+                        + " bytes", "content");
+            }
             // only the body's data (trailers and informational headers carry none)
             InputStream body = req.toInputStream(o -> o instanceof com.linecorp.armeria.common.HttpData d ? d
                     : com.linecorp.armeria.common.HttpData.empty());

@@ -36,6 +36,11 @@ public final class PackageUseCases {
         this.clock = clock;
     }
 
+    /** The largest content accepted (TWIN_DM_PACKAGE_MAX_BYTES). */
+    public long maxBytes() {
+        return content.maxBytes();
+    }
+
     /** Registers the signed metadata (AwaitingContent); the signature is checked with the content. */
     public SignedPackage register(String clientId, PackageMetadata metadata, String signature) {
         metadata.checked(content.maxBytes());
