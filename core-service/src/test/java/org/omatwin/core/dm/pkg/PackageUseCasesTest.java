@@ -10,8 +10,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -48,8 +46,9 @@ class PackageUseCasesTest {
     @BeforeEach
     void setUp() {
         db = new InMemoryDmStore();
+        // the real clock: the originator's certificates are valid from the moment bin/package-sign made them
         packages = new PackageUseCases(db, new PackageContent(store, 1_000_000), originator.approved(),
-                Clock.fixed(Instant.parse("2026-11-28T10:00:00Z"), ZoneOffset.UTC));
+                Clock.systemUTC());
     }
 
     private JsonNode signed(TestOriginator by) {
@@ -101,7 +100,7 @@ class PackageUseCasesTest {
     void anExpiredSigningCertificateIsRejected() throws IOException {
         TestOriginator expired = TestOriginator.expired();
         packages = new PackageUseCases(db, new PackageContent(store, 1_000_000), expired.approved(),
-                Clock.fixed(Instant.parse("2026-11-28T10:00:00Z"), ZoneOffset.UTC));
+                Clock.systemUTC());
         SignedPackage p = register(signed(expired));
         assertRefused(() -> packages.upload("care", p.packageId(), new ByteArrayInputStream(bytes)), "signature");
         assertRejected(p, "approved originator");
