@@ -107,7 +107,9 @@ public final class ExecActions {
             return tree.exists(entry) ? Outcome.later(scomoInstall(cmd, entry, m.group(2))) : Outcome.now(StatusCode.NOT_FOUND);
         }
         if ((m = SCOMO_DEPLOYED.matcher(uri)).matches()) {
-            String component = "./SCOMO/Inventory/Deployed/" + m.group(1);
+            // the component by its node name, else by its ID (what a softwareRemove's componentId names)
+            String named = "./SCOMO/Inventory/Deployed/" + m.group(1);
+            String component = tree.exists(named) ? named : deployedNodeWithId(m.group(1)).orElse(named);
             return tree.exists(component) ? Outcome.later(scomoDeployed(cmd, component, m.group(2)))
                     : Outcome.now(StatusCode.NOT_FOUND);
         }
@@ -250,6 +252,13 @@ public final class ExecActions {
         for (String operation : List.of("Activate", "Deactivate", "Remove")) {
             tree.addInterior(deployed + "/Operations/" + operation, Origin.DEVICE);
         }
+    }
+
+    /** The inventory node holding component {@code id}, if any. */
+    private Optional<String> deployedNodeWithId(String id) {
+        String base = "./SCOMO/Inventory/Deployed";
+        return tree.children(base).stream().map(child -> base + "/" + child)
+                .filter(node -> tree.value(node + "/ID").filter(id::equals).isPresent()).findFirst();
     }
 
     /** The inventory node already holding component {@code id}, else the next free number. */

@@ -133,6 +133,15 @@ class PackagesEndToEndTest {
                 .filter(c -> watch.tree().value(c + "/ID").filter("org.example.maps"::equals).isPresent())
                 .findFirst().orElseThrow();
         assertThat(watch.tree().value(deployed + "/Version")).contains("5.1");
+        // and removed again, by its component id
+        HttpResponse<String> remove = dmwsi("POST", "/operations", "{\"operation\":{\"type\":\"softwareRemove\","
+                + "\"deviceRef\":\"" + devId + "\",\"componentId\":\"org.example.maps\"}}");
+        assertThat(remove.statusCode()).as(remove.body()).isEqualTo(201);
+        watch.clientInitiated().get(20, TimeUnit.SECONDS);
+        JsonNode removed = awaitFinal(JSON.readTree(remove.body()).path("operation").path("operationId").asText());
+        assertThat(removed.path("state").asText()).as(removed.toString()).isEqualTo("Succeeded");
+        assertThat(removed.path("resultCode").asInt()).isEqualTo(1200);
+        assertThat(watch.tree().exists(deployed)).isFalse();
 
         Path settings = Files.write(Files.createTempFile("apn", ".json"),
                 "{\"apn\":\"internet.example\"}".getBytes(StandardCharsets.UTF_8));
