@@ -300,6 +300,29 @@ class PackagesEndToEndTest {
     }
 
     @Test
+    void theClientsPackagesArePagedAndNeedThePackagesScope() throws Exception {
+        String lister = "e2e-lister";
+        JsonNode signed = originator.sign(firmware, "fw", "1", "firmware", null, null);
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> r = rest.call(lister, SCOPES, "POST", "/dmwsi/v1/packages", "{\"package\":" + signed
+                    + "}");
+            ids.add(JSON.readTree(r.body()).path("package").path("packageId").asText());
+        }
+        List<String> seen = new java.util.ArrayList<>();
+        String token = null;
+        do {
+            JsonNode list = JSON.readTree(rest.call(lister, SCOPES, "GET", "/dmwsi/v1/packages?limit=2"
+                    + (token == null ? "" : "&pageToken=" + token), null).body()).path("packageList");
+            list.path("package").forEach(p -> seen.add(p.path("packageId").asText()));
+            token = list.path("nextPageToken").asText(null);
+        } while (token != null);
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(ids);
+        HttpResponse<String> noScope = rest.call(lister, "oma_dmwsi.read", "GET", "/dmwsi/v1/packages", null);
+        assertThat(noScope.statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void anOperationForADeviceOutsideTheTargetsIsRejected() throws Exception {
         String devId = "urn:uuid:" + UUID.randomUUID();
         DeviceAgent watch = DmTestCores.device(core, issuer, devId, "1.5.0", executor);
