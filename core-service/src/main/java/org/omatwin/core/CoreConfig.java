@@ -55,7 +55,8 @@ public record CoreConfig(
     public record Dm(int port, boolean plainHttp, String tlsCertificate, String tlsKey, String publicUrl,
             int commandsPerPackage, Duration unreportedTimeout, int maxSubscriptionsPerClient,
             NetworkParameters networkParameters, Policies policies, byte[] pseudonymKey, int retentionDays,
-            java.net.URI gatewayUrl, Duration gatewayDelay, int maxJobsPerClient, int jobWorkers) {
+            java.net.URI gatewayUrl, Duration gatewayDelay, Path packageDir, long packageMaxBytes,
+            Path packageOriginators, int maxJobsPerClient, int jobWorkers) {
         /** The device surface's public base (…/dm/v2); by default https://localhost:{bound port}/dm/v2. */
         public String publicUrlFor(int boundPort) {
             return publicUrl != null ? publicUrl : (plainHttp ? "http" : "https") + "://localhost:" + boundPort + "/dm/v2";
@@ -147,6 +148,13 @@ public record CoreConfig(
                 r.integer("TWIN_DM_RETENTION_DAYS", 30, 1, 3650),
                 gatewayUrl(r.string("TWIN_DM_GATEWAY_URL", "")),
                 Duration.ofSeconds(r.integer("TWIN_DM_GATEWAY_DELAY_SECONDS", 30, 1, 86_400)),
+                // section 8: the shared package store (default: packages/ in the data dir), the largest
+                // content accepted (default 2 GiB), and the PEM file of the approved originators' CAs
+                r.string("TWIN_DM_PACKAGE_DIR", "").isBlank() ? null
+                        : Path.of(r.string("TWIN_DM_PACKAGE_DIR", "")).toAbsolutePath(),
+                packageMaxBytes(r.string("TWIN_DM_PACKAGE_MAX_BYTES", Long.toString(2L << 30))),
+                r.string("TWIN_DM_PACKAGE_ORIGINATORS", "").isBlank() ? null
+                        : Path.of(r.string("TWIN_DM_PACKAGE_ORIGINATORS", "")).toAbsolutePath(),
                 r.integer("TWIN_DM_MAX_JOBS_PER_CLIENT", 20, 1, 10_000),
                 r.integer("TWIN_DM_JOB_WORKERS", 2, 1, 64));
     }
@@ -174,6 +182,18 @@ public record CoreConfig(
             throw new IllegalArgumentException("TWIN_DM_PSEUDONYM_KEY has at least 32 bytes (openssl rand -base64 32)");
         }
         return key;
+    }
+
+    private static long packageMaxBytes(String text) {
+        try {
+            long n = Long.parseLong(text.strip());
+            if (n >= 1 && n <= (1L << 53)) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException("TWIN_DM_PACKAGE_MAX_BYTES is a number of bytes from 1 to 2^53");
     }
 
     /** Section 7: the operator's device-notification gateway (SMS or push); absent: none. */

@@ -227,7 +227,7 @@ public final class CoreServer implements AutoCloseable {
 
             com.linecorp.armeria.server.Server rest = RestServer.build(config.bindAddress(), config.httpPort(),
                     config.maxBodyBytes(), Stream.concat(Stream.of(ServerInterceptors.intercept(service, deviceChain)),
-                            dm.dmwsiServices().stream()).toList(), dm.dmwsiRenderings(),
+                            dm.dmwsiServices().stream()).toList(), dm.dmwsiRenderings(), dm.dmwsiRawRoutes(),
                     metrics);
             rest.start().join();
             int httpPort = rest.activeLocalPort();

@@ -64,6 +64,17 @@ import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.device.Line;
 import org.omatwin.core.dm.dmwsi.OperationUseCases;
 import org.omatwin.core.dm.http.DeviceSurface;
+import org.omatwin.core.dm.http.PackageUpload;
+import org.omatwin.core.dm.api.PackageGrpcService;
+import org.omatwin.core.dm.pkg.Originators;
+import org.omatwin.core.dm.pkg.PackageContent;
+import org.omatwin.core.dm.pkg.PackageUseCases;
+import org.omatwin.core.dm.pkg.PackagePlanning;
+import org.omatwin.core.infra.edge.ContractJson;
+import org.omatwin.core.infra.edge.rest.RawRoute;
+import org.omatwin.proto.dmwsi.v1.GetPackageResponse;
+import org.omatwin.proto.dmwsi.v1.PackagesProto;
+import org.omatwin.proto.dmwsi.v1.PackageServiceGrpc;
 import org.omatwin.core.dm.http.DmServer;
 import org.omatwin.core.dm.http.DmTls;
 import org.omatwin.core.dm.http.LongPolls;
@@ -121,11 +132,14 @@ final class DeviceManagement implements AutoCloseable {
     private final ProvisioningUseCases provisioning;
     private final ServerServiceDefinition portal;
     private final JobWorkers workers;
+    private final List<RawRoute> rawRoutes;
 
     private DeviceManagement(com.linecorp.armeria.server.Server deviceServer, List<PgEventListener> listeners,
             ScheduledExecutorService sweeper, ExecutorService databaseWork, List<ServerServiceDefinition> dmwsi,
-            String fingerprint, ProvisioningUseCases provisioning, ServerServiceDefinition portal, JobWorkers workers) {
+            String fingerprint, ProvisioningUseCases provisioning, ServerServiceDefinition portal, JobWorkers workers,
+            List<RawRoute> rawRoutes) {
         this.workers = workers;
+        this.rawRoutes = rawRoutes;
         this.provisioning = provisioning;
         this.portal = portal;
         this.databaseWork = databaseWork;
@@ -202,7 +216,8 @@ final class DeviceManagement implements AutoCloseable {
         ProvisioningUseCases provisioning = new ProvisioningUseCases(ownership, clock);
         SessionUseCases sessions = new SessionUseCases(queue,
                 new SessionPolicy(settings.commandsPerPackage(), settings.unreportedTimeout()), clock);
-        OperationPlanner planner = new OperationPlanner(OperationPlanner.NO_PACKAGES);
+        PackageUseCases packages = packages(config, store, clock);
+        OperationPlanner planner = new OperationPlanner(new PackagePlanning(packages));
         OperationUseCases operations = new OperationUseCases(queue, planner, targets, clock);
         // bulk jobs (section 5): their steps commit notifications too, so the outbox is woken after each
         JobUseCases jobs = new JobUseCases(database.transactions(JooqJobStore::new, wakeOutbox), queue, planner,
@@ -222,7 +237,7 @@ final class DeviceManagement implements AutoCloseable {
         DeviceSurface surface = new DeviceSurface(sessions, new AlertUseCases(store, AlertPolicy.DEFAULT, clock),
                 new DataUseCases(store, codes, clock), deviceAuthentication(verifier, edge),
                 new AccountSurface(accounts, accountAuthentication(verifier, edge), deviceBase::get), polls, index,
-                deviceBase::get, databaseWork);
+                deviceBase::get, databaseWork, packages);
         DmServer.Transport transport;
         String fingerprint = null;
         if (settings.plainHttp()) {
@@ -272,14 +287,15 @@ final class DeviceManagement implements AutoCloseable {
                         error -> edge.refused(DeviceManagementServiceGrpc.SERVICE_NAME, error)), access);
         // the edge chain of every DMWSI service (the last runs first): metrics, the one error mapping,
         // the bearer token and its scope, the client's policy and rate (section 6), response metadata
-        ServerInterceptor policy = new DmwsiAccessInterceptor(policies);
+        DmwsiAccessInterceptor policy = new DmwsiAccessInterceptor(policies);
         DeviceManagementGrpcService devices = new DeviceManagementGrpcService(operations, store, restUrl, sweeper,
                 settings.networkParameters());
         List<ServerServiceDefinition> dmwsi = java.util.stream.Stream.of(devices,
                 new DmSubscriptionGrpcService(subscriptions, restUrl),
                 new TransactionGrpcService(log, restUrl),
                 new JobGrpcService(jobs, restUrl, settings.networkParameters(), sweeper),
-                new ProvisioningGrpcService(provisioning, restUrl))
+                new ProvisioningGrpcService(provisioning, restUrl),
+                new PackageGrpcService(packages, restUrl))
                 .map(service -> ServerInterceptors.intercept(service, new ResponseMeta(), policy, auth,
                         new ErrorInterceptor(), edge)).toList();
         // the self-care portal's DM account pages call this with the signed-in subscriber's token
@@ -291,9 +307,61 @@ final class DeviceManagement implements AutoCloseable {
                         AccessRules.of(List.of(DeviceAccountProto.getDescriptor().findServiceByName(
                                 "DeviceAccountService")))),
                 new ErrorInterceptor(), edge);
+        RawRoute upload = new RawRoute(PackageUpload.PATH, settings.packageMaxBytes() + 1, Duration.ofHours(2),
+                new PackageUpload(packages, packageClients(verifier, policy, edge), p -> {
+                    try {
+                        return ContractJson.print(GetPackageResponse.newBuilder().setPackage(
+                                PackageGrpcService.toProto(p, restUrl.get() + "/dmwsi/v1")).build());
+                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
         JobWorkers workers = JobWorkers.start(jobs, settings.jobWorkers());
         return new DeviceManagement(server, List.of(listener, eventListener), sweeper, databaseWork, dmwsi,
-                fingerprint, provisioning, portal, workers);
+                fingerprint, provisioning, portal, workers, List.of(upload));
+    }
+
+    /**
+     * Section 8: the package store (TWIN_DM_PACKAGE_DIR, default packages/ in the data dir; shared by
+     * every instance), its size limit, and the approved originators (TWIN_DM_PACKAGE_ORIGINATORS).
+     */
+    private static PackageUseCases packages(CoreConfig config, Transactions<DmStore> store, Clock clock)
+            throws IOException {
+        CoreConfig.Dm settings = config.dm();
+        java.nio.file.Path dir = settings.packageDir() != null ? settings.packageDir()
+                : config.dataDir().resolve("packages");
+        Originators originators;
+        if (settings.packageOriginators() == null) {
+            LOG.warn("no approved package originators (TWIN_DM_PACKAGE_ORIGINATORS): every package will be Rejected");
+            originators = Originators.none();
+        } else {
+            originators = Originators.fromPem(settings.packageOriginators());
+            LOG.info("{} approved package originator CA(s) from {}", originators.size(), settings.packageOriginators());
+        }
+        return new PackageUseCases(store, new PackageContent(dir, settings.packageMaxBytes()), originators, clock);
+    }
+
+    /**
+     * Who uploads package content (plain HTTP, section 8): authenticated as for every DMWSI call (bearer
+     * token with the scope oma_dmwsi.packages; the development client without an authorization server),
+     * and admitted by the same policy and request rate as the gRPC methods (DmwsiAccessInterceptor).
+     */
+    private static PackageUpload.ClientAuthentication packageClients(TokenVerifier verifier,
+            DmwsiAccessInterceptor policy, EdgeMetrics edge) {
+        BearerAuthenticator authenticator = verifier == null ? null : new BearerAuthenticator(verifier, "dmwsi",
+                List.of(), error -> edge.refused(PackageServiceGrpc.SERVICE_NAME, error));
+        return headers -> {
+            String clientId = authenticator == null ? DmwsiAccessInterceptor.developmentClient()
+                    : authenticator.authenticate(headers.getAll(com.linecorp.armeria.common.HttpHeaderNames
+                            .AUTHORIZATION), List.of("oma_dmwsi.packages"), "PUT /dmwsi/v1/packages/content").subject();
+            policy.admit(clientId, "PUT /dmwsi/v1/packages/{packageId}/content");
+            return clientId;
+        };
+    }
+
+    /** Plain HTTP paths of the DMWSI root on the REST edge (the package content upload). */
+    List<RawRoute> dmwsiRawRoutes() {
+        return rawRoutes;
     }
 
     private static byte[] unusedKey() {
@@ -397,7 +465,8 @@ final class DeviceManagement implements AutoCloseable {
             DmSubscriptionsProto.getDescriptor().findServiceByName("DmSubscriptionService"),
             TransactionsProto.getDescriptor().findServiceByName("TransactionService"),
             ProvisioningProto.getDescriptor().findServiceByName("ProvisioningService"),
-            JobsProto.getDescriptor().findServiceByName("JobService"));
+            JobsProto.getDescriptor().findServiceByName("JobService"),
+            PackagesProto.getDescriptor().findServiceByName("PackageService"));
 
     /** Ended entries of the transaction log leave after the retention period, in batches. */
     private static void purgeTransactions(Transactions<JooqDmwsiStore> log, java.time.Instant before) {

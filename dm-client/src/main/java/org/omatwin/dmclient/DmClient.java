@@ -173,21 +173,71 @@ public final class DmClient {
     public record Download(long size, String sha256) {
     }
 
-    /** Downloads a package (firmware, software) and digests it on the fly. */
+    /** How many times a package download is resumed after its connection broke, before giving up. */
+    static final int DOWNLOAD_ATTEMPTS = 4;
+
+    /**
+     * Downloads a package (firmware, software) and digests it on the fly (nothing kept). A transfer that
+     * breaks is resumed where it stopped ({@code Range: bytes=N-} with {@code If-Range} naming the first
+     * answer's {@code ETag}): a 206 continues the digest, a 200 (the content changed, or no ranges)
+     * starts it again.
+     */
     public CompletableFuture<Download> download(URI url, Duration timeout) {
+        return downloadFrom(url, timeout, new Progress(), 1);
+    }
+
+    /** What a download received so far, across its attempts. */
+    private static final class Progress {
         MessageDigest digest = sha256();
-        long[] size = {0};
-        return sendWith(() -> request(url, "GET", null, timeout, "*/*", null), url,
-                HttpResponse.BodyHandlers.ofByteArrayConsumer(chunk -> chunk.ifPresent(bytes -> {
-                    digest.update(bytes);
-                    size[0] += bytes.length;
-                })))
-                .thenApply(r -> {
-                    if (r.statusCode() != 200) {
-                        throw new DmException(r.statusCode(), null, "GET " + url.getPath() + " answered HTTP " + r.statusCode());
-                    }
-                    return new Download(size[0], HexFormat.of().formatHex(digest.digest()));
-                });
+        long size;
+        String etag;
+
+        void restart() {
+            digest = sha256();
+            size = 0;
+        }
+    }
+
+    private CompletableFuture<Download> downloadFrom(URI url, Duration timeout, Progress p, int attempt) {
+        long from = p.size;
+        Supplier<Unsigned> request = () -> {
+            Unsigned u = request(url, "GET", null, timeout, "*/*", null);
+            if (from > 0 && p.etag != null) {
+                u.builder().header("Range", "bytes=" + from + "-").header("If-Range", p.etag);
+            }
+            return u;
+        };
+        HttpResponse.BodyHandler<Void> handler = info -> {
+            int status = info.statusCode();
+            if (status == 200 || status == 206) {
+                if (status == 200 || !info.headers().firstValue("Content-Range").orElse("")
+                        .startsWith("bytes " + from + "-")) {
+                    p.restart();
+                }
+                info.headers().firstValue("ETag").ifPresent(tag -> p.etag = tag);
+                return HttpResponse.BodySubscribers.ofByteArrayConsumer(chunk -> chunk.ifPresent(bytes -> {
+                    p.digest.update(bytes);
+                    p.size += bytes.length;
+                }));
+            }
+            return HttpResponse.BodySubscribers.replacing(null);
+        };
+        return sendWith(request, url, handler).handle((r, e) -> {
+            if (e == null) {
+                if (r.statusCode() != 200 && r.statusCode() != 206) {
+                    throw new DmException(r.statusCode(), null, "GET " + url.getPath() + " answered HTTP "
+                            + r.statusCode());
+                }
+                return CompletableFuture.completedFuture(new Download(p.size, HexFormat.of().formatHex(
+                        p.digest.digest())));
+            }
+            if (attempt >= DOWNLOAD_ATTEMPTS || p.etag == null) {
+                return CompletableFuture.<Download>failedFuture(e);
+            }
+            log.info("download of {} broke after {} bytes ({}); resuming", url.getPath(), p.size,
+                    DmException.describe(e));
+            return downloadFrom(url, timeout, p, attempt + 1);
+        }).thenCompose(f -> f);
     }
 
     static MessageDigest sha256() {

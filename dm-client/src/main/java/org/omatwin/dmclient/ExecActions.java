@@ -69,11 +69,11 @@ public final class ExecActions {
     }
 
     /** Result codes of one management object (FUMO or SCOMO) for the outcomes of a download and an update. */
-    private record Codes(int success, int badUrl, int downloadFailed, int corrupt) {
+    private record Codes(int success, int badUrl, int downloadFailed, int corrupt, int validation) {
     }
 
-    private static final Codes FUMO_CODES = new Codes(200, 411, 503, 402);
-    private static final Codes SCOMO_CODES = new Codes(1200, 1402, 1402, 1407);
+    private static final Codes FUMO_CODES = new Codes(200, 411, 503, 402, 404);
+    private static final Codes SCOMO_CODES = new Codes(1200, 1402, 1402, 1407, 1407);
 
     /** One daemon thread ticks the periodic reports of every device of the process (fleet mode too). */
     private static final ScheduledExecutorService REPORTS = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -107,7 +107,9 @@ public final class ExecActions {
             return tree.exists(entry) ? Outcome.later(scomoInstall(cmd, entry, m.group(2))) : Outcome.now(StatusCode.NOT_FOUND);
         }
         if ((m = SCOMO_DEPLOYED.matcher(uri)).matches()) {
-            String component = "./SCOMO/Inventory/Deployed/" + m.group(1);
+            // the component by its node name, else by its ID (what a softwareRemove's componentId names)
+            String named = "./SCOMO/Inventory/Deployed/" + m.group(1);
+            String component = tree.exists(named) ? named : deployedNodeWithId(m.group(1)).orElse(named);
             return tree.exists(component) ? Outcome.later(scomoDeployed(cmd, component, m.group(2)))
                     : Outcome.now(StatusCode.NOT_FOUND);
         }
@@ -208,7 +210,7 @@ public final class ExecActions {
 
     private int applyFirmware(Wire.Command cmd, String instance) {
         setState(instance, ManagementTree.FumoState.UPDATE_PROGRESSING);
-        OptionalInt failure = behaviour.takeFailure();
+        OptionalInt failure = behaviour.takeFailure(true);
         if (failure.isPresent()) {
             setState(instance, ManagementTree.FumoState.UPDATE_FAILED_NO_DATA);
             return failure.getAsInt();
@@ -227,7 +229,7 @@ public final class ExecActions {
     private DeferredJob scomoInstall(Wire.Command cmd, String download, String op) {
         return () -> download(cmd, download + "/PkgURL", SCOMO_CODES).thenApply(code -> {
             if (code == SCOMO_CODES.success() && !op.equals("Download")) {
-                OptionalInt failure = behaviour.takeFailure();
+                OptionalInt failure = behaviour.takeFailure(false);
                 if (failure.isPresent()) {
                     code = failure.getAsInt();
                 } else {
@@ -252,6 +254,13 @@ public final class ExecActions {
         }
     }
 
+    /** The inventory node holding component {@code id}, if any. */
+    private Optional<String> deployedNodeWithId(String id) {
+        String base = "./SCOMO/Inventory/Deployed";
+        return tree.children(base).stream().map(child -> base + "/" + child)
+                .filter(node -> tree.value(node + "/ID").filter(id::equals).isPresent()).findFirst();
+    }
+
     /** The inventory node already holding component {@code id}, else the next free number. */
     private String deployedNodeFor(String id) {
         String base = "./SCOMO/Inventory/Deployed";
@@ -270,7 +279,7 @@ public final class ExecActions {
 
     private DeferredJob scomoDeployed(Wire.Command cmd, String component, String op) {
         return () -> {
-            OptionalInt failure = behaviour.takeFailure();
+            OptionalInt failure = behaviour.takeFailure(false);
             int code;
             if (failure.isPresent()) {
                 code = failure.getAsInt();
@@ -323,6 +332,11 @@ public final class ExecActions {
                 log.warn("EXEC {}: package SHA-256 does not match the command's", cmd.cmdId());
                 return codes.corrupt();
             }
+            Optional<String> unsigned = behaviour.signatures().problem(cmd.pkg(), d.size(), d.sha256());
+            if (unsigned.isPresent()) {
+                log.warn("EXEC {}: package refused: {}", cmd.cmdId(), unsigned.get());
+                return codes.validation();
+            }
             return codes.success();
         });
     }
@@ -338,6 +352,16 @@ public final class ExecActions {
     /** The new version an update brings, when the command's {@code data} names it ({@code {"version": ...}}). */
     private static Optional<String> version(Wire.Command cmd) {
         JsonNode data = cmd.data();
+        if (data != null && data.isTextual() && data.asText().startsWith("{")) { // data sent as JSON text
+            try {
+                data = Wire.JSON.readTree(data.asText());
+            } catch (java.io.IOException e) {
+                return Optional.empty();
+            }
+        }
+        if (cmd.pkg() != null && cmd.pkg().version() != null && (data == null || !data.isObject())) {
+            return Optional.of(cmd.pkg().version());
+        }
         if (data == null || !data.isObject()) {
             return Optional.empty();
         }

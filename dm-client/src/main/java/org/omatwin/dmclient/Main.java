@@ -33,7 +33,9 @@ public final class Main {
               --insecure-dev            do NOT verify the server certificate (development only; warns)
               --wait N                  long-poll seconds, 0-60 (default 30)
               --once                    one client-initiated session, then exit
-              --fail-update CODE        the next FUMO/SCOMO update fails with this result code (e.g. 410, 1405)
+              --fail-update HOW         the next FUMO/SCOMO update fails: corrupted, mismatch, validation or memory
+                                        (the FUMO/SCOMO result code of each), or a result code (e.g. 410, 1405)
+              --package-originators PEM accept only packages signed under these originator CAs
               --set URI=VALUE           before starting, the device changes this leaf itself (e.g.
                                         ./DevDetail/FwV=4.3.0): reported in Package#1, and by a node-changed
                                         alert if the server subscribed to it (SUB)
@@ -115,7 +117,10 @@ public final class Main {
             DmClient client = new DmClient(server, tokens(http, issuer, devId, msisdn, staticToken), http);
             UpdateBehaviour behaviour = new UpdateBehaviour();
             if (o.containsKey("--fail-update")) {
-                behaviour.failNextUpdate(intOption(o, "--fail-update", 0));
+                behaviour.failNextUpdate(o.get("--fail-update"));
+            }
+            if (o.containsKey("--package-originators")) {
+                behaviour.signatures(PackageSignature.originators(Path.of(o.get("--package-originators"))));
             }
             ConsolePrinter printer = new ConsolePrinter(out, err);
             DeviceAgent agent = new DeviceAgent(tree, client, behaviour, printer);

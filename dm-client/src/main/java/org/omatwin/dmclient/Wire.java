@@ -29,8 +29,12 @@ public final class Wire {
     private Wire() {
     }
 
-    /** A package to download, as carried by EXEC (FUMO, SCOMO). */
-    public record PackageRef(String url, String sha256, Long size, String signature) {
+    /**
+     * A package to download, as carried by EXEC (FUMO, SCOMO): where, what to check (size, SHA-256), and the
+     * originator's signature with the metadata it signs (name, version, kind, targets; dm-api.md section 8).
+     */
+    public record PackageRef(String url, String sha256, Long size, String signature, String name, String version,
+                             String kind, JsonNode targets) {
     }
 
     /** One server command. Only {@code cmdId} and {@code op} are always present. */

@@ -1,6 +1,7 @@
 package org.omatwin.core.dm;
 
 import org.omatwin.core.dm.alert.AlertStore;
+import org.omatwin.core.dm.pkg.PackageStore;
 import org.omatwin.core.dm.session.SessionStore;
 
 /**
@@ -8,4 +9,4 @@ import org.omatwin.core.dm.session.SessionStore;
  * and their tree, the data repository, operations and commands, sessions and packages, alerts. The
  * use cases each ask only for the slice they need.
  */
-public interface DmStore extends SessionStore, AlertStore {}
+public interface DmStore extends SessionStore, AlertStore, PackageStore {}

@@ -58,11 +58,17 @@ public final class DmTestCores {
     /** As above, the token naming the line {@code msisdn} (tel:+...) the network authenticated; null: none. */
     public static DeviceAgent device(CoreServer core, LocalIssuer issuer, String devId, String firmware,
             String msisdn, Executor executor) {
+        return device(core, issuer, devId, firmware, msisdn, new UpdateBehaviour(), executor);
+    }
+
+    /** As above, its firmware and software updates behaving as {@code behaviour} says (failures, trusted originators). */
+    public static DeviceAgent device(CoreServer core, LocalIssuer issuer, String devId, String firmware,
+            String msisdn, UpdateBehaviour behaviour, Executor executor) {
         DmClient client = new DmClient(URI.create("https://localhost:" + core.dmPort() + "/dm/v2"),
                 TokenSource.fixed(issuer.token(devId, "oma_dm.device",
                         msisdn == null ? Map.of() : Map.of("msisdn", msisdn))),
                 DmClient.httpClient(TlsTrust.pinnedSha256(core.dmFingerprint()), executor));
         return new DeviceAgent(ManagementTree.inMemory(DeviceProfile.defaults(devId).withFirmwareVersion(firmware)),
-                client, new UpdateBehaviour(), new DeviceListener() {});
+                client, behaviour, new DeviceListener() {});
     }
 }

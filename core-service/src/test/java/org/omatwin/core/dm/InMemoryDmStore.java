@@ -1,6 +1,9 @@
 package org.omatwin.core.dm;
 
 import org.omatwin.core.dm.audit.Transaction;
+import org.omatwin.core.dm.pkg.Installation;
+import org.omatwin.core.dm.pkg.PackageState;
+import org.omatwin.core.dm.pkg.SignedPackage;
 import org.omatwin.core.dm.device.Reach;
 import java.util.Set;
 import java.time.Instant;
@@ -56,6 +59,7 @@ public final class InMemoryDmStore implements DmStore, Transactions<DmStore> {
         final Map<DevId, TokenBucket> buckets = new HashMap<>();
         final List<DmEvent> events = new ArrayList<>();
         final List<Transaction> transactions = new ArrayList<>();
+        final TreeMap<String, SignedPackage> signedPackages = new TreeMap<>();
 
         State copy() {
             State c = new State();
@@ -72,6 +76,7 @@ public final class InMemoryDmStore implements DmStore, Transactions<DmStore> {
             c.buckets.putAll(buckets);
             c.events.addAll(events);
             c.transactions.addAll(transactions);
+            c.signedPackages.putAll(signedPackages);
             return c;
         }
     }
@@ -391,6 +396,65 @@ public final class InMemoryDmStore implements DmStore, Transactions<DmStore> {
     @Override
     public void saveAlertBucket(DevId devId, TokenBucket bucket) {
         state.buckets.put(devId, bucket);
+    }
+
+    // signed packages
+
+    @Override
+    public void insertSignedPackage(SignedPackage p) {
+        state.signedPackages.put(p.packageId(), p);
+    }
+
+    @Override
+    public Optional<SignedPackage> findSignedPackage(String packageId) {
+        return Optional.ofNullable(state.signedPackages.get(packageId));
+    }
+
+    @Override
+    public void updateSignedPackage(SignedPackage p) {
+        requireKnown(state.signedPackages, p.packageId());
+        state.signedPackages.put(p.packageId(), p);
+    }
+
+    @Override
+    public void deleteSignedPackage(String packageId) {
+        state.signedPackages.remove(packageId);
+    }
+
+    @Override
+    public List<SignedPackage> packagesOf(String clientId, String afterId, int limit) {
+        return state.signedPackages.values().stream().filter(p -> p.clientId().equals(clientId))
+                .filter(p -> afterId == null || p.packageId().compareTo(afterId) > 0).limit(limit).toList();
+    }
+
+    @Override
+    public boolean contentShared(String sha256, String packageId) {
+        return state.signedPackages.values().stream().anyMatch(p -> !p.packageId().equals(packageId)
+                && p.state() == PackageState.VERIFIED && p.metadata().sha256().equals(sha256));
+    }
+
+    @Override
+    public boolean liveOperationNames(String packageId) {
+        return state.commands.values().stream().anyMatch(c -> packageId.equals(c.packageRef())
+                && !state.operations.get(c.operationId()).isFinal());
+    }
+
+    @Override
+    public Optional<LiveCommand> liveCommand(DevId devId, String packageId) {
+        return state.commands.values().stream().filter(c -> packageId.equals(c.packageRef())
+                && c.devId().equals(devId) && c.isBound())
+                .map(c -> state.operations.get(c.operationId())).filter(o -> !o.isFinal())
+                .findFirst().map(o -> new LiveCommand(o.operationId(), o.requester().client() != null
+                        ? o.requester().client() : o.requester().id()));
+    }
+
+    @Override
+    public List<Installation> installations(String packageId) {
+        return state.commands.values().stream().filter(c -> packageId.equals(c.packageRef()))
+                .map(c -> state.operations.get(c.operationId())).distinct()
+                .map(o -> new Installation(o.devId(), o.operationId(), o.request().type().wire(), o.state().wire(),
+                        o.resultCode(), o.resultText(), o.acceptedTime(),
+                        o.isFinal() ? o.timeline().getLast().time() : null)).toList();
     }
 
     private static void requireKnown(Map<String, ?> map, String id) {

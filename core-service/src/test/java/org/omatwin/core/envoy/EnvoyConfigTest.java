@@ -80,6 +80,7 @@ class EnvoyConfigTest {
     private static final String DMWSI_TRANSACTIONS = "oma.dmwsi.v1.TransactionService";
     private static final String DMWSI_PROVISIONING = "oma.dmwsi.v1.ProvisioningService";
     private static final String DMWSI_JOBS = "oma.dmwsi.v1.JobService";
+    private static final String DMWSI_PACKAGES = "oma.dmwsi.v1.PackageService";
     private static final String PORTAL_CLUSTER = "portal";
     private static final String DM_CLUSTER = "core_dm";
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
@@ -126,6 +127,7 @@ class EnvoyConfigTest {
         rules.addAll(httpRules(descriptors, DMWSI_TRANSACTIONS));
         rules.addAll(httpRules(descriptors, DMWSI_PROVISIONING));
         rules.addAll(httpRules(descriptors, DMWSI_JOBS));
+        rules.addAll(httpRules(descriptors, DMWSI_PACKAGES));
     }
 
     @Test
@@ -200,7 +202,7 @@ class EnvoyConfigTest {
     void transcoderIsStrictAndDecodesThePathOnce() {
         assertThat(transcoder.getProtoDescriptor()).isEqualTo("/etc/envoy/twinning.pb");
         assertThat(transcoder.getServicesList()).containsExactly(SERVICE, DMWSI, DMWSI_SUBSCRIPTIONS, DMWSI_TRANSACTIONS,
-                DMWSI_PROVISIONING, DMWSI_JOBS);
+                DMWSI_PROVISIONING, DMWSI_JOBS, DMWSI_PACKAGES);
         assertThat(transcoder.getMatchIncomingRequestRoute()).isTrue();
         assertThat(transcoder.getAutoMapping()).isFalse();
         assertThat(transcoder.getConvertGrpcStatus()).isFalse();
@@ -229,7 +231,7 @@ class EnvoyConfigTest {
 
     @Test
     void everyHttpRuleOfTheContractRoutesToTheCore() {
-        assertThat(rules).hasSize(13 + 10 + 4 + 1 + 3 + 5);
+        assertThat(rules).hasSize(13 + 10 + 4 + 1 + 3 + 5 + 5);
         for (Rule rule : rules) {
             for (String user : USER_IDS) {
                 String path = samplePath(rule.template(), user);
@@ -296,6 +298,17 @@ class EnvoyConfigTest {
     }
 
     @Test
+    void aPackagesContentIsPutUntranscodedToTheCoresRestEdgeWithALongTimeout() {
+        Route put = firstMatch("PUT", "/dmwsi/v1/packages/pk-1/content").orElseThrow();
+        assertThat(put.getRoute().getCluster()).isEqualTo("core_rest");
+        assertThat(transcoderDisabled(put)).isTrue();
+        assertThat(put.getRoute().getTimeout().getSeconds()).isGreaterThanOrEqualTo(3600);
+        Route get = firstMatch("GET", "/dmwsi/v1/packages/pk-1/content").orElseThrow();
+        assertThat(get.getDirectResponse().getStatus()).isEqualTo(405);
+        assertThat(allowHeader(get)).containsExactly("PUT");
+    }
+
+    @Test
     void theAccountsHtmlPagesAndFormPostsGoToThePortalAndTheirJsonToTheCore() {
         String browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
         String form = "application/x-www-form-urlencoded";
@@ -340,6 +353,8 @@ class EnvoyConfigTest {
         for (Rule rule : rules) {
             allowed.computeIfAbsent(rule.template(), t -> new TreeSet<>()).add(rule.method());
         }
+        // the one path of the contract that is plain HTTP, not a rule: a package's content (section 8)
+        allowed.put("/dmwsi/v1/packages/{package_id}/content", new TreeSet<>(Set.of("PUT")));
         List<Route> methodRoutes = vhost.getRoutesList().stream()
                 .filter(r -> r.hasDirectResponse() && r.getDirectResponse().getStatus() == 405).toList();
         assertThat(methodRoutes).extracting(Route::getName)

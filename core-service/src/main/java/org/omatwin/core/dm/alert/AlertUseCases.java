@@ -3,6 +3,8 @@ package org.omatwin.core.dm.alert;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import org.omatwin.core.dm.device.DevDetail;
+import org.omatwin.core.dm.device.DeviceProfile;
 import org.omatwin.core.dm.command.Command;
 import org.omatwin.core.dm.common.DmIds;
 import org.omatwin.core.infra.storage.Transactions;
@@ -79,10 +81,51 @@ public final class AlertUseCases {
                         Operation done = o.completedByAlert(code,
                                 ResultCodes.outcome(code) == ResultCodes.Outcome.SUCCESS, ResultCodes.text(code), now);
                         Operations.save(store, done);
+                        if (done.state() == org.omatwin.core.dm.operation.OperationState.SUCCEEDED) {
+                            installed(store, done, command.get(), now);
+                        }
                         return done;
                     });
             return new AlertReceipt(received, false, completed);
         });
+    }
+
+    /**
+     * A package installed (section 8, EI5): after a successful firmware update the device runs the
+     * version the package brought (the EXEC's {@code data}), recorded at once as its FwV and raised as
+     * {@code firmwareChanged}; a software install raises {@code softwareChanged} (the inventory itself is
+     * the device's to report).
+     */
+    private static void installed(AlertStore store, Operation done, Command exec, Instant now) {
+        switch (done.request().type()) {
+            case FIRMWARE_UPDATE -> version(exec.data()).ifPresent(v -> {
+                DeviceProfile profile = store.findDevice(done.devId()).orElseGet(() -> DeviceProfile.unknown(done.devId()));
+                if (!v.equals(profile.devDetail().fwV())) {
+                    store.saveDevice(new DeviceProfile(profile.devId(), profile.devInfo(),
+                            profile.devDetail().mergedWith(new DevDetail(null, null, v, null, null)),
+                            profile.supportedMOs(), profile.line(), profile.lastSeen()));
+                    store.recordEvent(DmEvent.ofDevice(DmEventType.FIRMWARE_CHANGED, done.devId(), now));
+                }
+            });
+            case SOFTWARE_INSTALL, SOFTWARE_REMOVE ->
+                    store.recordEvent(DmEvent.ofDevice(DmEventType.SOFTWARE_CHANGED, done.devId(), now));
+            default -> {
+                // nothing installed
+            }
+        }
+    }
+
+    private static final java.util.regex.Pattern VERSION =
+            java.util.regex.Pattern.compile("^\\{\"version\":\"((?:[^\"\\\\]|\\\\.)*)\"\\}$");
+
+    /** The version of {@code {"version":"..."}} as the package planner writes it. */
+    private static Optional<String> version(String data) {
+        if (data == null) {
+            return Optional.empty();
+        }
+        java.util.regex.Matcher m = VERSION.matcher(data);
+        return m.matches() ? Optional.of(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\"))
+                : Optional.empty();
     }
 
     /**

@@ -62,9 +62,8 @@ import org.omatwin.proto.dmwsi.v1.UploadList;
 /**
  * {@code oma.dmwsi.v1.DeviceManagementService} (dm-api.md section 4): translates between protobuf and
  * the DM domain; the requester is the authenticated OAuth client. An operation is visible only to
- * the client that made it. Every operation type of section 4 is served except the package-based ones
- * (firmwareUpdate, softwareInstall, softwareRemove, configure with a packageId), refused with 400
- * SVC0002 until packages exist.
+ * the client that made it. Every operation type of section 4 is served; the package-based ones name a
+ * Verified package of the same client (section 8).
  */
 public final class DeviceManagementGrpcService extends DeviceManagementServiceGrpc.DeviceManagementServiceImplBase {
     static final int DEFAULT_LIMIT = 50;
@@ -281,7 +280,8 @@ public final class DeviceManagementGrpcService extends DeviceManagementServiceGr
                 DmSubscriptionsProto.getDescriptor().findServiceByName("DmSubscriptionService"),
                 TransactionsProto.getDescriptor().findServiceByName("TransactionService"),
                 ProvisioningProto.getDescriptor().findServiceByName("ProvisioningService"),
-                org.omatwin.proto.dmwsi.v1.JobsProto.getDescriptor().findServiceByName("JobService")),
+                org.omatwin.proto.dmwsi.v1.JobsProto.getDescriptor().findServiceByName("JobService"),
+                org.omatwin.proto.dmwsi.v1.PackagesProto.getDescriptor().findServiceByName("PackageService")),
                 publicUrl.get())).build());
     }
 

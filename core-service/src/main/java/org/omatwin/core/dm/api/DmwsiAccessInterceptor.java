@@ -42,6 +42,23 @@ public final class DmwsiAccessInterceptor implements ServerInterceptor {
         if (OPEN.contains(call.getMethodDescriptor().getBareMethodName())) {
             return next.startCall(call, headers);
         }
+        ClientAccess access = admit(clientId, method);
+        ServerCall<Q, R> flushing = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            @Override
+            public void sendMessage(R message) {
+                access.flush();
+                super.sendMessage(message);
+            }
+        };
+        Context ctx = Context.current().withValue(ClientAccess.CURRENT, access);
+        return Contexts.interceptCall(ctx, flushing, headers, next);
+    }
+
+    /**
+     * The client's access for one call of {@code method}: its policy (none: 403 POL0001) and its request
+     * rate (over: 429 POL2005). Also what the plain HTTP resource of DMWSI (a package's content) applies.
+     */
+    public ClientAccess admit(String clientId, String method) {
         ClientAccess access = policies.access(clientId).orElseThrow(() -> {
             AUDIT.info("policy refused: method={} subject={} reason=no policy", method, clientId);
             return ApiException.of(ApiError.POLICY_LIMIT, "no policy of this operator grants client " + clientId
@@ -53,14 +70,11 @@ public final class DmwsiAccessInterceptor implements ServerInterceptor {
             throw ApiException.rateLimited("more than " + policy.requestsPerSecond()
                     + " requests per second from this client", wait, "requestsPerSecond");
         }
-        ServerCall<Q, R> flushing = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
-            @Override
-            public void sendMessage(R message) {
-                access.flush();
-                super.sendMessage(message);
-            }
-        };
-        Context ctx = Context.current().withValue(ClientAccess.CURRENT, access);
-        return Contexts.interceptCall(ctx, flushing, headers, next);
+        return access;
+    }
+
+    /** The one client of development (no authorization server): every DMWSI caller is it. */
+    public static String developmentClient() {
+        return DmwsiCallers.DEVELOPMENT_CLIENT;
     }
 }

@@ -76,10 +76,15 @@ final class DmwsiDiscovery {
                     + "their line (Confirmed); 201 when new, else 200"),
             Map.entry("GetSubscriber", "a subscriber as provisioned"),
             Map.entry("DeleteSubscriber", "removes a subscriber and its lines; its devices lose the binding "
-                    + "provisioning gave them"));
-
-    private static final Set<OperationType> NOT_OFFERED = Set.of(OperationType.FIRMWARE_UPDATE,
-            OperationType.SOFTWARE_INSTALL, OperationType.SOFTWARE_REMOVE);
+                    + "provisioning gave them"),
+            Map.entry("CreatePackage", "registers a signed package (section 8): name, version, kind, targets, size, "
+                    + "sha256 and the originator's JWS (detached payload, x5c); 201, AwaitingContent"),
+            Map.entry("GetPackage", "one of the caller's packages: AwaitingContent, Verified or Rejected with the "
+                    + "rejectReason"),
+            Map.entry("ListPackages", "the caller's packages; ?limit, ?pageToken"),
+            Map.entry("DeletePackage", "deletes a package and its content; 409 SVC2007 while an operation that has "
+                    + "not ended names it"),
+            Map.entry("ListInstallations", "per device, each install or update of the package and its result (EI9)"));
 
     private static final Pattern VARIABLE = Pattern.compile("\\{([a-z0-9_]+)}");
 
@@ -114,8 +119,12 @@ final class DmwsiDiscovery {
                 // the discovery document accepts every scope; a scope is offered when another resource uses it
                 .setOffered(served.contains(scope))));
         Arrays.stream(DmEventType.values()).forEach(t -> d.addEventTypes(t.wire()));
-        Arrays.stream(OperationType.values()).filter(t -> !NOT_OFFERED.contains(t))
-                .forEach(t -> d.addOperationTypes(t.wire()));
+        // the one resource served as plain HTTP rather than by a gRPC method (section 8)
+        d.addResources(DiscoveredResource.newBuilder().setMethod("PUT").setPath("/dmwsi/v1/packages/{packageId}/content")
+                .addScopes("oma_dmwsi.packages").setDescription("a package's content, streamed (any media type; at "
+                        + "most TWIN_DM_PACKAGE_MAX_BYTES, else 413): size, SHA-256 and signature checked; 200 with "
+                        + "the package Verified, or 400 SVC0002 naming content or signature and the package Rejected"));
+        Arrays.stream(OperationType.values()).forEach(t -> d.addOperationTypes(t.wire()));
         d.addManagementObjects(mo("urn:oma:mo:oma-dm-devinfo:1.0", "./DevInfo", "DevId", "Man", "Mod", "DmV", "Lang"))
                 .addManagementObjects(mo("urn:oma:mo:oma-dm-devdetail:1.0", "./DevDetail", "DevTyp", "OEM", "FwV",
                         "SwV", "HwV"))
@@ -137,8 +146,6 @@ final class DmwsiDiscovery {
                 .addDeviations("Errors: the OMA requestError envelope (serviceException / policyException with "
                         + "messageId, text, variables) as the HTTP body and as gRPC status details, instead of SOAP "
                         + "faults.")
-                .addDeviations("Not offered yet: firmwareUpdate, softwareInstall, softwareRemove and configure with a "
-                        + "packageId (they come with packages), and packages.")
                 .addDeviations("Jobs (5.1, 5.2): a job's results are pushed as dmNotifications too: eventType "
                         + "jobResults with up to 500 executions each (results mode pushEach), jobCompleted with the "
                         + "job and its counts (pushOnCompletion, and subscriptions to jobCompleted). A job's list of "

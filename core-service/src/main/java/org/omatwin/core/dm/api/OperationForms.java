@@ -1,7 +1,6 @@
 package org.omatwin.core.dm.api;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,9 +23,6 @@ import org.omatwin.proto.dmwsi.v1.Operation;
  * a job's operation (section 5), so both refuse the same faults with the same words.
  */
 final class OperationForms {
-    private static final Set<OperationType> NOT_OFFERED = EnumSet.of(OperationType.FIRMWARE_UPDATE,
-            OperationType.SOFTWARE_INSTALL, OperationType.SOFTWARE_REMOVE);
-
     /** The argument elements each type takes (section 4's table); any other one given is refused. */
     private static final Map<OperationType, Set<String>> ARGUMENTS = Map.ofEntries(
             Map.entry(OperationType.RETRIEVE, Set.of("uris")),
@@ -34,6 +30,9 @@ final class OperationForms {
             Map.entry(OperationType.CONFIGURE, Set.of("values", "packageId", "networkParameter")),
             Map.entry(OperationType.DELETE, Set.of("uris")),
             Map.entry(OperationType.EXECUTE, Set.of("uri", "data")),
+            Map.entry(OperationType.FIRMWARE_UPDATE, Set.of("packageId")),
+            Map.entry(OperationType.SOFTWARE_INSTALL, Set.of("packageId")),
+            Map.entry(OperationType.SOFTWARE_REMOVE, Set.of("componentId")),
             Map.entry(OperationType.DIAGNOSTICS_START, Set.of("function", "periodSeconds")),
             Map.entry(OperationType.DIAGNOSTICS_STOP, Set.of("function")),
             Map.entry(OperationType.DIAGNOSTICS_RETRIEVE, Set.of("function")),
@@ -70,10 +69,10 @@ final class OperationForms {
         } catch (ApiException e) {
             throw ApiException.of(ApiError.INVALID_INPUT, "unknown operation type " + op.getType(), "operation.type");
         }
-        if (NOT_OFFERED.contains(type) || type == OperationType.CONFIGURE && op.hasPackageId()) {
-            throw ApiException.of(ApiError.INVALID_INPUT, "operation.type " + op.getType()
-                    + (type == OperationType.CONFIGURE ? " with a packageId" : "")
-                    + " is not offered yet: it comes with packages", "operation.type");
+        if (type == OperationType.CONFIGURE && op.hasPackageId() && (op.getValuesCount() > 0
+                || op.hasNetworkParameter())) {
+            throw ApiException.of(ApiError.INVALID_INPUT, "configure takes values or a packageId, not both",
+                    "operation.packageId");
         }
         Map<String, Boolean> given = Map.of("uris", op.getUrisCount() > 0, "values", op.getValuesCount() > 0,
                 "packageId", op.hasPackageId(), "uri", op.hasUri(), "data", op.hasData(),
@@ -106,7 +105,8 @@ final class OperationForms {
                 .map(c -> new CommandSpec(c.hasOp() ? c.getOp() : null, c.hasUri() ? c.getUri() : null,
                         c.hasData() ? c.getData() : null, null)).toList();
         OperationArguments arguments = new OperationArguments(op.getUrisList().isEmpty() ? null : op.getUrisList(),
-                values, null, op.hasUri() ? op.getUri() : null, op.hasData() ? op.getData() : null, null,
+                values, op.hasPackageId() ? op.getPackageId() : null, op.hasUri() ? op.getUri() : null,
+                op.hasData() ? op.getData() : null, op.hasComponentId() ? op.getComponentId() : null,
                 op.hasFunction() ? op.getFunction() : null, op.hasPeriodSeconds() ? op.getPeriodSeconds() : null,
                 commands);
         return new OperationRequest(type, arguments, devId, mode,

@@ -19,6 +19,8 @@ public record Transaction(String transactionId, Kind kind, String clientId, DevI
 
     public enum Kind {
         OPERATION("operation"), COMMAND("command"), ALERT("alert"), PACKAGE_DOWNLOAD("packageDownload"),
+        /** A signed package registered, its content verified or rejected, or deleted (section 8). */
+        PACKAGE("package"),
         PROVISIONING("provisioning"), JOB("job");
 
         private final String wire;

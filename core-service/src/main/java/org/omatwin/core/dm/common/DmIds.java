@@ -56,6 +56,11 @@ public final class DmIds {
         return newId("s-");
     }
 
+    /** A signed package (section 8). */
+    public static String signedPackage() {
+        return newId("pk-");
+    }
+
     private static String newId(String prefix) {
         char[] out = new char[24];
         for (int i = 0; i < out.length; i++) {

@@ -9,8 +9,10 @@ import org.omatwin.core.dm.common.DmIds;
 import org.omatwin.core.dm.data.Upload;
 import org.omatwin.core.dm.operation.Operation;
 import org.omatwin.core.dm.operation.OperationPlanner;
+import org.omatwin.core.dm.operation.OperationRejected;
 import org.omatwin.core.dm.operation.OperationRequest;
 import org.omatwin.core.dm.operation.OperationState;
+import org.omatwin.core.dm.operation.OperationStore;
 import org.omatwin.core.dm.operation.OperationTransactions;
 import org.omatwin.core.dm.operation.Operations;
 import org.omatwin.core.dm.policy.ClientPolicy;
@@ -54,7 +56,12 @@ public final class OperationUseCases {
         }
         String operationId = DmIds.operation();
         // the node rules see the commands the operation becomes; a refusal is on the log too (6.1)
-        Plan planned = planner.plan(operationId, request, clock.instant());
+        Plan planned;
+        try {
+            planned = planner.plan(requester, operationId, request, clock.instant());
+        } catch (OperationRejected rejected) {
+            return reject(requester, operationId, request, rejected.getMessage());
+        }
         try {
             policy.checkCommands(planned.commands());
         } catch (ApiException refused) {
@@ -69,15 +76,9 @@ public final class OperationUseCases {
             Instant now = clock.instant();
             q.lock(request.devId(), now);
             var store = q.store();
-            if (request.clientCorrelator() != null) {
-                Optional<Operation> earlier = store.findByClientCorrelator(requester, request.clientCorrelator());
-                if (earlier.isPresent()) {
-                    if (!earlier.get().request().equals(request.withoutSecrets())) {
-                        throw ApiException.of(ApiError.CONFLICT, "clientCorrelator already used with another request",
-                                "clientCorrelator");
-                    }
-                    return new Accepted(earlier.get(), false);
-                }
+            Optional<Operation> earlier = earlier(store, requester, request);
+            if (earlier.isPresent()) {
+                return new Accepted(earlier.get(), false);
             }
             Plan plan = planned;
             // the values now live in their data items; the operation keeps digests only (2.3)
@@ -89,6 +90,40 @@ public final class OperationUseCases {
             q.reconcile(request.devId(), now);
             return new Accepted(operation, true);
         });
+    }
+
+    /** Records the operation Rejected with the reason (final at once; on the log and an event, like every end). */
+    private Accepted reject(Requester requester, String operationId, OperationRequest request, String reason) {
+        return queue.inTransaction(q -> {
+            Instant now = clock.instant();
+            q.lock(request.devId(), now);
+            var store = q.store();
+            Optional<Operation> earlier = earlier(store, requester, request);
+            if (earlier.isPresent()) {
+                return new Accepted(earlier.get(), false);
+            }
+            Operation operation = Operation.rejected(operationId, store.nextOperationSeq(), requester,
+                    request.withoutSecrets(), reason, now);
+            store.insertOperation(operation);
+            Operations.save(store, operation); // its end: the transaction log and operationCompleted
+            return new Accepted(operation, true);
+        });
+    }
+
+    /**
+     * The requester's operation with the same clientCorrelator (section 4): the same body answers it again,
+     * another body is 409 SVC2007.
+     */
+    private static Optional<Operation> earlier(OperationStore store, Requester requester, OperationRequest request) {
+        if (request.clientCorrelator() == null) {
+            return Optional.empty();
+        }
+        Optional<Operation> earlier = store.findByClientCorrelator(requester, request.clientCorrelator());
+        if (earlier.isPresent() && !earlier.get().request().equals(request.withoutSecrets())) {
+            throw ApiException.of(ApiError.CONFLICT, "clientCorrelator already used with another request",
+                    "clientCorrelator");
+        }
+        return earlier;
     }
 
     public Operation get(Requester requester, String operationId) {

@@ -27,6 +27,7 @@ import org.omatwin.core.dm.data.DataItem;
 import org.omatwin.core.dm.data.DataUseCases;
 import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.device.Line;
+import org.omatwin.core.dm.pkg.PackageUseCases;
 import org.omatwin.core.dm.session.PackageView;
 import org.omatwin.core.dm.session.Session;
 import org.omatwin.core.dm.session.SessionUseCases;
@@ -70,11 +71,13 @@ public final class DeviceSurface implements HttpService {
     private final PendingIndex index;
     private final java.util.function.Supplier<String> baseUrl;
     private final Executor database;
+    private final PackageUseCases packages;
 
     /** @param baseUrl the device surface's public base, e.g. https://dm.example/dm/v2 (command URLs point here) */
     public DeviceSurface(SessionUseCases sessions, AlertUseCases alerts, DataUseCases data, DeviceAuthentication auth,
             AccountSurface accounts, LongPolls polls, PendingIndex index, java.util.function.Supplier<String> baseUrl,
-            Executor database) {
+            Executor database, PackageUseCases packages) {
+        this.packages = packages;
         this.sessions = sessions;
         this.alerts = alerts;
         this.data = data;
@@ -145,7 +148,60 @@ public final class DeviceSurface implements HttpService {
                 default -> throw notAllowed(method);
             };
         }
+        if (seg.size() == 3 && seg.get(0).equals("packages") && !seg.get(1).isEmpty() && seg.get(2).equals("content")) {
+            expect(method, HttpMethod.GET);
+            return download(ctx, req, seg.get(1));
+        }
         throw ApiException.of(ApiError.NOT_FOUND, "no resource at " + ctx.path(), "path");
+    }
+
+    // ---- package downloads (section 8) ----
+
+    /**
+     * A package's content for a device with a live command naming it: streamed from the package store
+     * (never whole in memory), resumable with {@code Range} (one range; 206), its {@code ETag} the
+     * SHA-256 ({@code If-None-Match}: 304; {@code If-Range} naming another: the whole content).
+     */
+    private CompletableFuture<HttpResponse> download(ServiceRequestContext ctx, AggregatedHttpRequest req,
+            String packageId) {
+        query(ctx);
+        noBody(req);
+        DevId devId = auth.authenticate(req.headers(), "GET /packages/content").devId();
+        String rangeHeader = req.headers().get(HttpHeaderNames.RANGE);
+        return blocking(ctx, () -> {
+            PackageUseCases.Download d = packages.download(devId, packageId,
+                    rangeHeader == null ? "whole" : rangeHeader);
+            long size = d.pkg().metadata().size();
+            String etag = "\"" + d.pkg().metadata().sha256() + "\"";
+            String ifNoneMatch = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
+            if (ifNoneMatch != null && (ifNoneMatch.contains(etag) || ifNoneMatch.strip().equals("*"))) {
+                return HttpResponse.of(ResponseHeaders.builder(HttpStatus.NOT_MODIFIED)
+                        .add(HttpHeaderNames.ETAG, etag).build());
+            }
+            String ifRange = req.headers().get(HttpHeaderNames.IF_RANGE);
+            long[] range = rangeHeader == null || (ifRange != null && !ifRange.strip().equals(etag)) ? null
+                    : ByteRange.parse(rangeHeader, size);
+            if (range != null && range.length == 0) {
+                return HttpResponse.of(ResponseHeaders.builder(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                        .add(HttpHeaderNames.CONTENT_RANGE, "bytes */" + size).add(HttpHeaderNames.ETAG, etag).build());
+            }
+            long start = range == null ? 0 : range[0];
+            long length = range == null ? size : range[1] - range[0] + 1;
+            com.linecorp.armeria.common.ResponseHeadersBuilder headers = ResponseHeaders.builder(range == null ? HttpStatus.OK
+                    : HttpStatus.PARTIAL_CONTENT)
+                    .contentType(MediaType.OCTET_STREAM)
+                    .add(HttpHeaderNames.ETAG, etag)
+                    .add(HttpHeaderNames.ACCEPT_RANGES, "bytes")
+                    .add(HttpHeaderNames.CACHE_CONTROL, "private, no-transform")
+                    .contentLength(length);
+            if (range != null) {
+                headers.add(HttpHeaderNames.CONTENT_RANGE, "bytes " + range[0] + "-" + range[1] + "/" + size);
+            }
+            ctx.setRequestTimeout(Duration.ofHours(2)); // a large package over a slow link
+            var body = com.linecorp.armeria.common.stream.StreamMessage.builder(d.file())
+                    .executor(ctx.blockingTaskExecutor()).bufferSize(64 * 1024).build().range(start, length);
+            return HttpResponse.of(headers.build(), body);
+        });
     }
 
     // ---- sessions ----
@@ -302,7 +358,7 @@ public final class DeviceSurface implements HttpService {
             return HttpResponse.of(HttpStatus.NO_CONTENT);
         }
         return HttpResponse.of(ResponseHeaders.builder(HttpStatus.OK).contentType(responseType(headers)).build(),
-                HttpData.wrap(DmJson.session(view.get(), baseUrl.get())));
+                HttpData.wrap(DmJson.session(view.get(), baseUrl.get(), packages::describe)));
     }
 
     private HttpResponse list(List<Session> sessions, String nextPageToken) {
@@ -443,6 +499,9 @@ public final class DeviceSurface implements HttpService {
         }
         if (path.startsWith("/data/")) {
             return "GET, POST, PUT";
+        }
+        if (path.startsWith("/packages/")) {
+            return "GET";
         }
         if (path.equals("/devices/new")) {
             return "POST";

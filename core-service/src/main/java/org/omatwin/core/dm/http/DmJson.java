@@ -232,7 +232,8 @@ final class DmJson {
     }
 
     /** {"session": {...}}: a package of commands; URLs point at this server's data repository. */
-    static byte[] session(PackageView view, String baseUrl) {
+    static byte[] session(PackageView view, String baseUrl,
+            java.util.function.Function<String, java.util.Optional<org.omatwin.core.dm.pkg.SignedPackage>> packages) {
         ObjectNode s = MAPPER.createObjectNode();
         s.put("sessionId", view.sessionId());
         s.put("uiMode", view.mode().uiMode().wire());
@@ -254,12 +255,40 @@ final class DmJson {
             if (c.correlator() != null) {
                 cmd.put("correlator", c.correlator());
             }
+            if (c.packageRef() != null) { // FUMO/SCOMO: what to download and how to check it (ES3)
+                packages.apply(c.packageRef()).ifPresent(p -> packageElement(cmd, p, baseUrl));
+                if (c.op() == CommandOp.HGET) { // a configuration package: fetched like any HGET value
+                    cmd.put("url", baseUrl + "/packages/" + c.packageRef() + "/content");
+                }
+            }
         }
         if (view.endsSession()) {
             cmds.addObject().put("cmdId", view.endCmdId()).put("op", CommandOp.END.name());
         }
         s.put("resourceURL", baseUrl + "/sessions/id/" + view.sessionId());
         return bytes(wrap("session", s));
+    }
+
+    /**
+     * The {@code package} of a FUMO/SCOMO command: where to download it, what to check (size, SHA-256),
+     * and the originator's signature with the metadata it signs, so the device can verify it (ES3).
+     */
+    private static void packageElement(ObjectNode cmd, org.omatwin.core.dm.pkg.SignedPackage p, String baseUrl) {
+        var m = p.metadata();
+        ObjectNode pkg = cmd.putObject("package")
+                .put("url", baseUrl + "/packages/" + p.packageId() + "/content")
+                .put("sha256", m.sha256())
+                .put("size", m.size())
+                .put("signature", p.signature())
+                .put("name", m.name())
+                .put("version", m.version())
+                .put("kind", m.kind().wire());
+        ObjectNode targets = pkg.putObject("targets");
+        putIfSet(targets, "man", m.targets().man());
+        putIfSet(targets, "mod", m.targets().mod());
+        if (!m.targets().fromVersions().isEmpty()) {
+            m.targets().fromVersions().forEach(targets.putArray("fromVersions")::add);
+        }
     }
 
     /** {"sessionList": {"session": [...], "nextPageToken"?}}. */

@@ -17,6 +17,7 @@ import org.omatwin.core.dm.device.DeviceFilter;
 import org.omatwin.core.dm.device.Line;
 import org.omatwin.core.dm.operation.Operation;
 import org.omatwin.core.dm.operation.OperationPlanner;
+import org.omatwin.core.dm.operation.OperationRejected;
 import org.omatwin.core.dm.operation.OperationRequest;
 import org.omatwin.core.dm.operation.OperationState;
 import org.omatwin.core.dm.operation.OperationTransactions;
@@ -107,7 +108,7 @@ public final class JobUseCases {
         if (request.notifyUrl() != null) {
             callbacks.check(URI.create(request.notifyUrl()));
         }
-        wholeJobPolicy(policy, request, now);
+        wholeJobPolicy(clientId, policy, request, now);
         return tx.inTransaction(store -> {
             if (request.clientCorrelator() != null) {
                 Optional<Job> earlier = store.findJobByClientCorrelator(clientId, request.clientCorrelator());
@@ -130,13 +131,20 @@ public final class JobUseCases {
         });
     }
 
-    private void wholeJobPolicy(ClientPolicy policy, JobRequest request, Instant now) {
+    private void wholeJobPolicy(String clientId, ClientPolicy policy, JobRequest request, Instant now) {
         if (policy.pseudonyms() && request.targets() instanceof Targets.Filter f && f.filter().anyOf().stream()
                 .flatMap(List::stream).anyMatch(t -> t.field() == DeviceFilter.Field.LINE)) {
             throw ApiException.of(ApiError.POLICY_LIMIT, "this client sees pseudonyms only and may not select "
                     + "devices by line", "pseudonyms");
         }
-        Plan plan = planner.plan("job", request.operation().forDevice(JobOperation.PLANNED, null), now);
+        Plan plan;
+        try {
+            // planned as the client's: a package must be one of its own, Verified (a device's fit is per device)
+            plan = planner.plan(Requester.client(clientId), "job", request.operation().forDevice(JobOperation.PLANNED,
+                    null), now);
+        } catch (OperationRejected perDevice) {
+            return;
+        }
         try {
             policy.checkCommands(plan.commands());
         } catch (ApiException refused) {
@@ -338,10 +346,11 @@ public final class JobUseCases {
             String operationId = DmIds.operation();
             Plan plan;
             try {
-                plan = planner.plan(operationId, request, now);
+                plan = planner.plan(requester, operationId, request, now);
                 policy.orElseThrow(() -> ApiException.of(ApiError.POLICY_LIMIT, "the client has no policy", "policy"))
                         .checkCommands(plan.commands());
-            } catch (ApiException refused) {
+            } catch (ApiException | OperationRejected refused) {
+                // e.g. the device outside a package's targets, or the policy refusing a node now
                 store.endUndispatched(job.jobId(), List.of(e.seq()), ExecutionState.REJECTED, refused.getMessage(),
                         now);
                 store.recordTransaction(OperationTransactions.refused(requester, request, refused.getMessage(), now));

@@ -27,6 +27,14 @@ public record Operation(String operationId, long seq, Requester requester, Opera
                 List.of(new StateChange(OperationState.QUEUED, now)), now, now.plus(request.timeout()), null);
     }
 
+    /** Refused for its device (e.g. outside a package's targets): final at once, never queued. */
+    public static Operation rejected(String operationId, long seq, Requester requester, OperationRequest request,
+            String reason, Instant now) {
+        return new Operation(operationId, seq, requester, request, OperationState.REJECTED, null, null, reason,
+                List.of(), List.of(new StateChange(OperationState.REJECTED, now)), now, now.plus(request.timeout()),
+                null);
+    }
+
     public DevId devId() {
         return request.devId();
     }

@@ -16,15 +16,15 @@ public final class OperationPlanner {
     public static final List<String> DEVICE_PROFILE = List.of("./DevInfo", "./DevDetail", "./SCOMO/Inventory");
 
     /**
-     * Extension point for the package-based types (firmwareUpdate, softwareInstall, configure with a
-     * {@code packageId}): they need the package store of section 8 (a Verified package, its targets
-     * checked, Rejected otherwise), which is not part of this domain yet.
+     * The package-based types (firmwareUpdate, softwareInstall, configure with a {@code packageId}): they
+     * need the package store of section 8 (a Verified package of the requester, its targets checked;
+     * a device outside them: {@link OperationRejected}).
      */
     public interface PackageCommands {
-        void plan(OperationRequest request, Plan.Builder plan);
+        void plan(Requester requester, OperationRequest request, Plan.Builder plan);
     }
 
-    public static final PackageCommands NO_PACKAGES = (request, plan) -> {
+    public static final PackageCommands NO_PACKAGES = (requester, request, plan) -> {
         throw ApiException.of(ApiError.INVALID_INPUT, request.type().wire() + " with a package is not available yet",
                 "packageId");
     };
@@ -35,7 +35,13 @@ public final class OperationPlanner {
         this.packages = packages;
     }
 
+    /** As {@link #plan(Requester, String, OperationRequest, Instant)} for a requester that names no package. */
     public Plan plan(String operationId, OperationRequest request, Instant now) {
+        return plan(null, operationId, request, now);
+    }
+
+    /** @param requester whose packages the operation may name (null: none) */
+    public Plan plan(Requester requester, String operationId, OperationRequest request, Instant now) {
         OperationArguments a = request.arguments();
         Plan.Builder plan = new Plan.Builder(operationId, request.devId(), now);
         switch (request.type()) {
@@ -45,7 +51,7 @@ public final class OperationPlanner {
                     .command(CommandOp.GET, "./DevDetail", null);
             case CONFIGURE -> {
                 if (a.packageId() != null) {
-                    packages.plan(request, plan);
+                    packages.plan(requester, request, plan);
                 } else {
                     required(a.values(), "values").forEach(v -> plan.hget(node(v.uri(), "values.uri"),
                             mediaType(v.format()), content(required(v.value(), "values.value"), v.format())));
@@ -56,7 +62,7 @@ public final class OperationPlanner {
             case EXECUTE -> plan.exec(node(required(a.uri(), "uri"), "uri"), a.data());
             case FIRMWARE_UPDATE, SOFTWARE_INSTALL -> {
                 required(a.packageId(), "packageId");
-                packages.plan(request, plan);
+                packages.plan(requester, request, plan);
             }
             case SOFTWARE_REMOVE -> plan.exec("./SCOMO/Inventory/Deployed/"
                     + segment(required(a.componentId(), "componentId"), "componentId") + "/Operations/Remove", null);

@@ -42,7 +42,17 @@ public record Plan(List<Command> commands, List<DataItem> dataItems) {
 
         /** EXEC of a signed package (firmware, software): the edge renders the package's URL and hashes. */
         public Builder execWithPackage(String uri, String packageId) {
-            return add(DmIds.command(), CommandOp.EXEC, uri, null, DmIds.correlator(), null, packageId);
+            return execWithPackage(uri, packageId, null);
+        }
+
+        /** As above, with the EXEC's {@code data} (e.g. the version the package brings). */
+        public Builder execWithPackage(String uri, String packageId, String data) {
+            return add(DmIds.command(), CommandOp.EXEC, uri, data, DmIds.correlator(), null, packageId);
+        }
+
+        /** HGET of a package's content (a configuration package): the edge renders the url from the package. */
+        public Builder hgetPackage(String uri, String packageId) {
+            return add(DmIds.command(), CommandOp.HGET, uri, null, null, null, packageId);
         }
 
         /** An EXEC whose device uploads periodically to a standing item (diagnosticsStart, D1). */

@@ -13,6 +13,7 @@ import static org.omatwin.core.store.schema.Tables.DM_NODE_VALUE;
 import static org.omatwin.core.store.schema.Tables.DM_OPERATION;
 import static org.omatwin.core.store.schema.Tables.DM_PACKAGE;
 import static org.omatwin.core.store.schema.Tables.DM_SESSION;
+import static org.omatwin.core.store.schema.Tables.DM_SIGNED_PACKAGE;
 import static org.omatwin.core.store.schema.Tables.DM_TRANSACTION;
 import static org.omatwin.core.store.schema.Tables.DM_UPLOAD;
 import static org.omatwin.core.store.schema.Tables.SUBSCRIBER_LINE;
@@ -51,6 +52,12 @@ import org.omatwin.core.dm.operation.OperationState;
 import org.omatwin.core.dm.operation.Requester;
 import org.omatwin.core.dm.operation.SessionMode;
 import org.omatwin.core.dm.operation.UiMode;
+import org.omatwin.core.dm.pkg.Installation;
+import org.omatwin.core.dm.pkg.PackageKind;
+import org.omatwin.core.dm.pkg.PackageMetadata;
+import org.omatwin.core.dm.pkg.PackageState;
+import org.omatwin.core.dm.pkg.PackageTargets;
+import org.omatwin.core.dm.pkg.SignedPackage;
 import org.omatwin.core.dm.session.Session;
 import org.omatwin.core.dm.session.SessionPackage;
 import org.omatwin.core.dm.session.SessionResult;
@@ -63,6 +70,7 @@ import org.omatwin.core.store.schema.tables.records.DmNodeValueRecord;
 import org.omatwin.core.store.schema.tables.records.DmOperationRecord;
 import org.omatwin.core.store.schema.tables.records.DmPackageRecord;
 import org.omatwin.core.store.schema.tables.records.DmSessionRecord;
+import org.omatwin.core.store.schema.tables.records.DmSignedPackageRecord;
 import org.omatwin.core.store.schema.tables.records.DmUploadRecord;
 
 /**
@@ -607,6 +615,104 @@ public class JooqDmStore implements DmStore {
     private static Upload toUpload(DmUploadRecord r) {
         return new Upload(r.getItemId(), r.getOperationId(), DevId.of(r.getDevId()), r.getMediaType(), r.getContent(),
                 instant(r.getReceivedAt()));
+    }
+
+    // ---- signed packages (V13) ----
+
+    @Override
+    public void insertSignedPackage(SignedPackage p) {
+        DmSignedPackageRecord r = db.newRecord(DM_SIGNED_PACKAGE);
+        fill(r, p);
+        r.insert();
+    }
+
+    @Override
+    public Optional<SignedPackage> findSignedPackage(String packageId) {
+        return db.selectFrom(DM_SIGNED_PACKAGE).where(DM_SIGNED_PACKAGE.ID.eq(packageId)).forUpdate()
+                .fetchOptional(JooqDmStore::toPackage);
+    }
+
+    @Override
+    public void updateSignedPackage(SignedPackage p) {
+        DmSignedPackageRecord r = db.newRecord(DM_SIGNED_PACKAGE);
+        fill(r, p);
+        r.changed(DM_SIGNED_PACKAGE.ID, false);
+        if (db.update(DM_SIGNED_PACKAGE).set(r).where(DM_SIGNED_PACKAGE.ID.eq(p.packageId())).execute() != 1) {
+            throw new IllegalStateException("update of unknown package " + p.packageId());
+        }
+    }
+
+    @Override
+    public void deleteSignedPackage(String packageId) {
+        db.deleteFrom(DM_SIGNED_PACKAGE).where(DM_SIGNED_PACKAGE.ID.eq(packageId)).execute();
+    }
+
+    @Override
+    public List<SignedPackage> packagesOf(String clientId, String afterId, int limit) {
+        return db.selectFrom(DM_SIGNED_PACKAGE).where(DM_SIGNED_PACKAGE.CLIENT_ID.eq(clientId))
+                .and(afterId == null ? DSL.noCondition() : DM_SIGNED_PACKAGE.ID.gt(afterId))
+                .orderBy(DM_SIGNED_PACKAGE.ID).limit(limit).fetch(JooqDmStore::toPackage);
+    }
+
+    @Override
+    public boolean contentShared(String sha256, String packageId) {
+        return db.fetchExists(DM_SIGNED_PACKAGE, DM_SIGNED_PACKAGE.SHA256.eq(sha256)
+                .and(DM_SIGNED_PACKAGE.ID.ne(packageId)).and(DM_SIGNED_PACKAGE.STATE.eq(PackageState.VERIFIED.name())));
+    }
+
+    @Override
+    public boolean liveOperationNames(String packageId) {
+        return db.fetchExists(db.selectOne().from(DM_COMMAND).join(DM_OPERATION)
+                .on(DM_OPERATION.ID.eq(DM_COMMAND.OPERATION_ID))
+                .where(DM_COMMAND.PACKAGE_REF.eq(packageId)).and(DM_OPERATION.STATE.in(OPEN_STATES)));
+    }
+
+    @Override
+    public Optional<LiveCommand> liveCommand(DevId devId, String packageId) {
+        // the client the operation is for: a job's execution names the job's client
+        return db.select(DM_OPERATION.ID, DSL.coalesce(DM_OPERATION.REQUESTER_CLIENT, DM_OPERATION.REQUESTER_ID))
+                .from(DM_COMMAND).join(DM_OPERATION)
+                .on(DM_OPERATION.ID.eq(DM_COMMAND.OPERATION_ID))
+                .where(DM_COMMAND.PACKAGE_REF.eq(packageId)).and(DM_COMMAND.DEV_ID.eq(devId.value()))
+                .and(DM_COMMAND.PACKAGE_ID.isNotNull()).and(DM_OPERATION.STATE.in(OPEN_STATES))
+                .limit(1).fetchOptional(r -> new LiveCommand(r.value1(), r.value2()));
+    }
+
+    @Override
+    public List<Installation> installations(String packageId) {
+        return db.selectFrom(DM_OPERATION).where(DM_OPERATION.ID.in(db.selectDistinct(DM_COMMAND.OPERATION_ID)
+                        .from(DM_COMMAND).where(DM_COMMAND.PACKAGE_REF.eq(packageId))))
+                .orderBy(DM_OPERATION.SEQ).fetch(JooqDmStore::toOperation).stream()
+                .map(o -> new Installation(o.devId(), o.operationId(), o.request().type().wire(), o.state().wire(),
+                        o.resultCode(), o.resultText(), o.acceptedTime(),
+                        o.isFinal() ? o.timeline().getLast().time() : null)).toList();
+    }
+
+    private static void fill(DmSignedPackageRecord r, SignedPackage p) {
+        PackageMetadata m = p.metadata();
+        r.setId(p.packageId());
+        r.setClientId(p.clientId());
+        r.setName(m.name());
+        r.setVersion(m.version());
+        r.setKind(m.kind().name());
+        r.setTargetMan(m.targets().man());
+        r.setTargetMod(m.targets().mod());
+        r.setTargetFromVersions(DmJson.strings(m.targets().fromVersions()));
+        r.setSize(m.size());
+        r.setSha256(m.sha256());
+        r.setSignature(p.signature());
+        r.setState(p.state().name());
+        r.setRejectReason(p.rejectReason());
+        r.setCreatedAt(odt(p.createdTime()));
+        r.setUpdatedAt(odt(p.updatedTime()));
+    }
+
+    private static SignedPackage toPackage(DmSignedPackageRecord r) {
+        return new SignedPackage(r.getId(), r.getClientId(), new PackageMetadata(r.getName(), r.getVersion(),
+                PackageKind.valueOf(r.getKind()), new PackageTargets(r.getTargetMan(), r.getTargetMod(),
+                        DmJson.strings(r.getTargetFromVersions())), r.getSize(), r.getSha256()), r.getSignature(),
+                PackageState.valueOf(r.getState()), r.getRejectReason(), instant(r.getCreatedAt()),
+                instant(r.getUpdatedAt()));
     }
 
     static Operation toOperation(DmOperationRecord r) {

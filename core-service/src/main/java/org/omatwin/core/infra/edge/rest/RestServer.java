@@ -32,6 +32,12 @@ public final class RestServer {
     /** @param renderings answers in other media types than JSON, chosen by Accept */
     public static Server build(String bindAddress, int port, long maxBodyBytes, List<ServerServiceDefinition> services,
             List<Rendering> renderings, PrometheusMeterRegistry metrics) {
+        return build(bindAddress, port, maxBodyBytes, services, renderings, List.of(), metrics);
+    }
+
+    /** @param raw paths under an API root served by plain HTTP handlers (they take precedence over the rules) */
+    public static Server build(String bindAddress, int port, long maxBodyBytes, List<ServerServiceDefinition> services,
+            List<Rendering> renderings, List<RawRoute> raw, PrometheusMeterRegistry metrics) {
         HttpRules rules = HttpRules.of(services.stream().map(s -> ((ProtoServiceDescriptorSupplier) s
                 .getServiceDescriptor().getSchemaDescriptor()).getServiceDescriptor()).toList());
         RestEdge edge = new RestEdge(rules, maxBodyBytes, services, renderings);
@@ -48,6 +54,8 @@ public final class RestServer {
                         MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), metrics.scrape()))
                 .errorHandler(RestErrors.server(rules))
                 .gracefulShutdownTimeout(Duration.ofSeconds(1), Duration.ofSeconds(10));
+        raw.forEach(r -> server.route().path(r.path()).maxRequestLength(r.maxRequestLength())
+                .requestTimeout(r.requestTimeout()).build(r.service()));
         // every request under an API root is the edge's, known or not (404/405 in the contract's terms)
         rules.roots().forEach(root -> server.serviceUnder(root, edge));
         // an RPC that declares a larger body (oma.edge.v1.max_request_bytes) gets its own binding with that
