@@ -24,7 +24,7 @@ restart() { # kill -9 now, then start again on the same data (the orphaned Postg
   start_core -Xmx512m
 }
 job_json() { curl -s "$REST/dmwsi/v1/jobs/$1"; }
-count() { echo "$1" | grep -o "\"$2\":\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+count() { echo "$1" | grep -o "\"$2\":[0-9]*" | grep -o '[0-9]*$' || echo 0; }
 check() { # JOB N: the invariants, straight from PostgreSQL; prints them and counts a failure
   local job=$1 n=$2 rows devices maxseq orphans twice counted
   rows=$(psql_q "SELECT count(*) FROM dm_job_execution WHERE job_id = '$job'")

@@ -96,9 +96,34 @@ public final class FleetRunner implements AutoCloseable {
                 template.model(), template.language(), template.deviceType(), template.oem(),
                 template.firmwareVersion(), template.softwareVersion(), template.hardwareVersion()));
         DmClient client = new DmClient(server, tokens.apply(devId), http);
-        DeviceAgent agent = new DeviceAgent(tree, client, new UpdateBehaviour(), new Counting());
+        Counting counting = new Counting();
+        DeviceAgent agent = new DeviceAgent(tree, client, new UpdateBehaviour(), counting);
         agents.add(agent);
-        loops.add(agent.runLoop(waitSeconds));
+        // like a single device: first a client-initiated session (Package#1 tells the server who it is, so
+        // that it is known and found by device lists and jobs), then long polls
+        CompletableFuture<Void> loop = new CompletableFuture<>();
+        loops.add(loop);
+        register(agent, counting, 0).whenComplete((ok, e) -> {
+            if (stopped) {
+                loop.complete(null);
+            } else {
+                agent.runLoop(waitSeconds).whenComplete((done, error) -> loop.complete(null));
+            }
+        });
+    }
+
+    /** The first session, retried with a growing pause (1 s doubling to 60 s) until it succeeds or the fleet stops. */
+    private CompletableFuture<Void> register(DeviceAgent agent, Counting counting, int failures) {
+        return agent.clientInitiated().handle((outcome, error) -> error).thenCompose(error -> {
+            if (error == null || stopped) {
+                return CompletableFuture.completedFuture(null);
+            }
+            counting.error("first session", error);
+            long pause = Math.min(60_000, 1000L << Math.min(6, failures));
+            return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(
+                    pause / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(pause / 2 + 1),
+                    TimeUnit.MILLISECONDS)).thenCompose(x -> register(agent, counting, failures + 1));
+        });
     }
 
     private final class Counting implements DeviceListener {

@@ -28,7 +28,8 @@ class FleetRunnerTest {
                             "{\"sessionList\":{\"session\":[{\"sessionId\":\"s-1\",\"result\":\"Pending\"}]}}"))
                     .on("POST /dm/v2/sessions/id/s-1", Answer.json(200,
                             "{\"session\":{\"sessionId\":\"s-1\",\"cmd\":[{\"cmdId\":\"1\",\"op\":\"GET\",\"uri\":\"./DevInfo/DevId\"},{\"cmdId\":\"2\",\"op\":\"END\"}]}}"))
-                    .on("PUT /dm/v2/sessions/id/s-1", Answer.empty(204));
+                    .on("PUT /dm/v2/sessions/id/s-1", Answer.empty(204))
+                    .on("POST /dm/v2/sessions/next", Answer.empty(204));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             FleetRunner fleet = new FleetRunner(3, URI.create(server.base()),
                     DmClient.httpClient(TlsTrust.pinnedSha256(server.fingerprint()), null),
@@ -49,6 +50,11 @@ class FleetRunnerTest {
             assertThat(server.requests("PUT", "/dm/v2/sessions/id/s-1")).allSatisfy(r ->
                     assertThat(r.text()).contains("urn:imei:3569380300000"));
             assertThat(out.toString(StandardCharsets.UTF_8)).contains("fleet: 3/3 devices started").contains("errors 0");
+            // each device first told the server who it is (Package#1), as a single device does
+            assertThat(server.requests("POST", "/dm/v2/sessions/next").stream()
+                    .map(TestDmServer.Request::authorization).collect(Collectors.toSet()))
+                    .containsExactlyInAnyOrder("Bearer t-" + FleetRunner.devId(0), "Bearer t-" + FleetRunner.devId(1),
+                            "Bearer t-" + FleetRunner.devId(2));
         }
     }
 }

@@ -68,8 +68,9 @@ final class JobViews {
             results.setCallbackReference(DmwsiViews.callbackReference(r.notifyUrl(), r.callbackData()));
         }
         b.setResults(results);
+        // at most 100,000 targets in a list, and a fleet's filter far below 2^31: JSON numbers, not strings
         j.counts().forEach((state, n) -> b.putCounts(
-                org.omatwin.core.dm.job.ExecutionState.valueOf(state).wire(), n));
+                org.omatwin.core.dm.job.ExecutionState.valueOf(state).wire(), Math.toIntExact(n)));
         DmwsiViews.set(j.stateReason(), b::setStateReason);
         if (j.endedTime() != null) {
             b.setEndedTime(DmwsiViews.timestamp(j.endedTime()));

@@ -511,7 +511,7 @@ class DmwsiJobsEndToEndTest {
         assertThat(seen.size()).isGreaterThanOrEqualTo(2);
         var last = seen.getLast().getJob();
         assertThat(last.hasEndedTime()).isTrue();
-        assertThat(last.getCountsMap()).containsEntry("Succeeded", 2L);
-        assertThat(seen).extracting(w -> w.getJob().getCountsMap().getOrDefault("Succeeded", 0L)).isSorted();
+        assertThat(last.getCountsMap()).containsEntry("Succeeded", 2);
+        assertThat(seen).extracting(w -> w.getJob().getCountsMap().getOrDefault("Succeeded", 0)).isSorted();
     }
 }
