@@ -38,6 +38,23 @@ final class DmwsiRest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The operation once final (or as it is after 20 s), read every 100 ms. */
+    com.fasterxml.jackson.databind.JsonNode awaitFinal(String client, String scope, String operationId)
+            throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        com.fasterxml.jackson.databind.JsonNode op;
+        do {
+            op = new com.fasterxml.jackson.databind.ObjectMapper().readTree(call(client, scope, "GET",
+                    "/dmwsi/v1/operations/" + operationId, null).body()).path("operation");
+            if (java.util.Set.of("Succeeded", "Failed", "Cancelled", "TimedOut", "Rejected")
+                    .contains(op.path("state").asText())) {
+                return op;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        return op;
+    }
+
     HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
     }

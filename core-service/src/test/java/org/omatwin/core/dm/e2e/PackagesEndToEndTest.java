@@ -46,7 +46,6 @@ import org.omatwin.testsupport.LocalIssuer;
  */
 class PackagesEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> FINAL = Set.of("Succeeded", "Failed", "TimedOut", "Cancelled", "Rejected");
     private static final String CLIENT = "e2e-packages";
     private static final String SCOPES = "oma_dmwsi.read oma_dmwsi.operate oma_dmwsi.packages oma_dmwsi.audit";
     private static final int LIMIT = 300_000;
@@ -381,16 +380,7 @@ class PackagesEndToEndTest {
     }
 
     private static JsonNode awaitFinal(String operationId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        JsonNode op;
-        do {
-            op = JSON.readTree(dmwsi("GET", "/operations/" + operationId, null).body()).path("operation");
-            if (FINAL.contains(op.path("state").asText())) {
-                return op;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
-        return op;
+        return rest.awaitFinal(CLIENT, SCOPES, operationId);
     }
 
     private static HttpResponse<byte[]> download(String devId, String path, Map<String, String> headers)

@@ -33,7 +33,6 @@ import org.omatwin.testsupport.LocalIssuer;
  */
 class ReferenceClientFlowsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> FINAL = Set.of("Succeeded", "Failed", "TimedOut", "Cancelled");
 
     private static LocalIssuer issuer;
     private static CoreServer core;
@@ -73,16 +72,7 @@ class ReferenceClientFlowsTest {
     }
 
     private static JsonNode awaitFinal(String operationId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        JsonNode op;
-        do {
-            op = JSON.readTree(dmwsi("GET", "/operations/" + operationId, null).body()).path("operation");
-            if (FINAL.contains(op.path("state").asText())) {
-                return op;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
-        return op;
+        return rest.awaitFinal("e2e-flows", "oma_dmwsi.read oma_dmwsi.operate", operationId);
     }
 
     @Test
