@@ -12,22 +12,29 @@
 #     p50/p99 over one keep-alive connection.
 #   bench/dm-jobs.sh
 #   SMALL=10000 LARGE=100000 FLEET=1000 bench/dm-jobs.sh      # a quick run
+#   FLEET_KIND=dmbench bench/dm-jobs.sh   # the fleet from bench/DmBench.java instead (TWIN_AUTH_MODE=dev, devices
+#                                         # name themselves with x-dev-devid: no token per device; model B1)
 # Builds nothing; everything on free loopback ports; stops everything it started on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib/dm-common.sh
 SMALL=${SMALL:-100000}; LARGE=${LARGE:-1000000}; FLEET=${FLEET:-10000}; FLEET_RATE=${FLEET_RATE:-100}
-TIMEOUT=${TIMEOUT_SECONDS:-600}
+TIMEOUT=${TIMEOUT_SECONDS:-600}; FLEET_KIND=${FLEET_KIND:-reference}
+MODEL=Fleet10k; [ "$FLEET_KIND" = dmbench ] && MODEL=B1
 need_jars "$CORE_JAR" "$AUTH_JAR" dm-client/target/dm-client.jar
 command -v psql >/dev/null || apt-get install -y -q postgresql-client >/dev/null
 command -v pgbench >/dev/null || apt-get install -y -q postgresql-contrib >/dev/null || true
 ulimit -n "$(ulimit -Hn)"
 machine
 
-start_auth
-export TWIN_AUTH_MODE=jwt TWIN_DM_POLICIES="$PWD/config/dm-policies.json"
+if [ "$FLEET_KIND" = dmbench ]; then
+  export TWIN_AUTH_MODE=dev; TOKEN=none; compile_dmbench
+else
+  start_auth
+  export TWIN_AUTH_MODE=jwt TWIN_DM_POLICIES="$PWD/config/dm-policies.json"
+fi
 start_core -Xmx1g
-TOKEN=$(curl -s -u dmwsi-demo:dmwsi-demo-secret -d grant_type=client_credentials \
+[ "$FLEET_KIND" = dmbench ] || TOKEN=$(curl -s -u dmwsi-demo:dmwsi-demo-secret -d grant_type=client_credentials \
   --data-urlencode 'scope=oma_dmwsi.jobs' "$ISSUER/oauth2/token" | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
 api() { curl -s -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
 count() { echo "$1" | grep -o "\"$2\":[0-9]*" | grep -o '[0-9]*$' || echo 0; }
@@ -72,17 +79,22 @@ read -r l_ms l_peak l_live l_cpu l_pg l_job < <(expand BenchL "$LARGE")
 echo "expansion $LARGE: ${l_ms} ms; heap peak ${l_peak} MB, live after ${l_live} MB; core CPU ${l_cpu} ms, PostgreSQL CPU ${l_pg} ms"
 echo "rows per second: $(( SMALL * 1000 / s_ms )) ($SMALL), $(( LARGE * 1000 / l_ms )) ($LARGE); live heap ratio 1M/100k: $(awk "BEGIN {printf \"%.2f\", $l_live / $s_live}")"
 
-echo "== 2. $FLEET reference-client devices complete a job"
-DM_DEVICE_TOKEN= "$JAVA" -Xmx1g -jar dm-client/target/dm-client.jar --server "https://127.0.0.1:$DM_PORT/dm/v2" \
-  --issuer "$ISSUER" --trust-fingerprint "$DM_FP" --fleet "$FLEET" --fleet-rate "$FLEET_RATE" --model Fleet10k \
-  --firmware 2.0.0 --wait 60 --state-dir "$DATA/fleet" > "$DATA/fleet.log" 2>&1 & FLEET_PID=$!; STARTED+=("$FLEET_PID")
+echo "== 2. $FLEET devices ($FLEET_KIND) complete a job"
+if [ "$FLEET_KIND" = dmbench ]; then
+  "$JAVA" -Xmx1g -cp "$DATA/classes" DmBench devices "https://127.0.0.1:$DM_PORT/dm/v2" "$DM_FP" "$FLEET" "$FLEET_RATE" 60 \
+    $(( TIMEOUT * 2 )) > "$DATA/fleet.log" 2>&1 & FLEET_PID=$!; STARTED+=("$FLEET_PID")
+else
+  DM_DEVICE_TOKEN= "$JAVA" -Xmx1g -jar dm-client/target/dm-client.jar --server "https://127.0.0.1:$DM_PORT/dm/v2" \
+    --issuer "$ISSUER" --trust-fingerprint "$DM_FP" --fleet "$FLEET" --fleet-rate "$FLEET_RATE" --model Fleet10k \
+    --firmware 2.0.0 --wait 60 --state-dir "$DATA/fleet" > "$DATA/fleet.log" 2>&1 & FLEET_PID=$!; STARTED+=("$FLEET_PID")
+fi
 for _ in $(seq 1 $(( FLEET / FLEET_RATE + 60 ))); do
   sleep 5 # (a count over 1.1 million devices: not every second)
   kill -0 "$FLEET_PID" 2>/dev/null || { echo "the fleet ended:"; tail -20 "$DATA/fleet.log"; exit 1; }
-  [ "$(psql_q "SELECT count(*) FROM dm_device WHERE mod = 'Fleet10k' AND last_seen IS NOT NULL")" -ge "$FLEET" ] && break
+  [ "$(psql_q "SELECT count(*) FROM dm_device WHERE mod = '$MODEL' AND last_seen IS NOT NULL")" -ge "$FLEET" ] && break
 done
 sleep 5
-echo "fleet: $(psql_q "SELECT count(*) FROM dm_device WHERE mod = 'Fleet10k'") devices known; $(grep '^fleet:' "$DATA/fleet.log" | tail -1)"
+echo "fleet: $(psql_q "SELECT count(*) FROM dm_device WHERE mod = '$MODEL'") devices known; $(grep -E '^(fleet:|stats)' "$DATA/fleet.log" | tail -1)"
 
 # reads of the 1,000,000-execution job while the fleet's results arrive (one keep-alive connection)
 reads() {
@@ -94,7 +106,7 @@ reads > "$DATA/reads.txt" 2>/dev/null & READS=$!; STARTED+=("$READS")
 
 c0=$(cpu_ticks "$CORE"); g0=$(pg_ticks); t0=$(now_ms)
 f_job=$(api -X POST "$REST/dmwsi/v1/jobs" -d '{"job":{"operation":{"type":"retrieve","uris":["./DevDetail/FwV"]},
-        "targets":{"filter":"mod==Fleet10k"}}}' | grep -o '"jobId":"[^"]*"' | cut -d'"' -f4)
+        "targets":{"filter":"mod=='"$MODEL"'"}}}' | grep -o '"jobId":"[^"]*"' | cut -d'"' -f4)
 ended=0
 for _ in $(seq 1 $(( TIMEOUT * 4 ))); do
   body=$(api "$REST/dmwsi/v1/jobs/$f_job")
@@ -132,4 +144,4 @@ if command -v pgbench >/dev/null; then
 else
   echo "pgbench: not installed"
 fi
-echo "command: bench/dm-jobs.sh (SMALL=$SMALL LARGE=$LARGE FLEET=$FLEET); core -Xmx1g, TWIN_AUTH_MODE=jwt, 2 job workers"
+echo "command: bench/dm-jobs.sh (SMALL=$SMALL LARGE=$LARGE FLEET=$FLEET FLEET_KIND=$FLEET_KIND); core -Xmx1g, TWIN_AUTH_MODE=$TWIN_AUTH_MODE, 2 job workers"
