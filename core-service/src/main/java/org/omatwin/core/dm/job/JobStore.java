@@ -3,6 +3,7 @@ package org.omatwin.core.dm.job;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.omatwin.core.dm.device.DevId;
@@ -31,6 +32,9 @@ public interface JobStore extends SessionStore {
 
     /** The job with its counts; with its target list when {@code withTargets}. */
     Optional<Job> findJob(String jobId, boolean withTargets);
+
+    /** The job's counts per execution state (the sums of its count rows), without reading the job. */
+    Map<String, Long> counts(String jobId);
 
     /** The client's job with this clientCorrelator, with its target list (to compare bodies). */
     Optional<Job> findJobByClientCorrelator(String clientId, String clientCorrelator);

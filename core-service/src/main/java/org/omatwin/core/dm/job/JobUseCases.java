@@ -233,8 +233,7 @@ public final class JobUseCases {
         boolean more = false;
         if (job.state() == JobState.RUNNING) {
             // before any more are dispatched: the results so far may already say stop
-            Job checked = abortIfFailing(store, job.withCounts(store.findJob(job.jobId(), false).orElseThrow()
-                    .counts()), now);
+            Job checked = abortIfFailing(store, job.withCounts(store.counts(job.jobId())), now);
             more = checked.state() != job.state();
             job = checked;
         }
@@ -249,7 +248,7 @@ public final class JobUseCases {
         if (job.request().mode() == ResultsMode.PUSH_EACH) {
             more |= push(store, job, now);
         }
-        job = job.withCounts(store.findJob(job.jobId(), false).orElseThrow().counts());
+        job = job.withCounts(store.counts(job.jobId()));
         if (job.expanded() && job.open() == 0 && !more) {
             job = job.ended(now);
             complete(store, job, now);

@@ -82,6 +82,11 @@ public final class JooqJobStore extends JooqDmStore implements JobStore {
     }
 
     @Override
+    public Map<String, Long> counts(String jobId) {
+        return JobCounts.of(db, jobId);
+    }
+
+    @Override
     public Optional<Job> findJobByClientCorrelator(String clientId, String clientCorrelator) {
         return db.select(DM_JOB.fields()).from(DM_JOB)
                 .where(DM_JOB.CLIENT_ID.eq(clientId)).and(DM_JOB.CLIENT_CORRELATOR.eq(clientCorrelator))
