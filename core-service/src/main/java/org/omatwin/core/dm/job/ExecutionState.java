@@ -28,10 +28,6 @@ public enum ExecutionState {
         return operationState.isFinal();
     }
 
-    public static ExecutionState of(OperationState state) {
-        return valueOf(state.name());
-    }
-
     public static Optional<ExecutionState> fromWire(String wire) {
         return Arrays.stream(values()).filter(s -> s.wire().equals(wire)).findFirst();
     }
