@@ -64,9 +64,10 @@ package() {
   echo "$pkg"
 }
 
-# fetch N URL_OF_DEVICE_FN: N concurrent downloads (one curl each), prints "ms bytes"
+# fetch N URL_OF_DEVICE_FN: N concurrent downloads (one curl each), prints "ms bytes first_byte_ms": the
+# wall time of all, the bytes, and the mean time from the start to the first byte of the body
 fetch() {
-  local n=$1 url_of=$2 i t0 t1 bytes=0 b pids=()
+  local n=$1 url_of=$2 i t0 t1 bytes=0 b ttfb ttfbs=0 pids=()
   t0=$(now_ms)
   for i in $(seq 1 "$n"); do
     $url_of "$i" > "$DATA/fetch-$i.out" 2>&1 & pids+=("$!")
@@ -74,15 +75,15 @@ fetch() {
   for i in "${pids[@]}"; do wait "$i"; done
   t1=$(now_ms)
   for i in $(seq 1 "$n"); do
-    read -r code b < "$DATA/fetch-$i.out" || true
+    read -r code b ttfb < "$DATA/fetch-$i.out" || true
     [ "$code" = 200 ] || { echo "download $i failed: $(cat "$DATA/fetch-$i.out")" >&2; exit 1; }
-    bytes=$(( bytes + b ))
+    bytes=$(( bytes + b )); ttfbs=$(awk "BEGIN {print $ttfbs + $ttfb * 1000}")
   done
-  echo "$(( t1 - t0 )) $bytes"
+  echo "$(( t1 - t0 )) $bytes $(awk "BEGIN {printf \"%.0f\", $ttfbs / $n}")"
 }
 PKG_ID=; OPENSSL_FILE=
-from_core() { dev "$(devid "$1")" -o /dev/null -w '%{http_code} %{size_download}\n' "$DM/packages/$PKG_ID/content"; }
-from_openssl() { curl -s -k --http1.1 -o /dev/null -w '%{http_code} %{size_download}\n' "https://127.0.0.1:$OSSL_PORT/$OPENSSL_FILE"; }
+from_core() { dev "$(devid "$1")" -o /dev/null -w '%{http_code} %{size_download} %{time_starttransfer}\n' "$DM/packages/$PKG_ID/content"; }
+from_openssl() { curl -s -k --http1.1 -o /dev/null -w '%{http_code} %{size_download} %{time_starttransfer}\n' "https://127.0.0.1:$OSSL_PORT/$OPENSSL_FILE"; }
 
 # openssl s_server -WWW over the same files (its own self-signed EC P-256 certificate, like the core's; TLS 1.3)
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$DATA/ossl.key" -out "$DATA/ossl.pem" \
@@ -97,23 +98,23 @@ echo "openssl's:  $(echo | openssl s_client -connect "127.0.0.1:$OSSL_PORT" 2>/d
 # run MB: 1 and DEVICES downloads from each server (core first, then openssl, then core again: the mean of the
 # two core runs is compared with openssl's, so that a drift of the machine over the run shows), heap sampled
 run() {
-  local mb=$1 c1 o1 c2 cN oN cN2 peak=0 h sampler
+  local mb=$1 c1 o1 c2 cN oN cN2 f1 f2 fo peak=0 sampler
   DEVICE_SET=$mb; PKG_ID=$(package "$mb"); OPENSSL_FILE="fw-$mb.bin"
   "$JCMD" "$CORE" GC.run >/dev/null
-  read -r c1 _ < <(fetch 1 from_core); read -r o1 _ < <(fetch 1 from_openssl); read -r c2 _ < <(fetch 1 from_core)
-  ( while :; do heap_used_mb "$CORE"; sleep 0.2; done ) > "$DATA/heap-$mb.txt" 2>/dev/null & sampler=$!
-  local t0 ct0 ct1; ct0=$(cpu_ticks "$CORE")
+  read -r c1 _ f1 < <(fetch 1 from_core); read -r o1 _ fo < <(fetch 1 from_openssl); read -r c2 _ f2 < <(fetch 1 from_core)
+  ( while :; do echo "$(heap_used_mb "$CORE")"; sleep 0.2; done ) > "$DATA/heap-$mb.txt" 2>/dev/null & sampler=$!
+  local ct0 ct1; ct0=$(cpu_ticks "$CORE")
   read -r cN bytes < <(fetch "$DEVICES" from_core); ct1=$(cpu_ticks "$CORE")
   kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
   local ot0 ot1; ot0=$(cpu_ticks "$OSSL")
   read -r oN _ < <(fetch "$DEVICES" from_openssl); ot1=$(cpu_ticks "$OSSL"); read -r cN2 _ < <(fetch "$DEVICES" from_core)
-  peak=$(sort -n "$DATA/heap-$mb.txt" | tail -1)
+  peak=$(sort -n "$DATA/heap-$mb.txt" | tail -1); peak=${peak:-0}
   local live; live=$(heap_live_mb "$CORE")
   awk -v mb="$mb" -v n="$DEVICES" -v c1="$c1" -v c2="$c2" -v o1="$o1" -v cN="$cN" -v cN2="$cN2" -v oN="$oN" \
-      -v peak="$peak" -v live="$live" -v cpu="$(ticks_ms $(( ct1 - ct0 )))" -v ocpu="$(ticks_ms $(( ot1 - ot0 )))" -v bytes="$bytes" 'BEGIN {
+      -v f1="$f1" -v f2="$f2" -v fo="$fo" -v peak="$peak" -v live="$live" -v cpu="$(ticks_ms $(( ct1 - ct0 )))" -v ocpu="$(ticks_ms $(( ot1 - ot0 )))" -v bytes="$bytes" 'BEGIN {
     s1 = mb / ((c1 + c2) / 2 / 1000); so1 = mb / (o1 / 1000)
     sN = n * mb / ((cN + cN2) / 2 / 1000); soN = n * mb / (oN / 1000)
-    printf "%d MB, 1 device:   core %.0f MB/s (%d ms, %d ms), openssl s_server %.0f MB/s (%d ms): ratio %.2f\n", mb, s1, c1, c2, so1, o1, s1 / so1
+    printf "%d MB, 1 device:   core %.0f MB/s (%d ms, %d ms), openssl s_server %.0f MB/s (%d ms): ratio %.2f; first byte after %d ms, %d ms (core), %d ms (openssl)\n", mb, s1, c1, c2, so1, o1, s1 / so1, f1, f2, fo
     printf "%d MB, %d devices: core %.0f MB/s (%d ms, %d ms), openssl s_server %.0f MB/s (%d ms): ratio %.2f\n", mb, n, sN, cN, cN2, soN, oN, sN / soN
     printf "%d MB, %d devices: CPU per MB served: core %.2f ms, openssl s_server %.2f ms; core heap used: peak %d MB (sampled every 0.2 s), live after %d MB\n", mb, n, cpu / (bytes / 1e6), ocpu / (bytes / 1e6), peak, live
   }'
