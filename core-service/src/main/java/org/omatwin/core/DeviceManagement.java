@@ -46,6 +46,7 @@ import org.omatwin.core.dm.api.DmwsiPolicies;
 import org.omatwin.core.dm.api.TransactionCsv;
 import org.omatwin.core.dm.api.TransactionGrpcService;
 import org.omatwin.core.dm.policy.Pseudonyms;
+import org.omatwin.core.dm.store.JooqDmRetention;
 import org.omatwin.core.dm.store.JooqDmwsiStore;
 import org.omatwin.core.infra.edge.rest.Rendering;
 import com.linecorp.armeria.common.MediaType;
@@ -205,6 +206,7 @@ final class DeviceManagement implements AutoCloseable {
         CoreConfig.Dm settings = config.dm();
         Transactions<DmStore> store = database.transactions(JooqDmStore::new);
         Transactions<JooqDmwsiStore> log = database.transactions(JooqDmwsiStore::new);
+        Transactions<JooqDmRetention> history = database.transactions(JooqDmRetention::new);
         LongPolls polls = new LongPolls();
         PendingIndex index = new PendingIndex();
         SessionWakeups wakeups = new SessionWakeups(database.dsl(), polls, index);
@@ -275,6 +277,7 @@ final class DeviceManagement implements AutoCloseable {
                 subscriptions.purgeExpired(clock.instant());
                 purgeTransactions(log, clock.instant().minus(Duration.ofDays(settings.retentionDays())));
                 purgeJobs(jobs, clock.instant().minus(Duration.ofDays(settings.retentionDays())));
+                purgeHistory(history, clock.instant().minus(Duration.ofDays(settings.retentionDays())));
                 statistics.refresh();
             } catch (RuntimeException e) {
                 LOG.warn("device-management sweep failed; retried at the next one: {}", e.getMessage());
@@ -493,6 +496,34 @@ final class DeviceManagement implements AutoCloseable {
         if (total > 0) {
             LOG.info("{} rows of jobs past the retention period removed", total);
         }
+    }
+
+    /**
+     * Ended operations (with their commands, data and alerts), ended sessions (with their packages) and
+     * alerts of no operation leave after the retention period, in batches (JooqDmRetention says what stays).
+     */
+    private static void purgeHistory(Transactions<JooqDmRetention> history, java.time.Instant before) {
+        int total = purgeInBatches(history, r -> r.purgeOperations(before, HISTORY_BATCH))
+                + purgeInBatches(history, r -> r.purgeSessions(before, HISTORY_BATCH))
+                + purgeInBatches(history, r -> r.purgeUnboundAlerts(before, HISTORY_BATCH));
+        if (total > 0) {
+            LOG.info("{} operations, sessions and alerts past the retention period removed", total);
+        }
+    }
+
+    private static final int HISTORY_BATCH = 1_000;
+
+    /** One purge, a transaction per batch, at most 200 batches a sweep (the rest waits for the next one). */
+    private static int purgeInBatches(Transactions<JooqDmRetention> history,
+            java.util.function.ToIntFunction<JooqDmRetention> batch) {
+        int total = 0;
+        int purged;
+        int batches = 0;
+        do {
+            purged = history.inTransaction(batch::applyAsInt);
+            total += purged;
+        } while (purged == HISTORY_BATCH && ++batches < 200);
+        return total;
     }
 
     /** The transaction log as CSV on the embedded REST edge (Accept: text/csv, section 6.1). */
