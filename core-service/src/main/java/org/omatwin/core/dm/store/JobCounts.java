@@ -62,8 +62,9 @@ final class JobCounts {
      * pushEach job's next result), and the counts move from the old state to the new one.
      */
     static void follow(DSLContext db, String operationId, OperationState state, Instant ended) {
-        var old = db.select(DM_JOB_EXECUTION.JOB_ID, DM_JOB_EXECUTION.SEQ, DM_JOB_EXECUTION.STATE)
-                .from(DM_JOB_EXECUTION).where(DM_JOB_EXECUTION.OPERATION_ID.eq(operationId)).forUpdate().fetchOne();
+        var old = db.select(DM_JOB_EXECUTION.JOB_ID, DM_JOB_EXECUTION.SEQ, DM_JOB_EXECUTION.STATE, DM_JOB.PUSH_EACH)
+                .from(DM_JOB_EXECUTION).join(DM_JOB).on(DM_JOB.ID.eq(DM_JOB_EXECUTION.JOB_ID))
+                .where(DM_JOB_EXECUTION.OPERATION_ID.eq(operationId)).forUpdate().of(DM_JOB_EXECUTION).fetchOne();
         if (old == null || old.value3().equals(state.name())) {
             return;
         }
@@ -71,8 +72,7 @@ final class JobCounts {
         db.update(DM_JOB_EXECUTION)
                 .set(DM_JOB_EXECUTION.STATE, state.name())
                 .set(DM_JOB_EXECUTION.ENDED_AT, ended == null ? null : odt(ended))
-                .set(DM_JOB_EXECUTION.UNPUSHED, ended != null && Boolean.TRUE.equals(db.select(DM_JOB.PUSH_EACH)
-                        .from(DM_JOB).where(DM_JOB.ID.eq(jobId)).fetchOne(DM_JOB.PUSH_EACH)))
+                .set(DM_JOB_EXECUTION.UNPUSHED, ended != null && Boolean.TRUE.equals(old.value4()))
                 .where(DM_JOB_EXECUTION.JOB_ID.eq(jobId)).and(DM_JOB_EXECUTION.SEQ.eq(old.value2()))
                 .execute();
         move(db, jobId, Map.of(old.value3(), -1L, state.name(), 1L));
