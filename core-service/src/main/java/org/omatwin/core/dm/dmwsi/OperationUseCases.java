@@ -72,41 +72,42 @@ public final class OperationUseCases {
             });
             throw refused;
         }
-        return queue.inTransaction(q -> {
-            Instant now = clock.instant();
-            q.lock(request.devId(), now);
+        return once(requester, request, (q, now) -> {
             var store = q.store();
-            Optional<Operation> earlier = earlier(store, requester, request);
-            if (earlier.isPresent()) {
-                return new Accepted(earlier.get(), false);
-            }
-            Plan plan = planned;
             // the values now live in their data items; the operation keeps digests only (2.3)
             Operation operation = Operation.queued(operationId, store.nextOperationSeq(), requester,
                     request.withoutSecrets(), now);
             store.insertOperation(operation);
-            plan.dataItems().forEach(store::insertDataItem);
-            store.insertCommands(plan.commands());
+            planned.dataItems().forEach(store::insertDataItem);
+            store.insertCommands(planned.commands());
             q.reconcile(request.devId(), now);
-            return new Accepted(operation, true);
+            return operation;
         });
     }
 
     /** Records the operation Rejected with the reason (final at once; on the log and an event, like every end). */
     private Accepted reject(Requester requester, String operationId, OperationRequest request, String reason) {
-        return queue.inTransaction(q -> {
-            Instant now = clock.instant();
-            q.lock(request.devId(), now);
+        return once(requester, request, (q, now) -> {
             var store = q.store();
-            Optional<Operation> earlier = earlier(store, requester, request);
-            if (earlier.isPresent()) {
-                return new Accepted(earlier.get(), false);
-            }
             Operation operation = Operation.rejected(operationId, store.nextOperationSeq(), requester,
                     request.withoutSecrets(), reason, now);
             store.insertOperation(operation);
             Operations.save(store, operation); // its end: the transaction log and operationCompleted
-            return new Accepted(operation, true);
+            return operation;
+        });
+    }
+
+    /**
+     * In one transaction holding the device's lock: the requester's earlier operation with the same
+     * clientCorrelator if there is one (see {@link #earlier}), otherwise the one {@code insert} records now.
+     */
+    private Accepted once(Requester requester, OperationRequest request,
+            java.util.function.BiFunction<DeviceQueue.Tx, Instant, Operation> insert) {
+        return queue.inTransaction(q -> {
+            Instant now = clock.instant();
+            q.lock(request.devId(), now);
+            Optional<Operation> earlier = earlier(q.store(), requester, request);
+            return earlier.isPresent() ? new Accepted(earlier.get(), false) : new Accepted(insert.apply(q, now), true);
         });
     }
 
