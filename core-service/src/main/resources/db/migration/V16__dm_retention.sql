@@ -10,7 +10,5 @@ CREATE INDEX dm_operation_ended ON dm_operation (deadline)
 CREATE INDEX dm_alert_by_operation ON dm_alert (operation_id) WHERE operation_id IS NOT NULL;
 CREATE INDEX dm_alert_unbound_received ON dm_alert (received_at) WHERE operation_id IS NULL;
 CREATE INDEX dm_session_ended_at ON dm_session (ended_at) WHERE state = 'ENDED';
--- a package's installations (EI9) are the operations whose commands name it
-CREATE INDEX dm_command_by_package ON dm_command (package_ref) WHERE package_ref IS NOT NULL;
 -- an event still to fan out holds its operation back from the purge
 CREATE INDEX dm_event_by_operation ON dm_event (operation_id) WHERE operation_id IS NOT NULL;

@@ -1,18 +1,8 @@
 package org.omatwin.core.dm;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every rule of {@link DmEventsTest} again, on {@code JooqDmStore} and an embedded PostgreSQL. */
+@ExtendWith(OnPostgres.class)
 class DmEventsOnPostgresTest extends DmEventsTest {
-
-    @BeforeAll
-    static void onPostgres() {
-        DmFixture.backend = DmStoreUnderTest::onPostgres;
-    }
-
-    @AfterAll
-    static void backInMemory() {
-        DmFixture.backend = DmStoreUnderTest::inMemory;
-    }
 }

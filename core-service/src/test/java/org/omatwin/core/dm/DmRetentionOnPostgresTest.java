@@ -8,9 +8,8 @@ import static org.omatwin.core.dm.DmFixture.reportAll;
 
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.omatwin.core.dm.alert.Alert;
 import org.omatwin.core.dm.operation.Operation;
 import org.omatwin.core.dm.operation.OperationArguments;
@@ -28,6 +27,7 @@ import org.omatwin.core.infra.storage.Transactions;
  * alerts), ended sessions and alerts of no operation go in batches once past the period; live ones, a kept
  * job's, a registered package's and those with an event still to fan out stay.
  */
+@ExtendWith(OnPostgres.class)
 class DmRetentionOnPostgresTest {
     private final DmFixture dm;
     private final Transactions<JooqDmRetention> retention;
@@ -35,16 +35,6 @@ class DmRetentionOnPostgresTest {
     DmRetentionOnPostgresTest() {
         dm = new DmFixture();
         retention = DmPostgres.database().transactions(JooqDmRetention::new);
-    }
-
-    @BeforeAll
-    static void onPostgres() {
-        DmFixture.backend = DmStoreUnderTest::onPostgres;
-    }
-
-    @AfterAll
-    static void backInMemory() {
-        DmFixture.backend = DmStoreUnderTest::inMemory;
     }
 
     /** An EXEC of FUMO Update on {@code device} (timeout 60 s), delivered, accepted (202) and its result alerted. */
@@ -120,6 +110,25 @@ class DmRetentionOnPostgresTest {
         DmPostgres.database().dsl().execute("DELETE FROM dm_job WHERE id = 'j-1'"); // the job's own purge
         assertThat(purge(later, 10)).as("the job purged").isEqualTo(1);
         DmPostgres.database().dsl().execute("DELETE FROM dm_job");
+    }
+
+    @Test
+    void anOperationThatInstalledAPackageStillRegisteredStaysForThePackagesInstallations() {
+        Operation update = updatedAndAlerted(WATCH, "a-1");
+        fannedOut();
+        DmPostgres.database().dsl().execute("""
+                INSERT INTO dm_signed_package (id, client_id, name, version, kind, target_from_versions, size, sha256,
+                    signature, state, created_at, updated_at)
+                VALUES ('pk-1', 'care-desk', 'W1 firmware', '2.0', 'FIRMWARE', '[]', 1, 'ab', 'sig', 'VERIFIED',
+                    now(), now())""");
+        DmPostgres.database().dsl().execute("UPDATE dm_command SET package_ref = 'pk-1' WHERE operation_id = ?",
+                update.operationId());
+        Instant later = DmFixture.T0.plus(Duration.ofDays(60));
+
+        assertThat(purge(later, 10)).isZero();
+
+        DmPostgres.database().dsl().execute("DELETE FROM dm_signed_package WHERE id = 'pk-1'");
+        assertThat(purge(later, 10)).as("the package deleted").isEqualTo(1);
     }
 
     @Test

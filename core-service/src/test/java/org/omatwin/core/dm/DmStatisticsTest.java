@@ -5,25 +5,15 @@ import static org.omatwin.core.dm.DmFixture.PHONE;
 import static org.omatwin.core.dm.DmFixture.WATCH;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.omatwin.core.dm.operation.SessionMode;
 import org.omatwin.core.dm.store.DmPostgres;
 import org.omatwin.core.dm.store.DmStatistics;
 
 /** The fleet's gauges, read from PostgreSQL: sessions by state, operations not yet final by type and state. */
+@ExtendWith(OnPostgres.class)
 class DmStatisticsTest {
-
-    @BeforeAll
-    static void onPostgres() {
-        DmFixture.backend = DmStoreUnderTest::onPostgres;
-    }
-
-    @AfterAll
-    static void backInMemory() {
-        DmFixture.backend = DmStoreUnderTest::inMemory;
-    }
 
     @Test
     void gaugesCountPendingAndStartedSessionsAndOpenOperations() {
