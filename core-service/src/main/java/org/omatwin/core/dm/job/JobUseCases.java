@@ -47,7 +47,14 @@ public final class JobUseCases {
     /** Executions per pushed result (5.1.6). */
     public static final int PUSH_BATCH = 500;
     /** How soon a running job with nothing to do now is looked at again. */
-    static final Duration IDLE = Duration.ofSeconds(1);
+    /**
+     * How long a running job that only waits for its devices sleeps before it looks again: each result
+     * brings its next look forward to {@link #RESULT_LOOK} (the store does it with the result), so this
+     * is a safety net, not what paces a job.
+     */
+    static final Duration IDLE = Duration.ofSeconds(30);
+    /** A job looks at a result (its push, its abort threshold, its end) at most this long after it arrives. */
+    public static final Duration RESULT_LOOK = Duration.ofSeconds(1);
 
     /**
      * The size of each step: targets expanded into executions per transaction, executions dispatched
@@ -432,11 +439,11 @@ public final class JobUseCases {
         }
     }
 
-    /** When to look again: the next paced dispatch, the endTime, or a second from now. */
+    /** When to look again: the next paced dispatch, the endTime, or {@link #IDLE} from now (a result: sooner). */
     private static Instant nextLook(Job job, Instant now) {
         Instant next = now.plus(IDLE);
         Instant paced = Pacing.nextAllowed(job.request().maxPerMinute(), job.runningSince(), job.dispatched());
-        if (paced != null && paced.isAfter(next)) {
+        if (paced != null && paced.isAfter(now) && paced.isBefore(next)) { // the pace holds the next dispatch back
             next = paced;
         }
         Instant end = job.request().endTime();

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
+import org.omatwin.core.dm.job.JobUseCases;
 import org.omatwin.core.dm.operation.OperationState;
 
 /**
@@ -59,7 +60,8 @@ final class JobCounts {
 
     /**
      * The execution of the job's operation takes its state (ended: with the time, and marked for a
-     * pushEach job's next result), and the counts move from the old state to the new one.
+     * pushEach job's next result), the counts move from the old state to the new one, and an end brings
+     * the job's next look forward to {@link JobUseCases#RESULT_LOOK} from now.
      */
     static void follow(DSLContext db, String operationId, OperationState state, Instant ended) {
         var old = db.select(DM_JOB_EXECUTION.JOB_ID, DM_JOB_EXECUTION.SEQ, DM_JOB_EXECUTION.STATE, DM_JOB.PUSH_EACH)
@@ -76,5 +78,13 @@ final class JobCounts {
                 .where(DM_JOB_EXECUTION.JOB_ID.eq(jobId)).and(DM_JOB_EXECUTION.SEQ.eq(old.value2()))
                 .execute();
         move(db, jobId, Map.of(old.value3(), -1L, state.name(), 1L));
+        if (ended != null) {
+            // the job looks at the result soon; a job already due by then is not written (nor locked) again,
+            // so results arriving together do not queue on the job's row
+            var soon = odt(ended.plus(JobUseCases.RESULT_LOOK));
+            db.update(DM_JOB).set(DM_JOB.DUE_AT, soon)
+                    .where(DM_JOB.ID.eq(jobId)).and(DM_JOB.DUE_AT.gt(soon)).and(DM_JOB.ENDED_AT.isNull())
+                    .execute();
+        }
     }
 }

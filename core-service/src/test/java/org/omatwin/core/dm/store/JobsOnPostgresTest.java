@@ -189,4 +189,33 @@ class JobsOnPostgresTest {
         assertThat(db.fetchCount(DM_JOB, DM_JOB.ID.eq(jobId))).isZero();
         assertThat(db.fetchCount(DM_JOB_EXECUTION, DM_JOB_EXECUTION.JOB_ID.eq(jobId))).isZero();
     }
+
+    @Test
+    void aJobWaitingForItsDevicesSleepsUntilAResultArrivesThenLooksWithinASecond() {
+        String model = "W-" + ThreadLocalRandom.current().nextInt(1_000_000);
+        seed(model, 3);
+        JobUseCases jobs = instance(DmPostgres.database().transactions(JooqJobStore::new), "fleet-ops");
+        JobRequest request = new JobRequest(new JobOperation(OperationType.RETRIEVE,
+                OperationArguments.uris(List.of("./DevDetail")), SessionMode.BACKGROUND),
+                new Targets.Filter("mod==" + model), null, null, null, null, null, null, null, null, null, null);
+        String jobId = jobs.create("fleet-ops", ClientPolicy.unrestricted("fleet-ops"), request).job().jobId();
+        var db = DmPostgres.database().dsl();
+        for (int i = 0; i < 20 && db.fetchCount(DM_OPERATION, DM_OPERATION.REQUESTER_ID.eq(jobId)) < 3; i++) {
+            jobs.work();
+        }
+        assertThat(db.fetchCount(DM_OPERATION, DM_OPERATION.REQUESTER_ID.eq(jobId))).isEqualTo(3);
+        Instant dueAt = db.select(DM_JOB.DUE_AT).from(DM_JOB).where(DM_JOB.ID.eq(jobId)).fetchOne(DM_JOB.DUE_AT)
+                .toInstant();
+        assertThat(dueAt).as("nothing to do but wait: the job sleeps").isAfter(Instant.now().plusSeconds(20));
+
+        // one device's operation ends (cancelled by its requester, the job): the job looks within a second
+        String operationId = db.select(DM_OPERATION.ID).from(DM_OPERATION).where(DM_OPERATION.REQUESTER_ID.eq(jobId))
+                .limit(1).fetchOne(DM_OPERATION.ID);
+        new org.omatwin.core.dm.dmwsi.OperationUseCases(new DeviceQueue(DmPostgres.transactions(),
+                PendingSessionListener.NONE), new OperationPlanner(OperationPlanner.NO_PACKAGES), url -> {},
+                Clock.systemUTC()).cancel(org.omatwin.core.dm.operation.Requester.job(jobId, "fleet-ops"), operationId);
+        dueAt = db.select(DM_JOB.DUE_AT).from(DM_JOB).where(DM_JOB.ID.eq(jobId)).fetchOne(DM_JOB.DUE_AT).toInstant();
+        assertThat(dueAt).isBefore(Instant.now().plus(JobUseCases.RESULT_LOOK).plusMillis(1));
+        assertThat(jobs.get("fleet-ops", jobId).count(ExecutionState.CANCELLED)).isEqualTo(1);
+    }
 }
