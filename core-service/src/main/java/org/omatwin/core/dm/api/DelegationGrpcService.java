@@ -115,11 +115,16 @@ public final class DelegationGrpcService extends DmDelegationServiceGrpc.DmDeleg
             if (!req.hasOperation()) {
                 throw ApiException.of(ApiError.MISSING_ELEMENT, "the operation element is missing", "operation");
             }
-            if (req.getDevicesCount() == 0) {
-                throw ApiException.of(ApiError.MISSING_ELEMENT, "devices names the batch's devices", "devices");
+            if (req.getDevicesCount() == 0 && !req.hasFilter()) {
+                throw ApiException.of(ApiError.MISSING_ELEMENT, "devices (or filter) names the batch's devices",
+                        "devices");
+            }
+            JobTargets.Builder targets = JobTargets.newBuilder().addAllDevices(req.getDevicesList());
+            if (req.hasFilter()) {
+                targets.setFilter(req.getFilter());
             }
             Job.Builder job = Job.newBuilder().setClientCorrelator(batchId).setOperation(req.getOperation())
-                    .setTargets(JobTargets.newBuilder().addAllDevices(req.getDevicesList()));
+                    .setTargets(targets);
             if (req.hasMaxPerMinute()) {
                 job.setRollout(JobRollout.newBuilder().setMaxPerMinute(req.getMaxPerMinute()));
             }
