@@ -58,9 +58,13 @@ public final class Main {
             "--batch-id", "--type", "--uri", "--device", "--filter", "--max-per-minute", "--timeout-seconds",
             "--state", "--limit", "--page-token", "--client-correlator", "--from", "--to", "--data");
 
+    /** Kept: java.util.logging holds loggers weakly. grpc's start-up INFO lines are not this tool's output. */
+    private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
+
     private Main() {}
 
     public static void main(String[] args) {
+        GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
         System.exit(run(args, System.out, System.err));
     }
 

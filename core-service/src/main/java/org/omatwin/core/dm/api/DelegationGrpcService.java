@@ -131,7 +131,15 @@ public final class DelegationGrpcService extends DmDelegationServiceGrpc.DmDeleg
             if (req.hasTimeoutSeconds()) {
                 job.setTimeoutSeconds(req.getTimeoutSeconds());
             }
-            Job created = call(jobService::createJob, CreateJobRequest.newBuilder().setJob(job).build()).getJob();
+            Job created;
+            try {
+                created = call(jobService::createJob, CreateJobRequest.newBuilder().setJob(job).build()).getJob();
+            } catch (ApiException e) {
+                if (e.error() == ApiError.CONFLICT) { // the job's clientCorrelator is the secondary's batchId
+                    throw ApiException.of(ApiError.CONFLICT, "batchId already used with another batch", "batchId");
+                }
+                throw e;
+            }
             return SubmitBatchResponse.newBuilder().setBatch(batch(batchId, created)).build();
         });
     }

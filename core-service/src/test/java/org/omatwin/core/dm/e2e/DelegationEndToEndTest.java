@@ -139,11 +139,14 @@ class DelegationEndToEndTest {
         return Operation.newBuilder().setType("retrieve").addAllUris(List.of(uris)).build();
     }
 
-    private static void assertRefused(Runnable call, Status.Code code, String messageId) {
+    /** Refused with {@code code}, the RequestError (trailer) naming each of {@code details} (its messageId, ...). */
+    private static void assertRefused(Runnable call, Status.Code code, String... details) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(code);
-            if (messageId != null) {
-                assertThat(e.getTrailers().get(ApiErrors.REQUEST_ERROR)).contains(messageId);
+            for (String detail : details) {
+                if (detail != null) {
+                    assertThat(e.getTrailers().get(ApiErrors.REQUEST_ERROR)).contains(detail);
+                }
             }
         });
     }
@@ -221,7 +224,7 @@ class DelegationEndToEndTest {
         // batchId idempotency: the same body answers the same batch; another body is a conflict
         assertThat(stub(acme).submitBatch(submit).getBatch().getJob().getJobId()).isEqualTo(batch.getJob().getJobId());
         assertRefused(() -> stub(acme).submitBatch(submit.toBuilder().clearDevices().addDevices(uk1).build()),
-                Status.Code.ABORTED, "SVC2007");
+                Status.Code.ABORTED, "SVC2007", "batchId already used");
 
         // isolation: globex sees none of it, and may use the same batchId for its own
         assertRefused(() -> stub(globex).getBatch(GetBatchRequest.newBuilder().setBatchId("acme-batch-1").build()),
@@ -242,7 +245,7 @@ class DelegationEndToEndTest {
         String uk = device(firmware(), ukLine());
         assertRefused(() -> stub(acme).submitBatch(SubmitBatchRequest.newBuilder().setBatchId("acme-forbidden")
                 .setOperation(retrieve("./SCOMO/Inventory")).addDevices(uk).build()),
-                Status.Code.PERMISSION_DENIED, "POL0001");
+                Status.Code.PERMISSION_DENIED, "POL0001", "./SCOMO/Inventory");
         assertRefused(() -> stub(acme).getBatch(GetBatchRequest.newBuilder().setBatchId("acme-forbidden").build()),
                 Status.Code.NOT_FOUND, "SVC2008");
         assertRefused(() -> stub(acme).conductOperation(ConductOperationRequest.newBuilder()
