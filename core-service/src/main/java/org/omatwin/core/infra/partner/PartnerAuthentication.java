@@ -105,7 +105,7 @@ public final class PartnerAuthentication<T> implements ServerInterceptor {
                 if (message instanceof Message m) {
                     for (String field : List.of("request_id", "batch_id")) {
                         FieldDescriptor f = m.getDescriptorForType().findFieldByName(field);
-                        if (f != null) {
+                        if (f != null && (!f.hasPresence() || m.hasField(f)) && !"".equals(m.getField(f))) {
                             requestId.set(printable(String.valueOf(m.getField(f))));
                         }
                     }
