@@ -1,13 +1,9 @@
 package org.omatwin.core.dm.api;
 
-import io.grpc.Context;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
@@ -64,7 +60,7 @@ public final class DelegationGrpcService extends DmDelegationServiceGrpc.DmDeleg
     private final TransactionGrpcService log;
     private final JobUseCases jobs;
     private final JobViews views;
-    private final ScheduledExecutorService follows;
+    private final Follows follows;
 
     /** The DMWSI services it answers through, and where the streams' reads run. */
     public DelegationGrpcService(DeviceManagementGrpcService operations, JobGrpcService jobService,
@@ -75,7 +71,7 @@ public final class DelegationGrpcService extends DmDelegationServiceGrpc.DmDeleg
         this.log = log;
         this.jobs = jobs;
         this.views = new JobViews(publicUrl);
-        this.follows = follows;
+        this.follows = new Follows(follows, FOLLOW_MILLIS);
     }
 
     /** MDM5: the operation when accepted, then at each change of state until final. */
@@ -97,7 +93,7 @@ public final class DelegationGrpcService extends DmDelegationServiceGrpc.DmDeleg
         }
         GetOperationRequest read = GetOperationRequest.newBuilder().setOperationId(first.getOperationId()).build();
         AtomicReference<Operation> last = new AtomicReference<>(first);
-        follow(out, () -> {
+        follows.follow(out, () -> {
             Operation now = call(operations::getOperation, read).getOperation();
             if (!now.equals(last.get())) {
                 last.set(now);
@@ -220,7 +216,7 @@ public final class DelegationGrpcService extends DmDelegationServiceGrpc.DmDeleg
             return job.isEnded() && seen[1] >= ended;
         };
         if (!step.getAsBoolean()) {
-            follow(out, step);
+            follows.follow(out, step);
         } else {
             out.onCompleted();
         }
@@ -309,42 +305,5 @@ public final class DelegationGrpcService extends DmDelegationServiceGrpc.DmDeleg
             throw new IllegalStateException("a DMWSI method answered nothing");
         }
         return answer.get();
-    }
-
-    /**
-     * Runs {@code step} every {@value #FOLLOW_MILLIS} ms in this call's context (its secondary and policy),
-     * without holding a thread in between, until it says it is done, the caller goes away, or it fails.
-     */
-    private void follow(StreamObserver<?> out, BooleanSupplier step) {
-        ServerCallStreamObserver<?> call = (ServerCallStreamObserver<?>) out;
-        AtomicReference<ScheduledFuture<?>> poll = new AtomicReference<>();
-        Runnable tick = Context.current().wrap(() -> {
-            if (call.isCancelled()) {
-                poll.get().cancel(false);
-                return;
-            }
-            try {
-                if (step.getAsBoolean()) {
-                    poll.get().cancel(false);
-                    call.onCompleted();
-                }
-            } catch (RuntimeException e) {
-                poll.get().cancel(false);
-                call.onError(ApiErrors.toStatus(e));
-            }
-        });
-        call.setOnCancelHandler(() -> {
-            ScheduledFuture<?> f = poll.get();
-            if (f != null) {
-                f.cancel(false);
-            }
-        });
-        synchronized (poll) {
-            poll.set(follows.scheduleWithFixedDelay(() -> {
-                synchronized (poll) {
-                    tick.run();
-                }
-            }, FOLLOW_MILLIS, FOLLOW_MILLIS, TimeUnit.MILLISECONDS));
-        }
     }
 }

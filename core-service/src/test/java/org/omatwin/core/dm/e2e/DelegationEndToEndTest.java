@@ -315,5 +315,9 @@ class DelegationEndToEndTest {
                 "POL0001");
         // the same secondaries are fine
         assertThat(stub(acme).getOperationsReport(any)).isNotNull();
+        // a secondary is known by its certificate only: a bearer token naming it is refused on DMWSI
+        var rest = new DmwsiRest(core, issuer).call("secondary:acme", "oma_dmwsi.audit", "GET",
+                "/dmwsi/v1/transactions", null);
+        assertThat(rest.statusCode()).as(rest.body()).isEqualTo(401);
     }
 }
