@@ -2,6 +2,8 @@ package org.omatwin.core;
 
 import org.omatwin.core.infra.storage.DatabaseSettings;
 import org.omatwin.core.twinning.peering.PeeringConfig;
+import org.omatwin.core.infra.partner.PartnerListener;
+import org.omatwin.core.dm.delegation.SecondaryServer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import org.omatwin.core.dm.policy.Policies;
 import org.omatwin.core.dm.policy.PolicyFile;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.omatwin.core.dm.network.NetworkParameters;
@@ -44,6 +47,7 @@ public record CoreConfig(
         NotifyPolicy notifyPolicy,
         Auth auth,
         PeeringConfig peering,
+        PartnerListener.Settings partnerListener,
         String demoSubscribers,
         Dm dm) {
 
@@ -56,7 +60,7 @@ public record CoreConfig(
             int commandsPerPackage, Duration unreportedTimeout, int maxSubscriptionsPerClient,
             NetworkParameters networkParameters, Policies policies, byte[] pseudonymKey, int retentionDays,
             java.net.URI gatewayUrl, Duration gatewayDelay, Path packageDir, long packageMaxBytes,
-            Path packageOriginators, int maxJobsPerClient, int jobWorkers) {
+            Path packageOriginators, int maxJobsPerClient, int jobWorkers, List<SecondaryServer> secondaries) {
         /** The device surface's public base (…/dm/v2); by default https://localhost:{bound port}/dm/v2. */
         public String publicUrlFor(int boundPort) {
             return publicUrl != null ? publicUrl : (plainHttp ? "http" : "https") + "://localhost:" + boundPort + "/dm/v2";
@@ -93,6 +97,8 @@ public record CoreConfig(
                         (int) defaults.attemptWindow().toSeconds(), 1, 86_400)),
                 r.string("TWIN_DEFAULT_NAME_PREFIX", defaults.defaultNamePrefix()));
         String key = env.get("TWIN_CODE_HASH_KEY");
+        PeeringConfig peering = peering(env, bind);
+        Dm dm = dm(r, env);
         return new CoreConfig(
                 bind,
                 httpPort,
@@ -122,10 +128,11 @@ public record CoreConfig(
                         java.util.Arrays.stream(r.string("TWIN_NOTIFY_ALLOW_HOSTS", "").split("\\s*,\\s*"))
                                 .filter(h -> !h.isBlank()).collect(Collectors.toUnmodifiableSet())),
                 auth(r),
-                peering(env, bind),
+                peering,
+                partnerListener(r, peering, dm.secondaries()),
                 // self-care portal: demo subscribers and their lines, seeded at start (embedded default run)
                 r.string("TWIN_DEMO_SUBSCRIBERS", ""),
-                dm(r, env));
+                dm);
     }
 
     private static Dm dm(Reader r, Map<String, String> env) {
@@ -156,7 +163,70 @@ public record CoreConfig(
                 r.string("TWIN_DM_PACKAGE_ORIGINATORS", "").isBlank() ? null
                         : Path.of(r.string("TWIN_DM_PACKAGE_ORIGINATORS", "")).toAbsolutePath(),
                 r.integer("TWIN_DM_MAX_JOBS_PER_CLIENT", 20, 1, 10_000),
-                r.integer("TWIN_DM_JOB_WORKERS", 2, 1, 64));
+                r.integer("TWIN_DM_JOB_WORKERS", 2, 1, 64),
+                secondaries(r));
+    }
+
+    /**
+     * Section 11: the secondary DM servers (TWIN_DM_SECONDARIES=name,...), each with the CA its client
+     * certificate must chain to (TWIN_DM_SECONDARY_{NAME}_CA, PEM) and the name it must carry
+     * (TWIN_DM_SECONDARY_{NAME}_NAME, a DNS SAN or the CN). Its policy is the policy file's entry for
+     * the client "secondary:{name}".
+     */
+    private static List<SecondaryServer> secondaries(Reader r) {
+        List<SecondaryServer> servers = new java.util.ArrayList<>();
+        for (String name : r.string("TWIN_DM_SECONDARIES", "").split("\\s*,\\s*")) {
+            if (name.isBlank()) {
+                continue;
+            }
+            if (!SecondaryServer.NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("TWIN_DM_SECONDARIES: '" + name + "' is not a name of lower case "
+                        + "letters, digits and '-'");
+            }
+            String prefix = SecondaryServer.variablePrefix(name);
+            Path ca = Path.of(required(r, prefix + "CA", "the README's secondary DM servers section"));
+            if (!Files.isReadable(ca)) {
+                throw new IllegalArgumentException(prefix + "CA: cannot read " + ca);
+            }
+            servers.add(new SecondaryServer(name, ca, required(r, prefix + "NAME",
+                    "the README's secondary DM servers section")));
+        }
+        if (servers.stream().map(SecondaryServer::name).distinct().count() != servers.size()) {
+            throw new IllegalArgumentException("TWIN_DM_SECONDARIES names a secondary DM server twice");
+        }
+        return List.copyOf(servers);
+    }
+
+    /**
+     * The listener for other servers over mutual TLS (TWIN_PEER_PORT, TWIN_PEER_CERT, TWIN_PEER_KEY):
+     * partner MNOs and secondary DM servers share it; null when there is neither.
+     */
+    private static PartnerListener.Settings partnerListener(Reader r, PeeringConfig peering,
+            List<SecondaryServer> secondaries) {
+        if (peering.enabled()) {
+            return new PartnerListener.Settings(peering.bindAddress(), peering.port(), peering.certificateChain(),
+                    peering.privateKey());
+        }
+        if (secondaries.isEmpty()) {
+            return null;
+        }
+        Path[] files = new Path[2];
+        String[] names = {"TWIN_PEER_CERT", "TWIN_PEER_KEY"};
+        for (int i = 0; i < 2; i++) {
+            files[i] = Path.of(required(r, names[i], "the README's secondary DM servers section"));
+            if (!Files.isReadable(files[i])) {
+                throw new IllegalArgumentException(names[i] + ": cannot read " + files[i]);
+            }
+        }
+        return new PartnerListener.Settings(peering.bindAddress(), peering.port(), files[0], files[1]);
+    }
+
+    private static String required(Reader r, String name, String see) {
+        String v = r.string(name, "");
+        if (v.isEmpty()) {
+            throw new IllegalArgumentException(name + " is required (see " + see + ")");
+        }
+        return v;
     }
 
     /**
@@ -308,7 +378,8 @@ public record CoreConfig(
         return "CoreConfig[bind=" + bindAddress + ", http=" + httpPort + ", grpc=" + grpcPort + ", publicUrl="
                 + publicUrl + ", database=" + (embeddedDatabase() ? "embedded in " + dataDir : databaseUrl)
                 + ", mno=" + ownMno + ", policy=" + policy + ", auth=" + auth.mode() + (auth.jwt() ? " issuer="
-                + auth.issuer() : "") + ", partners=" + peering.partners().stream().map(p -> p.mno().id()).toList() + "]";
+                + auth.issuer() : "") + ", partners=" + peering.partners().stream().map(p -> p.mno().id()).toList()
+                + ", secondaryDmServers=" + dm.secondaries().stream().map(SecondaryServer::name).toList() + "]";
     }
 
     private static String stripSlash(String url) {

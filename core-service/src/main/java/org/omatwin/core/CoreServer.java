@@ -71,6 +71,8 @@ import org.omatwin.core.twinning.peering.PartnerDirectory;
 import org.omatwin.core.twinning.peering.PeerClient;
 import org.omatwin.core.twinning.peering.PeeringGrpcService;
 import org.omatwin.core.twinning.peering.PeeringServer;
+import org.omatwin.core.infra.partner.PartnerListener;
+import java.security.cert.X509Certificate;
 import org.omatwin.core.twinning.portal.DemoSubscribers;
 import org.omatwin.core.twinning.portal.SubscriberGrpcService;
 import org.omatwin.core.twinning.portal.SubscriberUseCases;
@@ -101,7 +103,7 @@ public final class CoreServer implements AutoCloseable {
     private final Server grpc;
     private final com.linecorp.armeria.server.Server rest;
     private final HealthStatusManager health;
-    private final PeeringServer peering;
+    private final PartnerListener peering;
     private final DeviceManagement dm;
     private final PeerClient peerClient;
     private final CallbackSender callbacks;
@@ -109,7 +111,7 @@ public final class CoreServer implements AutoCloseable {
     private final String grpcTarget;
 
     private CoreServer(Database database, Dispatcher dispatcher, PgEventListener listener, Server grpc,
-            com.linecorp.armeria.server.Server rest, HealthStatusManager health, PeeringServer peering,
+            com.linecorp.armeria.server.Server rest, HealthStatusManager health, PartnerListener peering,
             DeviceManagement dm, PeerClient peerClient, CallbackSender callbacks, String restUrl, String grpcTarget) {
         this.database = database;
         this.dispatcher = dispatcher;
@@ -131,7 +133,7 @@ public final class CoreServer implements AutoCloseable {
         Dispatcher dispatcher = null;
         PgEventListener listener = null;
         PeerClient peerClient = null;
-        PeeringServer peering = null;
+        PartnerListener peering = null;
         CallbackSender callbacks = null;
         DeviceManagement dm = null;
         try {
@@ -252,11 +254,25 @@ public final class CoreServer implements AutoCloseable {
             health.setStatus("", ServingStatus.SERVING);
             health.setStatus(TwinningServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
             health.setStatus(DeviceManagementServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+            // the partner listener (mutual TLS): partner MNOs' peering and secondary DM servers' delegation
+            List<ServerServiceDefinition> partnerServices = new ArrayList<>();
+            List<X509Certificate> anchors = new ArrayList<>();
+            int partnerMessageBytes = PeeringServer.MAX_MESSAGE_BYTES;
             if (config.peering().enabled()) {
                 PartnerUseCases partners = new PartnerUseCases(twinningStore, config.policy(), codes, config.ownMno(),
                         config.peering().maxPendingPerPartner(), clock);
-                peering = PeeringServer.start(config.peering(), new PartnerDirectory(config.peering()),
-                        ServerInterceptors.intercept(new PeeringGrpcService(partners), new ErrorInterceptor()));
+                PartnerDirectory directory = new PartnerDirectory(config.peering());
+                partnerServices.add(PeeringServer.service(directory, new PeeringGrpcService(partners)));
+                anchors.addAll(directory.allAnchors());
+            }
+            if (dm.delegation() != null) {
+                partnerServices.add(dm.delegation().service());
+                anchors.addAll(dm.delegation().anchors());
+                partnerMessageBytes = 8 * 1024 * 1024 + 64 * 1024; // a batch of up to 100,000 devices
+            }
+            if (!partnerServices.isEmpty()) {
+                peering = PartnerListener.start(config.partnerListener(), anchors, partnerServices,
+                        partnerMessageBytes);
             }
             listener.start();
             dispatcher.start();
@@ -338,7 +354,7 @@ public final class CoreServer implements AutoCloseable {
         return dm.fingerprint();
     }
 
-    /** The bound peering port, or -1 without partners. */
+    /** The bound partner listener's port (partner MNOs, secondary DM servers), or -1 without either. */
     public int peerPort() {
         return peering == null ? -1 : peering.port();
     }

@@ -47,6 +47,14 @@ import org.omatwin.core.dm.api.TransactionCsv;
 import org.omatwin.core.dm.api.TransactionGrpcService;
 import org.omatwin.core.dm.policy.Pseudonyms;
 import org.omatwin.core.dm.store.JooqDmRetention;
+import org.omatwin.core.dm.policy.Policies;
+import org.omatwin.core.dm.api.DelegationGrpcService;
+import org.omatwin.core.dm.delegation.SecondaryServer;
+import org.omatwin.core.infra.edge.auth.Caller;
+import org.omatwin.core.infra.edge.auth.CallerContext;
+import org.omatwin.core.infra.partner.PartnerAuthentication;
+import org.omatwin.core.infra.partner.PartnerTrust;
+import org.omatwin.proto.dmwsi.delegation.v1.DelegationProto;
 import org.omatwin.core.dm.store.JooqDmwsiStore;
 import org.omatwin.core.infra.edge.rest.Rendering;
 import com.linecorp.armeria.common.MediaType;
@@ -134,11 +142,16 @@ final class DeviceManagement implements AutoCloseable {
     private final ServerServiceDefinition portal;
     private final JobWorkers workers;
     private final List<RawRoute> rawRoutes;
+    private final Delegation delegation;
+
+    /** The secondary DM servers' service (section 11) for the partner listener, and their trust anchors. */
+    record Delegation(ServerServiceDefinition service, List<java.security.cert.X509Certificate> anchors) {}
 
     private DeviceManagement(com.linecorp.armeria.server.Server deviceServer, List<PgEventListener> listeners,
             ScheduledExecutorService sweeper, ExecutorService databaseWork, List<ServerServiceDefinition> dmwsi,
             String fingerprint, ProvisioningUseCases provisioning, ServerServiceDefinition portal, JobWorkers workers,
-            List<RawRoute> rawRoutes) {
+            List<RawRoute> rawRoutes, Delegation delegation) {
+        this.delegation = delegation;
         this.workers = workers;
         this.rawRoutes = rawRoutes;
         this.provisioning = provisioning;
@@ -286,17 +299,19 @@ final class DeviceManagement implements AutoCloseable {
 
         AccessRules access = AccessRules.of(DMWSI_SERVICES);
         ServerInterceptor auth = verifier == null ? NO_AUTHENTICATION
-                : new BearerAuthInterceptor(new BearerAuthenticator(verifier, "dmwsi", List.of(),
+                : new BearerAuthInterceptor(new BearerAuthenticator(verifier, "dmwsi", List.of(NOT_A_SECONDARY),
                         error -> edge.refused(DeviceManagementServiceGrpc.SERVICE_NAME, error)), access);
         // the edge chain of every DMWSI service (the last runs first): metrics, the one error mapping,
         // the bearer token and its scope, the client's policy and rate (section 6), response metadata
         DmwsiAccessInterceptor policy = new DmwsiAccessInterceptor(policies);
         DeviceManagementGrpcService devices = new DeviceManagementGrpcService(operations, store, restUrl, sweeper,
                 settings.networkParameters());
+        TransactionGrpcService transactions = new TransactionGrpcService(log, restUrl);
+        JobGrpcService jobService = new JobGrpcService(jobs, restUrl, settings.networkParameters(), sweeper);
         List<ServerServiceDefinition> dmwsi = java.util.stream.Stream.of(devices,
                 new DmSubscriptionGrpcService(subscriptions, restUrl),
-                new TransactionGrpcService(log, restUrl),
-                new JobGrpcService(jobs, restUrl, settings.networkParameters(), sweeper),
+                transactions,
+                jobService,
                 new ProvisioningGrpcService(provisioning, restUrl),
                 new PackageGrpcService(packages, restUrl))
                 .map(service -> ServerInterceptors.intercept(service, new ResponseMeta(), policy, auth,
@@ -319,9 +334,26 @@ final class DeviceManagement implements AutoCloseable {
                         throw new IllegalStateException(e);
                     }
                 }));
+        // section 11: secondary DM servers on the partner listener, each the DMWSI client secondary:<name>,
+        // through the same policy edge as DMWSI, identified by a certificate chaining to its own CA
+        Delegation delegation = null;
+        if (!settings.secondaries().isEmpty()) {
+            PartnerTrust<SecondaryServer> trust = new PartnerTrust<>(settings.secondaries().stream()
+                    .map(s -> new PartnerTrust.Party<>(s, "secondary DM server " + s.name(), s.trustAnchors(),
+                            s.certificateName())).toList());
+            ServerServiceDefinition service = ServerInterceptors.intercept(new DelegationGrpcService(devices,
+                    jobService, transactions, jobs, restUrl, sweeper), new ResponseMeta(), policy,
+                    new ErrorInterceptor(), new PartnerAuthentication<>(trust, AccessRules.of(List.of(
+                            DelegationProto.getDescriptor().findServiceByName("DmDelegationService"))),
+                            "org.omatwin.delegation.audit", "secondary DM server", "secondary", SecondaryServer::name,
+                            (ctx, s) -> ctx.withValue(CallerContext.CALLER, Caller.named(s.clientId()))));
+            delegation = new Delegation(service, trust.allAnchors());
+            LOG.info("secondary DM servers (section 11): {}", trust.parties().stream().map(SecondaryServer::name)
+                    .toList());
+        }
         JobWorkers workers = JobWorkers.start(jobs, settings.jobWorkers());
         return new DeviceManagement(server, List.of(listener, eventListener), sweeper, databaseWork, dmwsi,
-                fingerprint, provisioning, portal, workers, List.of(upload));
+                fingerprint, provisioning, portal, workers, List.of(upload), delegation);
     }
 
     /**
@@ -352,7 +384,7 @@ final class DeviceManagement implements AutoCloseable {
     private static PackageUpload.ClientAuthentication packageClients(TokenVerifier verifier,
             DmwsiAccessInterceptor policy, EdgeMetrics edge) {
         BearerAuthenticator authenticator = verifier == null ? null : new BearerAuthenticator(verifier, "dmwsi",
-                List.of(), error -> edge.refused(PackageServiceGrpc.SERVICE_NAME, error));
+                List.of(NOT_A_SECONDARY), error -> edge.refused(PackageServiceGrpc.SERVICE_NAME, error));
         return headers -> {
             String clientId = authenticator == null ? DmwsiAccessInterceptor.developmentClient()
                     : authenticator.authenticate(headers.getAll(com.linecorp.armeria.common.HttpHeaderNames
@@ -372,6 +404,10 @@ final class DeviceManagement implements AutoCloseable {
         new java.security.SecureRandom().nextBytes(key);
         return key;
     }
+
+    /** A secondary DM server is known by its certificate only: no token may name one (section 11). */
+    private static final TokenRule NOT_A_SECONDARY = new TokenRule(c -> !Policies.isSecondaryServer(c.subject()),
+            "the access token names a secondary DM server, which calls over mutual TLS only");
 
     /** Without an authorization server there is no subscriber sign-in: the portal's account service refuses all. */
     private static final ServerInterceptor REFUSE_ALL = new ServerInterceptor() {
@@ -535,6 +571,11 @@ final class DeviceManagement implements AutoCloseable {
     /** The DMWSI services with their edge chains, served over gRPC and the embedded REST edge. */
     List<ServerServiceDefinition> dmwsiServices() {
         return dmwsi;
+    }
+
+    /** The delegation service for the partner listener; null without secondary DM servers. */
+    Delegation delegation() {
+        return delegation;
     }
 
     /** The self-care portal's DM account service (gRPC only). */

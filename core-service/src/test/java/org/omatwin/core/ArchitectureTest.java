@@ -72,7 +72,8 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage("org.omatwin.core.dm", "org.omatwin.core.dm.common",
                 "org.omatwin.core.dm.device", "org.omatwin.core.dm.command", "org.omatwin.core.dm.data",
                 "org.omatwin.core.dm.operation", "org.omatwin.core.dm.session", "org.omatwin.core.dm.alert",
-                "org.omatwin.core.dm.dmwsi", "org.omatwin.core.dm.network", "org.omatwin.core.dm.account")
+                "org.omatwin.core.dm.dmwsi", "org.omatwin.core.dm.network", "org.omatwin.core.dm.account",
+                "org.omatwin.core.dm.delegation")
                 .should().dependOnClassesThat().resideInAnyPackage("io.grpc..", "org.jooq..", "com.linecorp..",
                         "java.net.http..", "org.omatwin.proto..", "org.omatwin.core.store.schema..")
                 .check(main);

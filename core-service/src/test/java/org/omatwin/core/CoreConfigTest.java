@@ -56,4 +56,28 @@ class CoreConfigTest {
                 "TWIN_DM_GATEWAY_URL", "https://user:pw@gw.example/")))
                 .hasMessageContaining("TWIN_DM_GATEWAY_URL");
     }
+
+    @Test
+    void secondaryDmServersNeedTheirCaTheirNameAndTheListenersCertificate(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path pem = java.nio.file.Files.writeString(dir.resolve("ca.pem"), "x");
+        Map<String, String> env = new java.util.HashMap<>(Map.of("TWIN_AUTH_MODE", "dev",
+                "TWIN_DM_SECONDARIES", "acme, big-corp",
+                "TWIN_DM_SECONDARY_ACME_CA", pem.toString(), "TWIN_DM_SECONDARY_ACME_NAME", "dm.acme.test",
+                "TWIN_DM_SECONDARY_BIG_CORP_CA", pem.toString(), "TWIN_DM_SECONDARY_BIG_CORP_NAME", "dm.big.test"));
+        assertThatThrownBy(() -> CoreConfig.from(env)).hasMessageContaining("TWIN_PEER_CERT");
+        env.putAll(Map.of("TWIN_PEER_CERT", pem.toString(), "TWIN_PEER_KEY", pem.toString(), "TWIN_PEER_PORT", "19443"));
+        CoreConfig c = CoreConfig.from(env);
+        assertThat(c.dm().secondaries()).extracting(s -> s.clientId())
+                .containsExactly("secondary:acme", "secondary:big-corp");
+        assertThat(c.dm().secondaries().get(1).certificateName()).isEqualTo("dm.big.test");
+        assertThat(c.partnerListener().port()).isEqualTo(19443);
+        assertThat(c.toString()).contains("secondaryDmServers=[acme, big-corp]");
+        env.remove("TWIN_DM_SECONDARY_BIG_CORP_NAME");
+        assertThatThrownBy(() -> CoreConfig.from(env)).hasMessageContaining("TWIN_DM_SECONDARY_BIG_CORP_NAME");
+        env.put("TWIN_DM_SECONDARIES", "Acme");
+        assertThatThrownBy(() -> CoreConfig.from(env)).hasMessageContaining("TWIN_DM_SECONDARIES");
+        assertThat(CoreConfig.from(Map.of("TWIN_AUTH_MODE", "dev")).partnerListener())
+                .as("no partner and no secondary: no partner listener").isNull();
+    }
 }

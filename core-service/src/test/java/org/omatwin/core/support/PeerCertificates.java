@@ -39,6 +39,18 @@ public final class PeerCertificates {
         }
     }
 
+    /** A certificate carrying {@code name} but issued by {@code issuer}'s CA (of {@code this}). */
+    public PeerCertificates issuedBy(String issuer, String name) {
+        try {
+            Path other = Files.createTempDirectory("peer-certs-other-ca");
+            Files.copy(ca(issuer), other.resolve(issuer + "-ca.pem"));
+            Files.copy(dir.resolve(issuer + "-ca.key"), other.resolve(issuer + "-ca.key"));
+            return create(other, Map.of("PEER_CERT_ISSUER", issuer), name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static PeerCertificates create(Path dir, Map<String, String> env, String... names) {
         List<String> command = new ArrayList<>(List.of("bash", Path.of("..", "bin", "peer-certs").toString(),
                 dir.toString()));

@@ -1,12 +1,9 @@
 package org.omatwin.core.dm.api;
 
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.omatwin.core.dm.job.Execution;
@@ -51,14 +48,14 @@ public final class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
     private final JobUseCases jobs;
     private final JobViews views;
     private final OperationForms forms;
-    private final ScheduledExecutorService watches;
+    private final Follows watches;
 
     public JobGrpcService(JobUseCases jobs, Supplier<String> publicUrl, NetworkParameters networkParameters,
             ScheduledExecutorService watches) {
         this.jobs = jobs;
         this.views = new JobViews(publicUrl);
         this.forms = new OperationForms(networkParameters);
-        this.watches = watches;
+        this.watches = new Follows(watches, WATCH_MILLIS);
     }
 
     @Override
@@ -143,36 +140,15 @@ public final class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
             out.onCompleted();
             return;
         }
-        ServerCallStreamObserver<WatchJobResponse> call = (ServerCallStreamObserver<WatchJobResponse>) out;
         AtomicReference<Job> last = new AtomicReference<>(first);
-        AtomicReference<ScheduledFuture<?>> poll = new AtomicReference<>();
-        call.setOnCancelHandler(() -> {
-            ScheduledFuture<?> f = poll.get();
-            if (f != null) {
-                f.cancel(false);
+        watches.follow(out, () -> {
+            Job now = views.job(jobs.get(clientId, req.getJobId()));
+            if (!now.equals(last.get())) {
+                last.set(now);
+                out.onNext(WatchJobResponse.newBuilder().setJob(now).build());
             }
+            return now.hasEndedTime();
         });
-        poll.set(watches.scheduleWithFixedDelay(() -> {
-            try {
-                if (call.isCancelled()) {
-                    poll.get().cancel(false);
-                    return;
-                }
-                Job now = views.job(jobs.get(clientId, req.getJobId()));
-                if (!now.equals(last.get())) {
-                    last.set(now);
-                    call.onNext(WatchJobResponse.newBuilder().setJob(now).build());
-                }
-                if (now.hasEndedTime()) {
-                    poll.get().cancel(false);
-                    call.onCompleted();
-                }
-            } catch (RuntimeException e) {
-                poll.get().cancel(false);
-                call.onError(io.grpc.Status.UNAVAILABLE.withDescription("the job could not be read; watch again")
-                        .asRuntimeException());
-            }
-        }, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS));
     }
 
     private JobRequest toRequest(Job j) {

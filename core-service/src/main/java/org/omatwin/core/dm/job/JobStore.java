@@ -39,6 +39,9 @@ public interface JobStore extends SessionStore {
     /** The client's job with this clientCorrelator, with its target list (to compare bodies). */
     Optional<Job> findJobByClientCorrelator(String clientId, String clientCorrelator);
 
+    /** The id of the client's job with this clientCorrelator (without reading its targets). */
+    Optional<String> findJobIdByClientCorrelator(String clientId, String clientCorrelator);
+
     /** The client's jobs, newest first, without their target lists. */
     List<Job> jobsOf(String clientId, int offset, int limit);
 

@@ -165,6 +165,16 @@ public final class JobUseCases {
         return tx.read(store -> own(store.findJob(jobId, false), clientId, jobId));
     }
 
+    /**
+     * The client's job it named with {@code clientCorrelator} (a secondary DM server's batchId, section
+     * 11), with its counts; none of this client's: 404 SVC2008, as for another client's job.
+     */
+    public Job byClientCorrelator(String clientId, String clientCorrelator) {
+        return tx.read(store -> store.findJobIdByClientCorrelator(clientId, clientCorrelator)
+                .flatMap(id -> store.findJob(id, false))).orElseThrow(() -> ApiException.of(ApiError.NOT_FOUND,
+                        "no job " + clientCorrelator + " of this client", "clientCorrelator"));
+    }
+
     /** The client's jobs, newest first. */
     public List<Job> list(String clientId, int offset, int limit) {
         return tx.read(store -> store.jobsOf(clientId, offset, limit));

@@ -94,6 +94,13 @@ public final class JooqJobStore extends JooqDmStore implements JobStore {
     }
 
     @Override
+    public Optional<String> findJobIdByClientCorrelator(String clientId, String clientCorrelator) {
+        return db.select(DM_JOB.ID).from(DM_JOB)
+                .where(DM_JOB.CLIENT_ID.eq(clientId)).and(DM_JOB.CLIENT_CORRELATOR.eq(clientCorrelator))
+                .fetchOptional(DM_JOB.ID);
+    }
+
+    @Override
     public List<Job> jobsOf(String clientId, int offset, int limit) {
         return db.select(JOB_FIELDS).from(DM_JOB).where(DM_JOB.CLIENT_ID.eq(clientId))
                 .orderBy(DM_JOB.CREATED_AT.desc(), DM_JOB.ID.desc()).offset(offset).limit(limit)
