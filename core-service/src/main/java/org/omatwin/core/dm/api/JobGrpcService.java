@@ -1,13 +1,9 @@
 package org.omatwin.core.dm.api;
 
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.omatwin.core.dm.job.Execution;
 import org.omatwin.core.dm.job.ExecutionState;
@@ -137,42 +133,13 @@ public final class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
     @Override
     public void watchJob(WatchJobRequest req, StreamObserver<WatchJobResponse> out) {
         String clientId = DmwsiCallers.clientId();
-        Job first = views.job(jobs.get(clientId, req.getJobId()));
-        out.onNext(WatchJobResponse.newBuilder().setJob(first).build());
-        if (first.hasEndedTime()) {
-            out.onCompleted();
-            return;
-        }
-        ServerCallStreamObserver<WatchJobResponse> call = (ServerCallStreamObserver<WatchJobResponse>) out;
-        AtomicReference<Job> last = new AtomicReference<>(first);
-        AtomicReference<ScheduledFuture<?>> poll = new AtomicReference<>();
-        call.setOnCancelHandler(() -> {
-            ScheduledFuture<?> f = poll.get();
-            if (f != null) {
-                f.cancel(false);
-            }
-        });
-        poll.set(watches.scheduleWithFixedDelay(() -> {
-            try {
-                if (call.isCancelled()) {
-                    poll.get().cancel(false);
-                    return;
-                }
-                Job now = views.job(jobs.get(clientId, req.getJobId()));
-                if (!now.equals(last.get())) {
-                    last.set(now);
-                    call.onNext(WatchJobResponse.newBuilder().setJob(now).build());
-                }
-                if (now.hasEndedTime()) {
-                    poll.get().cancel(false);
-                    call.onCompleted();
-                }
-            } catch (RuntimeException e) {
-                poll.get().cancel(false);
-                call.onError(io.grpc.Status.UNAVAILABLE.withDescription("the job could not be read; watch again")
-                        .asRuntimeException());
-            }
-        }, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS));
+        PolledWatch.start(out, watches, WATCH_MILLIS, watched(clientId, req.getJobId()),
+                () -> watched(clientId, req.getJobId()), w -> w.getJob().hasEndedTime(),
+                "the job could not be read; watch again");
+    }
+
+    private WatchJobResponse watched(String clientId, String jobId) {
+        return WatchJobResponse.newBuilder().setJob(views.job(jobs.get(clientId, jobId))).build();
     }
 
     private JobRequest toRequest(Job j) {
