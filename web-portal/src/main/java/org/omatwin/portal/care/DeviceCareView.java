@@ -248,7 +248,7 @@ public class DeviceCareView extends VerticalLayout implements PortalLayout.TimeZ
             following.put(p.devId(), care.follow(p.operationId(), next -> ui.access(() -> {
                 progress.put(next.devId(), next);
                 if (next.isFinal()) {
-                    close(following.remove(next.devId()));
+                    following.remove(next.devId()); // the core ends the stream itself
                     message.show(next.sentence(label(next.devId())), !next.succeeded());
                 }
                 refresh();

@@ -157,20 +157,21 @@ public final class DeviceCare {
                     public void onNext(WatchCareOperationResponse r) {
                         Progress p = progress(r.getOperation());
                         done = p.isFinal();
-                        onProgress.accept(p);
+                        // outside the stream's context: calls the page makes in return are not cancelled with it
+                        Context.ROOT.run(() -> onProgress.accept(p));
                     }
 
                     @Override
                     public void onError(Throwable t) {
                         if (!ctx.isCancelled()) {
-                            onBroken.run();
+                            Context.ROOT.run(onBroken);
                         }
                     }
 
                     @Override
                     public void onCompleted() {
                         if (!done) {
-                            onBroken.run();
+                            Context.ROOT.run(onBroken);
                         }
                     }
                 }));

@@ -94,7 +94,7 @@ class DeviceCareIT {
         Matcher m = Pattern.compile("rest=(\\S+) grpc=(\\S+) .*dm=([0-9]+) dm-tls-sha256=(\\S+)")
                 .matcher(core.readyLine());
         assertThat(m.find()).as(core.readyLine()).isTrue();
-        restUrl = m.group(1);
+        restUrl = URI.create(m.group(1)).resolve("/").toString().replaceAll("/$", ""); // the REST port's root
         dmPort = Integer.parseInt(m.group(3));
         dmFingerprint = m.group(4);
         portal = start(Services.portal(), Map.of("TWIN_PORTAL_PORT", Integer.toString(portalPort),
@@ -179,9 +179,27 @@ class DeviceCareIT {
         DeviceAgent watch = new DeviceAgent(ManagementTree.inMemory(DeviceProfile.defaults(devId).withModel("W1")
                 .withFirmwareVersion("4.2.0")), client,
                 behaviour.signatures(PackageSignature.originators(originator.resolve("originator-ca.pem"))),
-                new DeviceListener() { });
+                new DeviceListener() {
+                    // what the watch did, in the test's output (a failing test then says where it stopped)
+                    @Override
+                    public void commandExecuted(org.omatwin.dmclient.Wire.Command command,
+                            org.omatwin.dmclient.Wire.Status status) {
+                        System.err.println(devId + " cmd " + command + " -> " + status);
+                    }
+
+                    @Override
+                    public void alertSent(org.omatwin.dmclient.Wire.Alert alert) {
+                        System.err.println(devId + " alert " + alert);
+                    }
+
+                    @Override
+                    public void error(String what, Throwable cause) {
+                        System.err.println(devId + " error in " + what + ": " + cause);
+                    }
+                });
         WATCHES.add(watch);
-        assertThat(watch.clientInitiated().get(60, TimeUnit.SECONDS)).isPresent();
+        // Package#1: who it is (stored even with nothing pending: 204), on the line its token proves
+        watch.clientInitiated().get(60, TimeUnit.SECONDS);
         watch.runLoop(30);
         return watch;
     }
@@ -242,8 +260,9 @@ class DeviceCareIT {
         try {
             waitUpTo(d, seconds).until(x -> cardText(x, devId).contains(text));
         } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError("the card never said '" + text + "': " + cardText(d, devId)
-                    + "\ncore:\n" + core.output(), e);
+            throw new AssertionError("the card never said '" + text + "': " + cardText(d, devId) + "\nmessage: "
+                    + d.findElement(By.id("message")).getText() + "\ncore:\n" + core.output() + "\nportal:\n"
+                    + portal.output(), e);
         }
     }
 
