@@ -114,6 +114,9 @@ public class DeviceCareView extends VerticalLayout implements PortalLayout.TimeZ
         H3 name = new H3(d.label());
         name.addClassName("device-name");
         name.getStyle().set("margin", "0");
+        Span id = new Span(d.devId());
+        id.addClassName("dev-id");
+        id.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
         Div facts = new Div();
         facts.addClassName("device-facts");
         fact(facts, "Manufacturer", d.manufacturer(), "manufacturer");
@@ -122,7 +125,7 @@ public class DeviceCareView extends VerticalLayout implements PortalLayout.TimeZ
         fact(facts, "Software version", d.softwareVersion(), "software-version");
         fact(facts, "Last seen", d.lastSeen() == null ? null : Formats.when(d.lastSeen(), PortalLayout.zone()),
                 "last-seen");
-        card.add(name, facts);
+        card.add(name, id, facts);
         if (!d.software().isEmpty()) {
             UnorderedList installed = new UnorderedList();
             installed.addClassName("installed-software");
@@ -149,7 +152,7 @@ public class DeviceCareView extends VerticalLayout implements PortalLayout.TimeZ
                     + (u.fromVersion() != null ? u.fromVersion() + " → " : "") + u.version() + " · " + size(u.size()));
             what.addClassName("update-name");
             Button install = new Button("Install", e -> confirmInstall(d, u));
-            install.setId("install-" + u.packageId());
+            install.setId("install-" + d.devId() + "-" + u.packageId()); // unique: ids name one element
             install.addClassName("install");
             install.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_SMALL);
             install.setAriaLabel("Install " + u.name() + " " + u.version() + " on " + d.label());
@@ -180,6 +183,9 @@ public class DeviceCareView extends VerticalLayout implements PortalLayout.TimeZ
             if (current.isFinal()) {
                 sentence.getStyle().set("color", current.succeeded() ? "var(--lumo-success-text-color)"
                         : "var(--lumo-error-text-color)");
+                if (!current.succeeded()) {
+                    status.getElement().setAttribute("role", "alert");
+                }
                 status.add(sentence);
             } else {
                 ProgressBar bar = new ProgressBar();
@@ -249,7 +255,9 @@ public class DeviceCareView extends VerticalLayout implements PortalLayout.TimeZ
                 progress.put(next.devId(), next);
                 if (next.isFinal()) {
                     following.remove(next.devId()); // the core ends the stream itself
-                    message.show(next.sentence(label(next.devId())), !next.succeeded());
+                    if (next.succeeded()) {
+                        message.done(next.sentence(label(next.devId()))); // a notification too
+                    }
                 }
                 refresh();
             }), () -> ui.access(() -> {
