@@ -226,6 +226,18 @@ class DeviceCareTest {
     }
 
     @Test
+    void installingSoftwareIsASoftwareInstallOfItsPackage() {
+        SignedPackage app = verified("app");
+        CareOperation started = care.install("alice", WATCH, app.packageId());
+        assertThat(started.operation().request().type()).isEqualTo(OperationType.SOFTWARE_INSTALL);
+        assertThat(started.operation().request().arguments().packageId()).isEqualTo(app.packageId());
+        assertThat(sessions.next(WATCH, null).orElseThrow().commands()).last().satisfies(c -> {
+            assertThat(c.op()).isEqualTo(CommandOp.EXEC);
+            assertThat(c.uri()).isEqualTo("./SCOMO/Download/" + app.packageId() + "/Operations/DownloadInstall");
+        });
+    }
+
+    @Test
     void aPackageNotAvailableForTheDeviceCannotBeInstalled() {
         SignedPackage w2 = verified("fw-w2");
         SignedPackage same = verified("fw-same");

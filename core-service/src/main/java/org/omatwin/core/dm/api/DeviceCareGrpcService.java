@@ -11,8 +11,6 @@ import org.omatwin.core.dm.device.DeviceProfile;
 import org.omatwin.core.dm.operation.Operation;
 import org.omatwin.core.dm.pkg.PackageMetadata;
 import org.omatwin.core.infra.edge.Unary;
-import org.omatwin.core.infra.edge.auth.Caller;
-import org.omatwin.core.infra.edge.auth.CallerContext;
 import org.omatwin.core.infra.error.ApiError;
 import org.omatwin.core.infra.error.ApiException;
 import org.omatwin.proto.portal.v1.DeviceCareServiceGrpc;
@@ -94,18 +92,12 @@ public final class DeviceCareGrpcService extends DeviceCareServiceGrpc.DeviceCar
         return !"Queued".equals(state) && !"Delivered".equals(state);
     }
 
-    /** A devId that does not parse names no device of this subscriber. */
     private static DevId devId(String text) {
-        try {
-            return DevId.of(text);
-        } catch (ApiException e) {
-            throw ApiException.of(ApiError.NOT_FOUND, "no device " + text + " on your lines", "devId");
-        }
+        return PortalCallers.devId(text, "on your lines");
     }
 
     private static String subscriber() {
-        return CallerContext.current().map(Caller::subject).orElseThrow(() -> ApiException.of(
-                ApiError.UNAUTHENTICATED, "a subscriber access token is required", "Authorization"));
+        return PortalCallers.subscriber();
     }
 
     static org.omatwin.proto.portal.v1.CaredDevice toProto(CaredDevice d) {
