@@ -240,7 +240,7 @@ public final class CoreServer implements AutoCloseable {
             NettyServerBuilder grpcBuilder = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(),
                     config.grpcPort()));
             dm.dmwsiServices().forEach(grpcBuilder::addService);
-            grpcBuilder.addService(dm.portalService());
+            dm.portalServices().forEach(grpcBuilder::addService);
             Server grpc = grpcBuilder
                     .addService(ServerInterceptors.intercept(service, deviceChain))
                     .addService(eventService)

@@ -19,6 +19,8 @@ import org.omatwin.core.dm.account.AccountUseCases;
 import org.omatwin.core.dm.account.BindingCodes;
 import org.omatwin.core.dm.account.ProvisioningUseCases;
 import org.omatwin.core.dm.api.DeviceAccountGrpcService;
+import org.omatwin.core.dm.api.DeviceCareGrpcService;
+import org.omatwin.core.dm.care.DeviceCareUseCases;
 import org.omatwin.core.dm.api.JobGrpcService;
 import org.omatwin.core.dm.api.JobNoticeRenderer;
 import org.omatwin.core.dm.api.JobTargets;
@@ -28,6 +30,7 @@ import org.omatwin.proto.dmwsi.v1.JobsProto;
 import org.omatwin.core.dm.api.ProvisioningGrpcService;
 import org.omatwin.proto.portal.v1.DeviceAccountProto;
 import org.omatwin.proto.portal.v1.DeviceAccountServiceGrpc;
+import org.omatwin.proto.portal.v1.DeviceCareProto;
 import org.omatwin.core.dm.http.AccountSurface;
 import org.omatwin.core.dm.store.JooqAccountStore;
 import org.omatwin.core.dm.notify.DeviceWakeups;
@@ -139,7 +142,7 @@ final class DeviceManagement implements AutoCloseable {
     private final List<ServerServiceDefinition> dmwsi;
     private final String fingerprint;
     private final ProvisioningUseCases provisioning;
-    private final ServerServiceDefinition portal;
+    private final List<ServerServiceDefinition> portal;
     private final JobWorkers workers;
     private final List<RawRoute> rawRoutes;
     private final Delegation delegation;
@@ -149,8 +152,8 @@ final class DeviceManagement implements AutoCloseable {
 
     private DeviceManagement(com.linecorp.armeria.server.Server deviceServer, List<PgEventListener> listeners,
             ScheduledExecutorService sweeper, ExecutorService databaseWork, List<ServerServiceDefinition> dmwsi,
-            String fingerprint, ProvisioningUseCases provisioning, ServerServiceDefinition portal, JobWorkers workers,
-            List<RawRoute> rawRoutes, Delegation delegation) {
+            String fingerprint, ProvisioningUseCases provisioning, List<ServerServiceDefinition> portal,
+            JobWorkers workers, List<RawRoute> rawRoutes, Delegation delegation) {
         this.delegation = delegation;
         this.workers = workers;
         this.rawRoutes = rawRoutes;
@@ -316,15 +319,19 @@ final class DeviceManagement implements AutoCloseable {
                 new PackageGrpcService(packages, restUrl))
                 .map(service -> ServerInterceptors.intercept(service, new ResponseMeta(), policy, auth,
                         new ErrorInterceptor(), edge)).toList();
-        // the self-care portal's DM account pages call this with the signed-in subscriber's token
-        ServerServiceDefinition portal = ServerInterceptors.intercept(new DeviceAccountGrpcService(accounts),
-                new ResponseMeta(), verifier == null ? REFUSE_ALL : new BearerAuthInterceptor(new BearerAuthenticator(
-                        verifier, "twinning-portal", List.of(new TokenRule(c -> !isDevId(c.subject())
-                                && c.subject().length() <= 200, "the access token names no subscriber")),
-                        error -> edge.refused(DeviceAccountServiceGrpc.SERVICE_NAME, error)),
-                        AccessRules.of(List.of(DeviceAccountProto.getDescriptor().findServiceByName(
-                                "DeviceAccountService")))),
-                new ErrorInterceptor(), edge);
+        // the self-care portal's DM account pages and device care call these with the signed-in subscriber's
+        // token; each RPC's scope is declared next to it (oma.edge.v1.access)
+        DeviceCareUseCases care = new DeviceCareUseCases(ownership, operations);
+        ServerInterceptor portalAuth = verifier == null ? REFUSE_ALL : new BearerAuthInterceptor(new BearerAuthenticator(
+                verifier, "twinning-portal", List.of(new TokenRule(c -> !isDevId(c.subject())
+                        && c.subject().length() <= 200, "the access token names no subscriber")),
+                error -> edge.refused(DeviceAccountServiceGrpc.SERVICE_NAME, error)),
+                AccessRules.of(List.of(DeviceAccountProto.getDescriptor().findServiceByName("DeviceAccountService"),
+                        DeviceCareProto.getDescriptor().findServiceByName("DeviceCareService"))));
+        List<ServerServiceDefinition> portal = java.util.stream.Stream.<io.grpc.BindableService>of(
+                        new DeviceAccountGrpcService(accounts), new DeviceCareGrpcService(care, sweeper))
+                .map(service -> ServerInterceptors.intercept(service, new ResponseMeta(), portalAuth,
+                        new ErrorInterceptor(), edge)).toList();
         RawRoute upload = new RawRoute(PackageUpload.PATH, settings.packageMaxBytes() + 1, Duration.ofHours(2),
                 new PackageUpload(packages, packageClients(verifier, policy, edge), p -> {
                     try {
@@ -578,8 +585,8 @@ final class DeviceManagement implements AutoCloseable {
         return delegation;
     }
 
-    /** The self-care portal's DM account service (gRPC only). */
-    ServerServiceDefinition portalService() {
+    /** The self-care portal's DM account and device care services (gRPC only). */
+    List<ServerServiceDefinition> portalServices() {
         return portal;
     }
 

@@ -1,6 +1,7 @@
 package org.omatwin.core.dm;
 
 import org.omatwin.core.dm.audit.Transaction;
+import org.omatwin.core.dm.care.CareStore;
 import org.omatwin.core.dm.pkg.Installation;
 import org.omatwin.core.dm.pkg.PackageState;
 import org.omatwin.core.dm.pkg.SignedPackage;
@@ -40,7 +41,7 @@ import org.omatwin.core.dm.session.SessionState;
  * for the per-device row lock), and a transaction that throws leaves everything as it was, like a
  * database rollback, so "a refusal records nothing" can be tested.
  */
-public final class InMemoryDmStore implements DmStore, Transactions<DmStore> {
+public final class InMemoryDmStore implements DmStore, CareStore, Transactions<DmStore> {
 
     private State state = new State();
     private final Map<String, Set<Line>> subscriberLines = new HashMap<>();
@@ -142,6 +143,37 @@ public final class InMemoryDmStore implements DmStore, Transactions<DmStore> {
                     .anyMatch(id -> subscriberLines.getOrDefault(id, Set.of()).contains(d.line()));
             case Reach.Matching m -> m.filter().matches(d);
         };
+    }
+
+    // device care (the portal's reads)
+
+    @Override
+    public synchronized List<String> linesOf(String subscriberId) {
+        return subscriberLines.getOrDefault(subscriberId, Set.of()).stream().map(Line::value).sorted().toList();
+    }
+
+    @Override
+    public List<DeviceProfile> devicesOn(java.util.Collection<Line> lines) {
+        return state.devices.values().stream().filter(d -> d.line() != null && lines.contains(d.line()))
+                .sorted(Comparator.comparing(d -> d.devId().value())).toList();
+    }
+
+    @Override
+    public Optional<String> registeredName(String subscriberId, DevId devId) {
+        return Optional.empty();
+    }
+
+    @Override
+    public List<SignedPackage> verifiedPackagesFor(String man, String mod) {
+        return state.signedPackages.values().stream().filter(SignedPackage::isVerified)
+                .filter(p -> p.metadata().targets().man() == null || p.metadata().targets().man().equals(man))
+                .filter(p -> p.metadata().targets().mod() == null || p.metadata().targets().mod().equals(mod))
+                .toList();
+    }
+
+    @Override
+    public Optional<SignedPackage> readPackage(String packageId) {
+        return Optional.ofNullable(state.signedPackages.get(packageId));
     }
 
     /** Provisioned subscriber data, as the subscribers reach sees it. */
@@ -444,8 +476,8 @@ public final class InMemoryDmStore implements DmStore, Transactions<DmStore> {
         return state.commands.values().stream().filter(c -> packageId.equals(c.packageRef())
                 && c.devId().equals(devId) && c.isBound())
                 .map(c -> state.operations.get(c.operationId())).filter(o -> !o.isFinal())
-                .findFirst().map(o -> new LiveCommand(o.operationId(), o.requester().client() != null
-                        ? o.requester().client() : o.requester().id()));
+                .findFirst().map(o -> new LiveCommand(o.operationId(), o.requester().kind() == Requester.Kind.ACCOUNT
+                        ? null : o.requester().client() != null ? o.requester().client() : o.requester().id()));
     }
 
     @Override

@@ -24,6 +24,11 @@ public final class CoreClient implements AutoCloseable {
         return new DeviceAccount(channel, accessToken);
     }
 
+    /** Device care (updates, settings) for the subscriber of this access token. */
+    public DeviceCare deviceCareOf(Supplier<String> accessToken) {
+        return new DeviceCare(channel, accessToken);
+    }
+
     @Override
     public void close() {
         channel.shutdownNow();

@@ -1,13 +1,10 @@
 package org.omatwin.portal.core;
 
-import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.omatwin.proto.portal.v1.DeviceAccountServiceGrpc;
@@ -29,9 +26,6 @@ public final class DeviceAccount {
 
     /** The account's devices, and its lines (where a device may be registered). */
     public record Overview(List<Device> devices, List<String> lines) {}
-
-    private static final Metadata.Key<String> AUTHORIZATION =
-            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final ManagedChannel channel;
     private final Supplier<String> accessToken;
@@ -78,15 +72,8 @@ public final class DeviceAccount {
     }
 
     private DeviceAccountServiceGrpc.DeviceAccountServiceBlockingStub stub() {
-        String token = accessToken.get();
-        return DeviceAccountServiceGrpc.newBlockingStub(channel).withCallCredentials(new CallCredentials() {
-            @Override
-            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-                Metadata h = new Metadata();
-                h.put(AUTHORIZATION, "Bearer " + token);
-                applier.apply(h);
-            }
-        }).withDeadlineAfter(10, TimeUnit.SECONDS);
+        return DeviceAccountServiceGrpc.newBlockingStub(channel).withCallCredentials(Bearer.of(accessToken.get()))
+                .withDeadlineAfter(10, TimeUnit.SECONDS);
     }
 
     /** @param action what the subscriber was doing, for the sentence of an invalid input */

@@ -44,6 +44,25 @@ public final class HumanErrors {
                 retrySeconds), detail.getMessageId());
     }
 
+    /** The variables of the error's RequestError detail (which element or resource it names); none: empty. */
+    static List<String> variables(StatusRuntimeException e) {
+        com.google.rpc.Status status = StatusProto.fromThrowable(e);
+        if (status != null) {
+            for (var any : status.getDetailsList()) {
+                try {
+                    if (any.is(RequestError.class)) {
+                        RequestError r = any.unpack(RequestError.class);
+                        return (r.hasServiceException() ? r.getServiceException() : r.getPolicyException())
+                                .getVariablesList();
+                    }
+                } catch (InvalidProtocolBufferException ignored) {
+                    // an undecodable detail is treated as absent
+                }
+            }
+        }
+        return List.of();
+    }
+
     static String sentence(String messageId, List<String> variables, String text, long retrySeconds) {
         return switch (messageId) {
             case "SVC0002", "SVC2004" -> {

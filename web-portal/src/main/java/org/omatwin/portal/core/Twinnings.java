@@ -3,13 +3,11 @@ package org.omatwin.portal.core;
 import io.grpc.CallCredentials;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.omatwin.proto.portal.v1.ActivateDeviceRequest;
@@ -51,8 +49,6 @@ public final class Twinnings {
     public record Change(String eventType, String actorRole, String actorAddress, String status, String name,
             Instant at) {}
 
-    private static final Metadata.Key<String> AUTHORIZATION =
-            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final long DEADLINE_SECONDS = 10;
 
     private final ManagedChannel channel;
@@ -143,15 +139,7 @@ public final class Twinnings {
     }
 
     private CallCredentials credentials() {
-        String token = accessToken.get();
-        return new CallCredentials() {
-            @Override
-            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-                Metadata h = new Metadata();
-                h.put(AUTHORIZATION, "Bearer " + token);
-                applier.apply(h);
-            }
-        };
+        return Bearer.of(accessToken.get());
     }
 
     private static <T> T call(Supplier<T> rpc) {

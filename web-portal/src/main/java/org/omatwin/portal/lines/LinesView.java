@@ -16,6 +16,7 @@ import com.vaadin.flow.router.RouterLink;
 import jakarta.annotation.security.PermitAll;
 import java.util.List;
 import org.omatwin.portal.adddevice.AddDeviceView;
+import org.omatwin.portal.care.DeviceCareView;
 import org.omatwin.portal.core.CoreError;
 import org.omatwin.portal.core.CurrentSubscriber;
 import org.omatwin.portal.core.Formats;
@@ -47,8 +48,11 @@ public class LinesView extends VerticalLayout implements PortalLayout.TimeZoneAw
         Button refresh = new Button("Refresh", e -> refresh());
         refresh.setId("refresh");
         refresh.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
-        HorizontalLayout actions = new HorizontalLayout(refresh);
+        RouterLink care = new RouterLink("Updates and settings of my devices", DeviceCareView.class);
+        care.setId("device-care");
+        HorizontalLayout actions = new HorizontalLayout(refresh, care);
         actions.setAlignItems(Alignment.BASELINE);
+        actions.getStyle().set("flex-wrap", "wrap");
         add(message, linesList, actions);
         refresh();
         LiveUpdates.follow(this, twinnings, id -> refresh(),

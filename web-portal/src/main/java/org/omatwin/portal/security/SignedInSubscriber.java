@@ -3,6 +3,7 @@ package org.omatwin.portal.security;
 import org.omatwin.portal.core.CoreClient;
 import org.omatwin.portal.core.CurrentSubscriber;
 import org.omatwin.portal.core.DeviceAccount;
+import org.omatwin.portal.core.DeviceCare;
 import org.omatwin.portal.core.Formats;
 import org.omatwin.portal.core.Twinnings;
 import org.springframework.security.core.Authentication;
@@ -36,6 +37,11 @@ public class SignedInSubscriber implements CurrentSubscriber {
     @Override
     public Twinnings twinnings() {
         return core.forSubscriber(accessToken());
+    }
+
+    @Override
+    public DeviceCare deviceCare() {
+        return core.deviceCareOf(accessToken());
     }
 
     /** The subscriber's DM account (the device pages). */

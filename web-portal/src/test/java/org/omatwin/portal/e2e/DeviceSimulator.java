@@ -20,8 +20,14 @@ final class DeviceSimulator {
 
     /** An access token for {@code device} with {@code scope}, from the server at {@code issuer}. */
     static String token(String issuer, String device, String scope) throws Exception {
+        return token(issuer, device, scope, null);
+    }
+
+    /** As above, with the line the network authenticated ({@code msisdn}), which binds the device to it. */
+    static String token(String issuer, String device, String scope, String msisdn) throws Exception {
         String form = "grant_type=client_credentials&scope=" + scope + "&device="
-                + URLEncoder.encode(device, StandardCharsets.UTF_8);
+                + URLEncoder.encode(device, StandardCharsets.UTF_8)
+                + (msisdn == null ? "" : "&msisdn=" + URLEncoder.encode(msisdn, StandardCharsets.UTF_8));
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(issuer + "/oauth2/token"))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
                         "device-simulator:device-simulator-secret".getBytes(StandardCharsets.UTF_8)))

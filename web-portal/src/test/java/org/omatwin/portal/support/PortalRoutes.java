@@ -3,6 +3,7 @@ package org.omatwin.portal.support;
 import com.vaadin.flow.router.RouteConfiguration;
 import java.util.List;
 import org.omatwin.portal.adddevice.AddDeviceView;
+import org.omatwin.portal.care.DeviceCareView;
 import org.omatwin.portal.history.HistoryView;
 import org.omatwin.portal.lines.LinesView;
 
@@ -15,7 +16,7 @@ public final class PortalRoutes {
 
     public static void register() {
         RouteConfiguration routes = RouteConfiguration.forSessionScope();
-        for (var view : List.of(LinesView.class, AddDeviceView.class, HistoryView.class)) {
+        for (var view : List.of(LinesView.class, AddDeviceView.class, HistoryView.class, DeviceCareView.class)) {
             if (!routes.isRouteRegistered(view)) {
                 routes.setAnnotatedRoute(view);
             }

@@ -5,10 +5,6 @@ import org.omatwin.core.dm.account.AccountDevice;
 import org.omatwin.core.dm.account.AccountUseCases;
 import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.infra.edge.Unary;
-import org.omatwin.core.infra.edge.auth.Caller;
-import org.omatwin.core.infra.edge.auth.CallerContext;
-import org.omatwin.core.infra.error.ApiError;
-import org.omatwin.core.infra.error.ApiException;
 import org.omatwin.proto.portal.v1.DeviceAccountServiceGrpc;
 import org.omatwin.proto.portal.v1.GetAccountDeviceRequest;
 import org.omatwin.proto.portal.v1.GetAccountDeviceResponse;
@@ -74,18 +70,12 @@ public final class DeviceAccountGrpcService extends DeviceAccountServiceGrpc.Dev
         });
     }
 
-    /** A devId that does not parse names no device of this account. */
     private static DevId devId(String text) {
-        try {
-            return DevId.of(text);
-        } catch (ApiException e) {
-            throw ApiException.of(ApiError.NOT_FOUND, "no device " + text + " in this account", "devId");
-        }
+        return PortalCallers.devId(text, "in this account");
     }
 
     private static String subscriber() {
-        return CallerContext.current().map(Caller::subject).orElseThrow(() -> ApiException.of(
-                ApiError.UNAUTHENTICATED, "a subscriber access token is required", "Authorization"));
+        return PortalCallers.subscriber();
     }
 
     private static org.omatwin.proto.portal.v1.AccountDevice toProto(AccountDevice d) {

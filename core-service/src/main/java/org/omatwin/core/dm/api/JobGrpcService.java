@@ -4,7 +4,6 @@ import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.omatwin.core.dm.job.Execution;
 import org.omatwin.core.dm.job.ExecutionState;
@@ -134,21 +133,12 @@ public final class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
     @Override
     public void watchJob(WatchJobRequest req, StreamObserver<WatchJobResponse> out) {
         String clientId = DmwsiCallers.clientId();
-        Job first = views.job(jobs.get(clientId, req.getJobId()));
-        out.onNext(WatchJobResponse.newBuilder().setJob(first).build());
-        if (first.hasEndedTime()) {
-            out.onCompleted();
-            return;
-        }
-        AtomicReference<Job> last = new AtomicReference<>(first);
-        watches.follow(out, () -> {
-            Job now = views.job(jobs.get(clientId, req.getJobId()));
-            if (!now.equals(last.get())) {
-                last.set(now);
-                out.onNext(WatchJobResponse.newBuilder().setJob(now).build());
-            }
-            return now.hasEndedTime();
-        });
+        watches.watch(out, watched(clientId, req.getJobId()), () -> watched(clientId, req.getJobId()),
+                w -> w.getJob().hasEndedTime());
+    }
+
+    private WatchJobResponse watched(String clientId, String jobId) {
+        return WatchJobResponse.newBuilder().setJob(views.job(jobs.get(clientId, jobId))).build();
     }
 
     private JobRequest toRequest(Job j) {

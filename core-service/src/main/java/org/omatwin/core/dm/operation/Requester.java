@@ -4,8 +4,9 @@ import java.util.Objects;
 
 /**
  * Who asked for an operation: an external system's OAuth client (DMWSI), a job's execution (the job
- * is the requester; its client is the one the work is done for), or a DM account (the SHOW of a
- * one-time code that proves a registration, section 3). Operations are visible only to their
+ * is the requester; its client is the one the work is done for), or a DM account: a subscriber (the
+ * SHOW of a one-time code that proves a registration, section 3; what they start at the portal's device
+ * care, section 10). Operations are visible only to their
  * requester, and a {@code clientCorrelator} is unique per requester (section 4).
  *
  * @param client the external system the work is done for: the client itself, a job's client, or null

@@ -13,7 +13,8 @@ import org.omatwin.core.infra.error.ApiException;
 
 /**
  * The commands of the package-based operations (section 4's table, section 8): a Verified package of the
- * requesting client, of the kind the operation installs, for a device inside its targets (outside:
+ * requesting client (for a subscriber's DM account at the portal: of any client), of the kind the
+ * operation installs, for a device inside its targets (outside:
  * the operation is Rejected with the reason). The commands name the package; the device surface renders
  * its URL, SHA-256, size and signature into them (ES3).
  * <ul>
@@ -39,11 +40,16 @@ public final class PackagePlanning implements OperationPlanner.PackageCommands {
     @Override
     public void plan(Requester requester, OperationRequest request, Plan.Builder plan) {
         String packageId = request.arguments().packageId();
-        // the client's own packages: for a job's execution, the job's client's
-        if (requester == null || requester.client() == null) {
+        SignedPackage p;
+        if (requester != null && requester.kind() == Requester.Kind.ACCOUNT) {
+            // a subscriber at the portal installs what the operator offers their device: any client's package
+            p = packages.offered(packageId);
+        } else if (requester == null || requester.client() == null) {
             throw ApiException.of(ApiError.NOT_FOUND, "no package " + packageId, "packageId");
+        } else {
+            // the client's own packages: for a job's execution, the job's client's
+            p = packages.forOperation(requester.client(), packageId);
         }
-        SignedPackage p = packages.forOperation(requester.client(), packageId);
         PackageKind kind = KINDS.get(request.type());
         if (p.metadata().kind() != kind) {
             throw ApiException.of(ApiError.INVALID_INPUT, request.type().wire() + " installs a " + kind.wire()

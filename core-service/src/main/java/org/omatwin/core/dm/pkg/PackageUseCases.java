@@ -152,12 +152,25 @@ public final class PackageUseCases {
 
     /** A Verified package of the client, for an operation (404 SVC2008 otherwise; not verified: 409). */
     public SignedPackage forOperation(String clientId, String packageId) {
-        SignedPackage p = get(clientId, packageId);
+        return verified(get(clientId, packageId));
+    }
+
+    private static SignedPackage verified(SignedPackage p) {
         if (!p.isVerified()) {
-            throw ApiException.of(ApiError.CONFLICT, "package " + packageId + " is " + p.state().wire()
+            throw ApiException.of(ApiError.CONFLICT, "package " + p.packageId() + " is " + p.state().wire()
                     + ", not Verified", "packageId");
         }
         return p;
+    }
+
+    /**
+     * A Verified package of any client, for an operation a subscriber starts on their own device (device
+     * care: the portal offers what targets the device); 404 SVC2008 otherwise, 409 when not Verified.
+     */
+    public SignedPackage offered(String packageId) {
+        SignedPackage p = store.inTransaction(s -> s.findSignedPackage(packageId)).orElseThrow(() ->
+                ApiException.of(ApiError.NOT_FOUND, "no package " + packageId, "packageId"));
+        return verified(p);
     }
 
     /** What a device downloads: the kept content of a Verified package. */

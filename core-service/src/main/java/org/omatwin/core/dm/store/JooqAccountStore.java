@@ -4,6 +4,7 @@ import static org.omatwin.core.infra.storage.SqlTimes.instant;
 import static org.omatwin.core.infra.storage.SqlTimes.odt;
 import static org.omatwin.core.store.schema.Tables.DM_DEVICE;
 import static org.omatwin.core.store.schema.Tables.DM_REGISTRATION;
+import static org.omatwin.core.store.schema.Tables.DM_SIGNED_PACKAGE;
 
 import java.util.Collection;
 import java.util.List;
@@ -13,6 +14,9 @@ import java.util.Map;
 import org.jooq.DSLContext;
 import org.omatwin.core.dm.account.AccountStore;
 import org.omatwin.core.dm.account.Registration;
+import org.omatwin.core.dm.care.CareStore;
+import org.omatwin.core.dm.pkg.PackageState;
+import org.omatwin.core.dm.pkg.SignedPackage;
 import org.omatwin.core.dm.device.DevId;
 import org.omatwin.core.dm.device.DeviceProfile;
 import org.omatwin.core.dm.device.Line;
@@ -22,9 +26,10 @@ import org.omatwin.core.subscriber.SubscriberData;
 
 /**
  * {@link AccountStore} on PostgreSQL: the DM store of the device's queue plus registrations and the
- * shared subscriber data, all on one transaction's {@link DSLContext}.
+ * shared subscriber data, all on one transaction's {@link DSLContext}; and device care's reads
+ * ({@link CareStore}), which rest on the same.
  */
-public final class JooqAccountStore extends JooqDmStore implements AccountStore {
+public final class JooqAccountStore extends JooqDmStore implements AccountStore, CareStore {
     private final DSLContext db;
     private final SubscriberData subscribers;
 
@@ -84,6 +89,31 @@ public final class JooqAccountStore extends JooqDmStore implements AccountStore 
         }
         return db.selectFrom(DM_DEVICE).where(DM_DEVICE.LINE.in(lines.stream().map(Line::value).toList()))
                 .orderBy(DM_DEVICE.DEV_ID).fetch(JooqDmStore::toProfile);
+    }
+
+    @Override
+    public List<String> linesOf(String subscriberId) {
+        return subscribers.linesOf(subscriberId);
+    }
+
+    @Override
+    public Optional<String> registeredName(String subscriberId, DevId devId) {
+        return db.select(DM_REGISTRATION.NAME).from(DM_REGISTRATION).where(DM_REGISTRATION.SUBSCRIBER_ID
+                .eq(subscriberId).and(DM_REGISTRATION.DEV_ID.eq(devId.value()))).fetchOptional(DM_REGISTRATION.NAME);
+    }
+
+    @Override
+    public List<SignedPackage> verifiedPackagesFor(String man, String mod) {
+        return db.selectFrom(DM_SIGNED_PACKAGE).where(DM_SIGNED_PACKAGE.STATE.eq(PackageState.VERIFIED.name()))
+                .and(DM_SIGNED_PACKAGE.TARGET_MAN.isNull().or(DM_SIGNED_PACKAGE.TARGET_MAN.eq(man)))
+                .and(DM_SIGNED_PACKAGE.TARGET_MOD.isNull().or(DM_SIGNED_PACKAGE.TARGET_MOD.eq(mod)))
+                .orderBy(DM_SIGNED_PACKAGE.ID).fetch(JooqDmStore::toPackage);
+    }
+
+    @Override
+    public Optional<SignedPackage> readPackage(String packageId) {
+        return db.selectFrom(DM_SIGNED_PACKAGE).where(DM_SIGNED_PACKAGE.ID.eq(packageId))
+                .fetchOptional(JooqDmStore::toPackage);
     }
 
     private static Registration toDomain(DmRegistrationRecord r) {

@@ -669,8 +669,11 @@ public class JooqDmStore implements DmStore {
 
     @Override
     public Optional<LiveCommand> liveCommand(DevId devId, String packageId) {
-        // the client the operation is for: a job's execution names the job's client
-        return db.select(DM_OPERATION.ID, DSL.coalesce(DM_OPERATION.REQUESTER_CLIENT, DM_OPERATION.REQUESTER_ID))
+        // the client the operation is for: a job's execution names the job's client; a subscriber's DM
+        // account (device care at the portal) is no client (the log names the device's subscriber)
+        return db.select(DM_OPERATION.ID, DSL.when(DM_OPERATION.REQUESTER_KIND.eq(Requester.Kind.ACCOUNT.name()),
+                        DSL.inline((String) null)).otherwise(DSL.coalesce(DM_OPERATION.REQUESTER_CLIENT,
+                        DM_OPERATION.REQUESTER_ID)))
                 .from(DM_COMMAND).join(DM_OPERATION)
                 .on(DM_OPERATION.ID.eq(DM_COMMAND.OPERATION_ID))
                 .where(DM_COMMAND.PACKAGE_REF.eq(packageId)).and(DM_COMMAND.DEV_ID.eq(devId.value()))
@@ -707,7 +710,7 @@ public class JooqDmStore implements DmStore {
         r.setUpdatedAt(odt(p.updatedTime()));
     }
 
-    private static SignedPackage toPackage(DmSignedPackageRecord r) {
+    static SignedPackage toPackage(DmSignedPackageRecord r) {
         return new SignedPackage(r.getId(), r.getClientId(), new PackageMetadata(r.getName(), r.getVersion(),
                 PackageKind.valueOf(r.getKind()), new PackageTargets(r.getTargetMan(), r.getTargetMod(),
                         DmJson.strings(r.getTargetFromVersions())), r.getSize(), r.getSha256()), r.getSignature(),
