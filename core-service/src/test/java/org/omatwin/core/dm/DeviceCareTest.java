@@ -151,6 +151,15 @@ class DeviceCareTest {
 
         CareOperation mine = care.install("alice", WATCH, fw.packageId());
         assertNotFound(() -> care.operation("bob", mine.operation().operationId()), "operationId");
+        // one at a time: while it is under way, neither another install nor the settings start
+        verified("settings-new");
+        for (ThrowingCallable again : List.<ThrowingCallable>of(() -> care.install("alice", WATCH, fw.packageId()),
+                () -> care.resendSettings("alice", WATCH))) {
+            assertThatThrownBy(again).isInstanceOfSatisfying(ApiException.class, e -> {
+                assertThat(e.error()).isEqualTo(ApiError.CONFLICT);
+                assertThat(e.variables()).contains("devId");
+            });
+        }
         // a device that moved to another line is no longer the subscriber's, nor its operations
         reported(WATCH, BOB, "W1", "1.0.0");
         assertThat(care.devices("alice")).isEmpty();

@@ -80,7 +80,10 @@ public final class HumanErrors {
                     : "Please fill in every required field.";
             case "SVC2008", "SVC0004" ->
                     "That device is no longer twinned with your line.";
-            case "SVC2007" -> "Someone changed this device at the same moment. Please try again.";
+            case "SVC2007" -> text.contains("already under way")
+                    ? "An update or your settings are already on their way to this device. "
+                            + "Please wait until that has finished."
+                    : "Someone changed this device at the same moment. Please try again.";
             case "SVC2003" -> "Your session has expired. Please sign in again.";
             case "POL2003" -> "You are not allowed to do that. Please sign in again.";
             case "POL2008" -> "This line already has the most twinned devices allowed. "

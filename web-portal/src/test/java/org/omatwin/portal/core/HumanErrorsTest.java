@@ -28,5 +28,8 @@ class HumanErrorsTest {
         assertThat(HumanErrors.sentence("SVC0002", List.of("name"), "name must be 1-64 characters", 0))
                 .isEqualTo("A name has 1 to 64 characters.");
         assertThat(HumanErrors.sentence("POL2005", List.of(), "", 900)).contains("wait 15 minutes");
+        assertThat(HumanErrors.sentence("SVC2007", List.of("devId"),
+                "an update or a settings delivery is already under way on this device (o-1)", 0))
+                .startsWith("An update or your settings are already on their way");
     }
 }

@@ -65,7 +65,8 @@ public final class DeviceCareUseCases {
     /**
      * Installs one of the device's available updates (UP4, 5.7, 5.8): a firmwareUpdate or softwareInstall
      * naming the package. A package that is not available for the device (unknown, not Verified, another
-     * model or version, the version it already runs) is 404 SVC2008 naming packageId.
+     * model or version, the version it already runs) is 404 SVC2008 naming packageId; while an install or a
+     * settings delivery the subscriber started on the device is under way, 409 SVC2007 naming devId.
      */
     public CareOperation install(String subscriber, DevId devId, String packageId) {
         AvailableUpdate update = store.inTransaction(s -> updates(s, own(s, subscriber, devId)).stream()
@@ -99,6 +100,12 @@ public final class DeviceCareUseCases {
     }
 
     private CareOperation start(String subscriber, DevId devId, OperationType type, SignedPackage pkg) {
+        // one at a time per device: a second press while the first is under way starts nothing
+        store.inTransaction(s -> s.operationsOf(Requester.account(subscriber), 0, RECENT).stream()
+                .filter(o -> o.devId().equals(devId) && !o.isFinal()).findFirst()).ifPresent(running -> {
+                    throw ApiException.of(ApiError.CONFLICT, "an update or a settings delivery is already under way "
+                            + "on this device (" + running.operationId() + ")", "devId");
+                });
         OperationRequest request = OperationRequest.of(type, new OperationArguments(null, null, pkg.packageId(), null,
                 null, null, null, null, null), devId);
         // the subscriber's own device: no client policy applies (section 6 is for external systems)
