@@ -19,48 +19,43 @@ public final class HumanErrors {
     private HumanErrors() {}
 
     public static CoreError of(StatusRuntimeException e) {
-        ExceptionDetail detail = null;
-        long retrySeconds = 0;
-        com.google.rpc.Status status = StatusProto.fromThrowable(e);
-        if (status != null) {
-            for (var any : status.getDetailsList()) {
-                try {
-                    if (any.is(RequestError.class)) {
-                        RequestError r = any.unpack(RequestError.class);
-                        detail = r.hasServiceException() ? r.getServiceException() : r.getPolicyException();
-                    } else if (any.is(RetryInfo.class)) {
-                        retrySeconds = any.unpack(RetryInfo.class).getRetryDelay().getSeconds();
-                    }
-                } catch (InvalidProtocolBufferException ignored) {
-                    // an undecodable detail is treated as absent
-                }
-            }
-        }
+        ExceptionDetail detail = detail(e);
         if (detail == null) {
             return new CoreError(e.getStatus().getCode() == Status.Code.UNAUTHENTICATED
                     ? "Your session has expired. Please sign in again." : UNAVAILABLE, "");
         }
+        RetryInfo retry = detail(e, RetryInfo.class);
         return new CoreError(sentence(detail.getMessageId(), detail.getVariablesList(), detail.getText(),
-                retrySeconds), detail.getMessageId());
+                retry == null ? 0 : retry.getRetryDelay().getSeconds()), detail.getMessageId());
     }
 
     /** The variables of the error's RequestError detail (which element or resource it names); none: empty. */
     static List<String> variables(StatusRuntimeException e) {
+        ExceptionDetail detail = detail(e);
+        return detail == null ? List.of() : detail.getVariablesList();
+    }
+
+    /** The service or policy exception of the error's RequestError detail, or null. */
+    private static ExceptionDetail detail(StatusRuntimeException e) {
+        RequestError r = detail(e, RequestError.class);
+        return r == null ? null : r.hasServiceException() ? r.getServiceException() : r.getPolicyException();
+    }
+
+    /** The status's first detail of that type, or null (an undecodable detail counts as absent). */
+    private static <T extends com.google.protobuf.Message> T detail(StatusRuntimeException e, Class<T> type) {
         com.google.rpc.Status status = StatusProto.fromThrowable(e);
         if (status != null) {
             for (var any : status.getDetailsList()) {
                 try {
-                    if (any.is(RequestError.class)) {
-                        RequestError r = any.unpack(RequestError.class);
-                        return (r.hasServiceException() ? r.getServiceException() : r.getPolicyException())
-                                .getVariablesList();
+                    if (any.is(type)) {
+                        return any.unpack(type);
                     }
                 } catch (InvalidProtocolBufferException ignored) {
                     // an undecodable detail is treated as absent
                 }
             }
         }
-        return List.of();
+        return null;
     }
 
     static String sentence(String messageId, List<String> variables, String text, long retrySeconds) {

@@ -32,4 +32,22 @@ class HumanErrorsTest {
                 "an update or a settings delivery is already under way on this device (o-1)", 0))
                 .startsWith("An update or your settings are already on their way");
     }
+
+    @Test
+    void theRequestErrorAndRetryInfoOfAStatusMakeTheSentence() {
+        var detail = org.omatwin.proto.twinning.v1.ExceptionDetail.newBuilder().setMessageId("POL2005")
+                .setText("too many").build();
+        var status = com.google.rpc.Status.newBuilder().setCode(io.grpc.Status.Code.RESOURCE_EXHAUSTED.value())
+                .addDetails(com.google.protobuf.Any.pack(org.omatwin.proto.twinning.v1.RequestError.newBuilder()
+                        .setPolicyException(detail.toBuilder().addVariables("activationCode")).build()))
+                .addDetails(com.google.protobuf.Any.pack(com.google.rpc.RetryInfo.newBuilder()
+                        .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(600)).build()))
+                .build();
+        var e = io.grpc.protobuf.StatusProto.toStatusRuntimeException(status);
+        assertThat(HumanErrors.of(e).getMessage()).contains("wait 10 minutes");
+        assertThat(HumanErrors.variables(e)).containsExactly("activationCode");
+        var bare = io.grpc.Status.UNAUTHENTICATED.asRuntimeException();
+        assertThat(HumanErrors.of(bare).getMessage()).isEqualTo("Your session has expired. Please sign in again.");
+        assertThat(HumanErrors.variables(bare)).isEmpty();
+    }
 }
