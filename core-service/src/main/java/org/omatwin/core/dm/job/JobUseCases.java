@@ -46,7 +46,6 @@ import org.omatwin.core.infra.storage.Transactions;
 public final class JobUseCases {
     /** Executions per pushed result (5.1.6). */
     public static final int PUSH_BATCH = 500;
-    /** How soon a running job with nothing to do now is looked at again. */
     /**
      * How long a running job that only waits for its devices sleeps before it looks again: each result
      * brings its next look forward to {@link #RESULT_LOOK} (the store does it with the result), so this

@@ -79,8 +79,8 @@ final class JobCounts {
                 .execute();
         move(db, jobId, Map.of(old.value3(), -1L, state.name(), 1L));
         if (ended != null) {
-            // the job looks at the result soon; a job already due by then is not written (nor locked) again,
-            // so results arriving together do not queue on the job's row
+            // the job looks at the result soon; once it is due that soon, later results' statements match no
+            // row, so they neither write nor wait on the job's row
             var soon = odt(ended.plus(JobUseCases.RESULT_LOOK));
             db.update(DM_JOB).set(DM_JOB.DUE_AT, soon)
                     .where(DM_JOB.ID.eq(jobId)).and(DM_JOB.DUE_AT.gt(soon)).and(DM_JOB.ENDED_AT.isNull())
